@@ -1,0 +1,11 @@
+# thumbflow_set_warnings(target): the project's warning set; errors only when
+# THUMBFLOW_WARNINGS_AS_ERRORS is ON (CI), so a newer compiler never breaks a user's build.
+function(thumbflow_set_warnings target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+    -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual -Wnull-dereference
+    -Wimplicit-fallthrough)
+  if(THUMBFLOW_WARNINGS_AS_ERRORS)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()

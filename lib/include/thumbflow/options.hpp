@@ -1,0 +1,65 @@
+// Options for making thumbnails and for running a batch. Every field states its default and limits.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace thumbflow {
+
+// Output encoding. `Same` keeps the input's format when it can be written (JPEG, PNG, WebP);
+// other inputs (BMP, TIFF) are written as PNG.
+enum class OutputFormat { Same, Jpeg, Png, Webp };
+
+// How much of the input to decode. `Fast` decodes only what the box needs (JPEG DCT scaling,
+// WebP scaled decode); `Full` always decodes every pixel first (reference and fallback).
+enum class DecodeMode { Fast, Full };
+
+struct Rgb {
+  std::uint8_t r = 255, g = 255, b = 255;
+};
+
+struct ThumbnailOptions {
+  // Bounding box in pixels. Default 128x128. Each side 1..65535. The thumbnail fits inside the box
+  // and keeps the input's aspect ratio (each side at least 1 pixel).
+  int box_width = 128;
+  int box_height = 128;
+  // Allow thumbnails larger than the input. Default false: small inputs keep their size.
+  bool allow_enlarge = false;
+  // Output encoding. Default Same.
+  OutputFormat format = OutputFormat::Same;
+  // JPEG and WebP quality, 1..100. Default 85. PNG is always lossless.
+  int quality = 85;
+  // Colour that transparent pixels are composited onto when the output has no alpha (JPEG).
+  // Default white.
+  Rgb background{};
+  // Inputs whose header declares more pixels (width*height) are refused before decoding.
+  // Default 100'000'000 (100 MP). 0 means no limit beyond OpenCV's own.
+  std::uint64_t max_pixels = 100'000'000;
+  // Default Fast.
+  DecodeMode decode = DecodeMode::Fast;
+};
+
+struct BatchOptions {
+  ThumbnailOptions thumbnail{};
+  // Output folder. Required. Created if missing. Thumbnails mirror the input tree under it.
+  std::string output_dir;
+  // Output file name template. Placeholders: {stem} input name without extension, {ext} output
+  // extension, {srcext} input extension, {w}x{h} box size. Default "{stem}_thumbnail.{ext}".
+  // Must not contain '/' (names only; the input tree decides the folders).
+  std::string name_template = "{stem}_thumbnail.{ext}";
+  // Worker threads for the parallel pipeline. Default 0 = all cores. Ignored when serial.
+  int threads = 0;
+  // Run the stages one image at a time in a plain loop on the calling thread (the baseline).
+  bool serial = false;
+  // Images allowed in flight at once (read, decoded or being encoded). Bounds peak memory.
+  // Default 0 = 2 x threads. Limits 1..4096.
+  int max_in_flight = 0;
+  // Skip inputs whose thumbnail exists and is not older than the input. Default true.
+  bool skip_existing = true;
+  // When set and true, no new items are started; items in flight finish, the rest are reported
+  // as cancelled. Not owned; may be flipped from a signal handler.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+}  // namespace thumbflow

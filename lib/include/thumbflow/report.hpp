@@ -1,0 +1,62 @@
+// What a batch did, item by item, and how to save it as JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "thumbflow/geometry.hpp"
+
+namespace thumbflow {
+
+enum class ItemStatus {
+  Done,       // thumbnail written
+  Skipped,    // thumbnail already present and up to date (re-run)
+  Failed,     // see ItemResult::error
+  Cancelled,  // not started because the batch was cancelled
+};
+
+const char* to_string(ItemStatus status);
+
+// Milliseconds spent in each stage for one item; 0 for stages it did not reach.
+struct StageTimes {
+  double read_ms = 0, decode_ms = 0, resize_ms = 0, encode_ms = 0, write_ms = 0;
+};
+
+struct ItemResult {
+  std::string input;   // as given: a path (or URL for remote sources)
+  std::string output;  // planned output path, also for failures ("" if none could be planned)
+  ItemStatus status = ItemStatus::Failed;
+  std::string error;   // one line, without the item name; "" unless Failed
+  Dimensions in_size{};   // as stored in the file (before orientation); 0x0 if unknown
+  Dimensions out_size{};  // thumbnail size; 0x0 unless Done
+  std::uint64_t bytes_in = 0, bytes_out = 0;
+  StageTimes times{};
+};
+
+struct Summary {
+  std::size_t total = 0, done = 0, skipped = 0, failed = 0, cancelled = 0;
+  double seconds = 0;            // wall time of the batch
+  std::uint64_t bytes_in = 0;    // bytes read for Done items
+  std::uint64_t bytes_out = 0;   // bytes written
+  double megapixels_in = 0;      // input pixels of Done items, in millions
+  int threads = 1;               // threads used (1 when serial)
+  bool serial = false;
+  std::string output_dir;
+};
+
+struct BatchReport {
+  std::vector<ItemResult> items;  // in input order
+  Summary summary{};
+};
+
+// The whole report as JSON: {"summary": {...}, "items": [{...}, ...]}. Thread-safe (pure).
+std::string report_to_json(const BatchReport& report, int indent = 2);
+
+// The summary alone as JSON (for --json on stdout).
+std::string summary_to_json(const Summary& summary, int indent = 2);
+
+// Writes report_to_json to `path` atomically (temp file + rename). Throws std::runtime_error.
+void write_report_file(const BatchReport& report, const std::string& path);
+
+}  // namespace thumbflow

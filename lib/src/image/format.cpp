@@ -1,0 +1,69 @@
+#include "image/format.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace thumbflow::detail {
+namespace {
+
+bool starts_with(Bytes data, std::size_t offset, const char* magic, std::size_t n) {
+  return data.size() >= offset + n && std::memcmp(data.data() + offset, magic, n) == 0;
+}
+
+// ISO-BMFF ("ftyp" box): HEIF/HEIC and AVIF share the container and differ by brand.
+ImageFormat sniff_bmff(Bytes data) {
+  if (!starts_with(data, 4, "ftyp", 4)) return ImageFormat::Unknown;
+  const char* brand = reinterpret_cast<const char*>(data.data() + 8);
+  if (data.size() >= 12 && (std::memcmp(brand, "avif", 4) == 0 || std::memcmp(brand, "avis", 4) == 0))
+    return ImageFormat::Avif;
+  return ImageFormat::Heif;
+}
+
+}  // namespace
+
+ImageFormat sniff_format(Bytes data) {
+  if (starts_with(data, 0, "\xFF\xD8\xFF", 3)) return ImageFormat::Jpeg;
+  if (starts_with(data, 0, "\x89PNG\r\n\x1A\n", 8)) return ImageFormat::Png;
+  if (starts_with(data, 0, "RIFF", 4) && starts_with(data, 8, "WEBP", 4)) return ImageFormat::Webp;
+  if (starts_with(data, 0, "BM", 2) && data.size() >= 26) return ImageFormat::Bmp;
+  if (starts_with(data, 0, "II*\0", 4) || starts_with(data, 0, "MM\0*", 4)) return ImageFormat::Tiff;
+  if (data.size() >= 3 && data[0] == 'P' && data[1] >= '1' && data[1] <= '6' &&
+      (data[2] == ' ' || data[2] == '\n' || data[2] == '\r' || data[2] == '\t'))
+    return ImageFormat::Pnm;
+  if (starts_with(data, 0, "GIF87a", 6) || starts_with(data, 0, "GIF89a", 6)) return ImageFormat::Gif;
+  if (starts_with(data, 0, "\xFF\x0A", 2) || starts_with(data, 0, "\0\0\0\x0CJXL \r\n\x87\n", 12))
+    return ImageFormat::Jxl;
+  if (starts_with(data, 0, "\0\0\0\x0CjP  \r\n\x87\n", 12) || starts_with(data, 0, "\xFF\x4F\xFF\x51", 4))
+    return ImageFormat::Jpeg2000;
+  if (starts_with(data, 0, "\0\0\1\0", 4)) return ImageFormat::Ico;
+  if (starts_with(data, 0, "8BPS", 4)) return ImageFormat::Psd;
+  return sniff_bmff(data);
+}
+
+const char* format_name(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::Jpeg: return "JPEG";
+    case ImageFormat::Png: return "PNG";
+    case ImageFormat::Webp: return "WebP";
+    case ImageFormat::Bmp: return "BMP";
+    case ImageFormat::Tiff: return "TIFF";
+    case ImageFormat::Pnm: return "PNM";
+    case ImageFormat::Gif: return "GIF";
+    case ImageFormat::Heif: return "HEIF";
+    case ImageFormat::Avif: return "AVIF";
+    case ImageFormat::Jxl: return "JPEG XL";
+    case ImageFormat::Jpeg2000: return "JPEG 2000";
+    case ImageFormat::Ico: return "ICO";
+    case ImageFormat::Psd: return "PSD";
+    case ImageFormat::Unknown: break;
+  }
+  return "unknown";
+}
+
+bool is_readable(ImageFormat format) {
+  constexpr ImageFormat readable[] = {ImageFormat::Jpeg, ImageFormat::Png,  ImageFormat::Webp,
+                                      ImageFormat::Bmp,  ImageFormat::Tiff, ImageFormat::Pnm};
+  return std::find(std::begin(readable), std::end(readable), format) != std::end(readable);
+}
+
+}  // namespace thumbflow::detail

@@ -19,6 +19,9 @@ struct Rgb {
   std::uint8_t r = 255, g = 255, b = 255;
 };
 
+// Parses "white", "black", "#RRGGBB" or "R,G,B" (0..255 each). Throws std::invalid_argument.
+Rgb parse_rgb(const std::string& text);
+
 struct ThumbnailOptions {
   // Bounding box in pixels. Default 128x128. Each side 1..65535. The thumbnail fits inside the box
   // and keeps the input's aspect ratio (each side at least 1 pixel).

@@ -1,6 +1,8 @@
 // JPEG decoding on libjpeg-turbo with shrink-on-load.
 #pragma once
 
+#include <cstdint>
+
 #include <opencv2/core/mat.hpp>
 
 #include "image/format.hpp"
@@ -23,5 +25,19 @@ JpegInfo read_jpeg_info(Bytes data);
 // {0,0} means full size. Any libjpeg warning (truncated data, corrupt entropy data) is an error:
 // throws DecodeError with a one-line reason. Thread-safe (no shared state).
 cv::Mat decode_jpeg(Bytes data, Dimensions min_size);
+
+// As above, but first refuses (DecodeError) an image whose header declares more than max_pixels
+// (width * height, as stored); 0 means no limit. The two-argument form has no limit: its caller
+// checks the size with read_jpeg_info. Either way libjpeg's own working memory is capped.
+cv::Mat decode_jpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels);
+
+// The DCT scale denominator (1, 2, 4 or 8) decode_jpeg uses for a JPEG stored at `stored`: the
+// largest whose output, ceil(side / denom), is still >= min_size on both sides. A zero side of
+// min_size leaves that side unconstrained; {0,0} means full size (1).
+int jpeg_scale_denom(Dimensions stored, Dimensions min_size);
+
+// Progressive JPEGs with more scans than this are refused ("too many scans"): each scan is a pass
+// over the whole image, and a hostile file can have thousands of tiny ones.
+inline constexpr int kMaxJpegScans = 1000;
 
 }  // namespace thumbflow::detail

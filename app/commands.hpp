@@ -1,0 +1,12 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace thumbflow::cli {
+
+// Each add_*_command registers a subcommand; when it is chosen, `command` is set to the function
+// that runs it and returns the process exit status.
+void add_run_command(CLI::App& app, std::function<int()>& command);
+
+}  // namespace thumbflow::cli

@@ -1,0 +1,30 @@
+// thumbflow: the command line. Parsing only; all work is done by the library.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.hpp"
+#include "thumbflow/version.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"thumbflow: fast batch thumbnails from folders of images."};
+  app.set_version_flag("--version", std::string("thumbflow ") + thumbflow::version() + "\n" +
+                                        thumbflow::library_versions());
+  app.require_subcommand(1);
+  app.footer("Run 'thumbflow <command> --help' for the options of each command.\n"
+             "Exit status: 0 all done, 1 usage or setup error, 2 some items failed, 130 interrupted.");
+  std::function<int()> command;
+  thumbflow::cli::add_run_command(app, command);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "thumbflow: " << e.what() << " (see --help)\n";
+    return 1;
+  }
+  return command();
+}

@@ -1,0 +1,111 @@
+#include "image/decode.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <string>
+#include <vector>
+
+#include "image/decode_error.hpp"
+#include "image/exif.hpp"
+#include "image/header.hpp"
+#include "image/jpeg_decoder.hpp"
+#include "image/webp_decoder.hpp"
+
+namespace thumbflow::detail {
+namespace {
+
+bool swaps_sides(int orientation) { return orientation >= 5 && orientation <= 8; }
+
+Dimensions swapped(Dimensions d, bool swap) { return swap ? Dimensions{d.height, d.width} : d; }
+
+std::string describe_unknown(Bytes data) {
+  const std::size_t n = std::min<std::size_t>(data.size(), 512);
+  const bool text = std::all_of(data.begin(), data.begin() + std::ptrdiff_t(n), [](std::uint8_t c) {
+    return c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c != 0x7F);
+  });
+  return text ? "not an image (the content is text)" : "not an image (unrecognised content)";
+}
+
+std::string megapixels(std::uint64_t pixels) {
+  const auto tenths = (pixels + 50'000) / 100'000;
+  return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " MP";
+}
+
+void check_pixel_limit(Dimensions size, std::uint64_t max_pixels) {
+  const std::uint64_t pixels = std::uint64_t(size.width) * std::uint64_t(size.height);
+  if (max_pixels != 0 && pixels > max_pixels)
+    throw DecodeError("declares " + std::to_string(size.width) + "x" + std::to_string(size.height) +
+                      " pixels (" + megapixels(pixels) + "), over the limit of " + megapixels(max_pixels) +
+                      " (--max-pixels)");
+}
+
+cv::Mat decode_with_opencv(Bytes data, ImageFormat format) {
+  const cv::Mat buffer(1, int(data.size()), CV_8U, const_cast<std::uint8_t*>(data.data()));
+  cv::Mat pixels;
+  try {
+    pixels = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+  } catch (const cv::Exception& e) {
+    throw DecodeError(std::string("cannot decode ") + format_name(format) + ": " + e.err);
+  }
+  if (pixels.empty())
+    throw DecodeError(std::string("cannot decode ") + format_name(format) + " (truncated or corrupt)");
+  return pixels;
+}
+
+}  // namespace
+
+cv::Mat apply_orientation(const cv::Mat& stored, int orientation) {
+  cv::Mat out;
+  switch (orientation) {
+    case 2: cv::flip(stored, out, 1); break;                 // mirrored horizontally
+    case 3: cv::rotate(stored, out, cv::ROTATE_180); break;
+    case 4: cv::flip(stored, out, 0); break;                 // mirrored vertically
+    case 5: cv::transpose(stored, out); break;               // mirrored along the main diagonal
+    case 6: cv::rotate(stored, out, cv::ROTATE_90_CLOCKWISE); break;
+    case 7: cv::transpose(stored, out); cv::rotate(out, out, cv::ROTATE_180); break;
+    case 8: cv::rotate(stored, out, cv::ROTATE_90_COUNTERCLOCKWISE); break;
+    default: out = stored; break;
+  }
+  return out;
+}
+
+DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
+  if (data.empty()) throw DecodeError("empty file");
+  DecodedImage result;
+  result.format = sniff_format(data);
+  if (result.format == ImageFormat::Unknown) throw DecodeError(describe_unknown(data));
+  if (!is_readable(result.format))
+    throw DecodeError(std::string("unsupported format: ") + format_name(result.format));
+
+  const ImageHeader header = read_header(data, result.format);
+  check_pixel_limit(header.size, options.max_pixels);
+  result.orientation = result.format == ImageFormat::Tiff ? header.tiff_orientation
+                                                          : read_exif_orientation(data, result.format);
+  const bool swap = swaps_sides(result.orientation);
+
+  // Shrink-on-load: ask the decoder for at least twice the thumbnail, so that the final area
+  // resize still has enough pixels to average (the libvips rule).
+  Dimensions min_size{};
+  if (options.decode == DecodeMode::Fast && header.size.width > 0 && header.size.height > 0) {
+    const Dimensions upright = swapped(header.size, swap);
+    const Dimensions fit = fit_within(upright, {options.box_width, options.box_height}, options.allow_enlarge);
+    min_size = swapped({std::min(upright.width, 2 * fit.width), std::min(upright.height, 2 * fit.height)}, swap);
+  }
+
+  cv::Mat stored;
+  switch (result.format) {
+    case ImageFormat::Jpeg: stored = decode_jpeg(data, min_size); break;
+    case ImageFormat::Webp: stored = decode_webp(data, min_size); break;
+    default: stored = decode_with_opencv(data, result.format); break;
+  }
+  result.stored = header.size.width > 0 ? header.size : Dimensions{stored.cols, stored.rows};
+  check_pixel_limit({stored.cols, stored.rows}, options.max_pixels);
+  result.pixels = apply_orientation(stored, result.orientation);
+  result.target = fit_within(swapped(result.stored, swap), {options.box_width, options.box_height},
+                             options.allow_enlarge);
+  return result;
+}
+
+}  // namespace thumbflow::detail

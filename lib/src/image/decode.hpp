@@ -1,0 +1,28 @@
+// From file bytes to upright pixels, decoding no more than the thumbnail needs.
+#pragma once
+
+#include <opencv2/core/mat.hpp>
+
+#include "image/format.hpp"
+#include "thumbflow/geometry.hpp"
+#include "thumbflow/options.hpp"
+
+namespace thumbflow::detail {
+
+struct DecodedImage {
+  cv::Mat pixels;        // upright; CV_8U/16U/32F with 1, 3 (BGR) or 4 (BGRA) channels
+  Dimensions stored{};   // full size as stored in the file, before orientation and scaling
+  Dimensions target{};   // the thumbnail size the options ask for (upright)
+  int orientation = 1;   // EXIF/TIFF orientation that was applied
+  ImageFormat format = ImageFormat::Unknown;
+};
+
+// Sniffs the format, refuses unsupported formats and images over options.max_pixels before
+// decoding, decodes (shrink-on-load when options.decode is Fast) and applies the orientation.
+// Throws DecodeError with a one-line reason. Thread-safe.
+DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options);
+
+// Turns pixels stored with EXIF orientation 1..8 into the upright picture.
+cv::Mat apply_orientation(const cv::Mat& stored, int orientation);
+
+}  // namespace thumbflow::detail

@@ -1,0 +1,107 @@
+#include "image/header.hpp"
+
+#include <cctype>
+#include <cstdlib>
+#include <string>
+
+#include "image/decode_error.hpp"
+#include "image/jpeg_decoder.hpp"
+#include "image/webp_decoder.hpp"
+
+namespace thumbflow::detail {
+namespace {
+
+std::uint32_t be32(Bytes d, std::size_t at) {
+  return std::uint32_t(d[at]) << 24 | std::uint32_t(d[at + 1]) << 16 | std::uint32_t(d[at + 2]) << 8 | d[at + 3];
+}
+
+// Reads unsigned integers of a TIFF file in its byte order, bounds-checked.
+struct TiffReader {
+  Bytes d;
+  bool little;
+  bool has(std::size_t at, std::size_t n) const { return at <= d.size() && n <= d.size() - at; }
+  std::uint32_t u16(std::size_t at) const {
+    return little ? std::uint32_t(d[at] | d[at + 1] << 8) : std::uint32_t(d[at] << 8 | d[at + 1]);
+  }
+  std::uint32_t u32(std::size_t at) const {
+    return little ? (u16(at) | u16(at + 2) << 16) : (u16(at) << 16 | u16(at + 2));
+  }
+};
+
+ImageHeader read_tiff(Bytes d) {
+  const TiffReader r{d, d[0] == 'I'};
+  ImageHeader h;
+  if (!r.has(4, 4)) throw DecodeError("truncated TIFF header");
+  const std::size_t ifd = r.u32(4);
+  if (!r.has(ifd, 2)) throw DecodeError("truncated TIFF (first directory past the end)");
+  const std::uint32_t count = r.u16(ifd);
+  for (std::uint32_t i = 0; i < count && i < 4096; ++i) {
+    const std::size_t entry = ifd + 2 + std::size_t(i) * 12;
+    if (!r.has(entry, 12)) throw DecodeError("truncated TIFF directory");
+    const std::uint32_t tag = r.u16(entry), type = r.u16(entry + 2);
+    const std::uint32_t value = type == 3 ? r.u16(entry + 8) : r.u32(entry + 8);  // SHORT or LONG
+    if (tag == 256) h.size.width = int(value);
+    else if (tag == 257) h.size.height = int(value);
+    else if (tag == 274 && value >= 1 && value <= 8) h.tiff_orientation = int(value);
+  }
+  return h;
+}
+
+ImageHeader read_png(Bytes d) {
+  if (d.size() < 24 || be32(d, 12) != 0x49484452u)  // "IHDR"
+    throw DecodeError("truncated PNG header");
+  return {{int(be32(d, 16) & 0x7FFFFFFF), int(be32(d, 20) & 0x7FFFFFFF)}, 1};
+}
+
+ImageHeader read_bmp(Bytes d) {
+  const auto le32 = [&](std::size_t at) {
+    return std::int32_t(std::uint32_t(d[at]) | std::uint32_t(d[at + 1]) << 8 |
+                        std::uint32_t(d[at + 2]) << 16 | std::uint32_t(d[at + 3]) << 24);
+  };
+  if (d.size() < 26) throw DecodeError("truncated BMP header");
+  if (le32(14) == 12) {  // OS/2 BITMAPCOREHEADER: 16-bit sides
+    return {{int(d[18] | d[19] << 8), int(d[20] | d[21] << 8)}, 1};
+  }
+  const std::int32_t w = le32(18), h = le32(22);  // height < 0 means top-down rows
+  return {{std::abs(w), h == INT32_MIN ? INT32_MAX : std::abs(h)}, 1};
+}
+
+// "P6 640 480 255" with comments and any whitespace between fields.
+ImageHeader read_pnm(Bytes d) {
+  std::size_t i = 2;
+  int fields[2] = {0, 0};
+  for (int& field : fields) {
+    while (i < d.size() && (std::isspace(d[i]) || d[i] == '#')) {
+      if (d[i] == '#') while (i < d.size() && d[i] != '\n') ++i;
+      else ++i;
+    }
+    long long v = 0;
+    const std::size_t start = i;
+    while (i < d.size() && std::isdigit(d[i]) && v < (1LL << 31)) v = v * 10 + (d[i++] - '0');
+    if (i == start || v >= (1LL << 31)) throw DecodeError("bad PNM header");
+    field = int(v);
+  }
+  return {{fields[0], fields[1]}, 1};
+}
+
+}  // namespace
+
+ImageHeader read_header(Bytes data, ImageFormat format) {
+  ImageHeader h;
+  switch (format) {
+    case ImageFormat::Jpeg: h.size = read_jpeg_info(data).size; break;
+    case ImageFormat::Webp: h.size = read_webp_size(data); break;
+    case ImageFormat::Png: h = read_png(data); break;
+    case ImageFormat::Bmp: h = read_bmp(data); break;
+    case ImageFormat::Tiff: h = read_tiff(data); break;
+    case ImageFormat::Pnm: h = read_pnm(data); break;
+    default: return h;
+  }
+  if (h.size.width < 0 || h.size.height < 0 || (format != ImageFormat::Tiff &&
+                                                (h.size.width == 0 || h.size.height == 0)))
+    throw DecodeError("header declares an empty image (" + std::to_string(h.size.width) + "x" +
+                      std::to_string(h.size.height) + ")");
+  return h;
+}
+
+}  // namespace thumbflow::detail

@@ -1,0 +1,271 @@
+// JPEG decoding on libjpeg-turbo: DCT-scaled decode, DC-only decode of progressive files at 1/8,
+// CMYK/YCCK to BGR, and every libjpeg warning treated as an error.
+#include "image/jpeg_decoder.hpp"
+
+#include <algorithm>
+#include <csetjmp>
+#include <cstdio>  // jpeglib.h uses FILE without including it
+#include <string>
+
+#include <jpeglib.h>
+#include <jerror.h>
+
+#include "image/decode_error.hpp"
+
+namespace thumbflow::detail {
+namespace {
+
+// libjpeg's own working memory; the whole-image coefficient buffer of a progressive file (about
+// 2 bytes per sample) is the big item. Past this libjpeg fails instead of asking the OS for more.
+constexpr long kMaxDecoderMemory = 1536L << 20;
+
+// DC coefficients known to within 2^kMaxDcShift quantisation steps are good enough for the 1/8
+// image (an error of at most one grey level at typical qualities).
+constexpr int kMaxDcShift = 1;
+
+// One libjpeg decompressor with its error handling. libjpeg reports errors and warnings through
+// callbacks that longjmp back to the setjmp in `guarded`; the frames skipped must hold no C++
+// object with a destructor (only libjpeg's C frames and lambdas capturing by reference).
+struct Decompressor {
+  jpeg_decompress_struct cinfo{};
+  jpeg_error_mgr err{};
+  jpeg_progress_mgr progress{};
+  std::jmp_buf jump{};
+  char message[JMSG_LENGTH_MAX + 64]{};
+
+  Decompressor();
+  ~Decompressor() { jpeg_destroy_decompress(&cinfo); }  // safe on a never-created object
+  Decompressor(const Decompressor&) = delete;
+  Decompressor& operator=(const Decompressor&) = delete;
+};
+
+Decompressor& owner(j_common_ptr cinfo) { return *static_cast<Decompressor*>(cinfo->client_data); }
+
+[[noreturn]] void fail(Decompressor& d, const char* prefix, const char* reason) {
+  // Lower-case the first word of libjpeg's sentence-case messages, but not acronyms ("JPEG").
+  const bool lower = reason[0] >= 'A' && reason[0] <= 'Z' && reason[1] >= 'a' && reason[1] <= 'z';
+  std::snprintf(d.message, sizeof d.message, "%s%c%s", prefix, lower ? reason[0] - 'A' + 'a' : reason[0],
+                reason[0] != '\0' ? reason + 1 : reason);
+  std::longjmp(d.jump, 1);
+}
+
+[[noreturn]] void on_error(j_common_ptr cinfo) {
+  Decompressor& d = owner(cinfo);
+  const int code = cinfo->err->msg_code;
+  if (code == JERR_NO_BACKING_STORE || code == JERR_OUT_OF_MEMORY) {
+    std::snprintf(d.message, sizeof d.message, "needs more than the %ld MiB of JPEG decoder memory allowed",
+                  kMaxDecoderMemory >> 20);
+    std::longjmp(d.jump, 1);
+  }
+  char text[JMSG_LENGTH_MAX];
+  (*cinfo->err->format_message)(cinfo, text);
+  fail(d, "invalid JPEG: ", text);
+}
+
+// Warnings (level -1) mean corrupt or missing data; libjpeg would go on and fill the rest with
+// grey. Trace messages (level >= 0) are ignored.
+void on_message(j_common_ptr cinfo, int level) {
+  if (level >= 0) return;
+  cinfo->err->num_warnings++;
+  char text[JMSG_LENGTH_MAX];
+  (*cinfo->err->format_message)(cinfo, text);
+  fail(owner(cinfo), "truncated or corrupt JPEG: ", text);
+}
+
+// Called once per iMCU row while libjpeg absorbs a multi-scan file; caps the scans read.
+void on_progress(j_common_ptr cinfo) {
+  Decompressor& d = owner(cinfo);
+  if (d.cinfo.input_scan_number > kMaxJpegScans) fail(d, "", "too many scans (over 1000)");
+}
+
+Decompressor::Decompressor() {
+  cinfo.err = jpeg_std_error(&err);
+  err.error_exit = on_error;
+  err.emit_message = on_message;
+  cinfo.client_data = this;
+  progress.progress_monitor = on_progress;
+}
+
+// Runs `step` (libjpeg calls only, see Decompressor) and turns a libjpeg error into DecodeError.
+template <class Step>
+void guarded(Decompressor& d, Step step) {
+  if (setjmp(d.jump) == 0) {
+    step();
+    return;
+  }
+  throw DecodeError(d.message);
+}
+
+void open(Decompressor& d, Bytes data) {
+  guarded(d, [&] {
+    jpeg_CreateDecompress(&d.cinfo, JPEG_LIB_VERSION, sizeof(jpeg_decompress_struct));
+    d.cinfo.mem->max_memory_to_use = kMaxDecoderMemory;
+    d.cinfo.progress = &d.progress;
+    jpeg_mem_src(&d.cinfo, data.data(), static_cast<unsigned long>(data.size()));
+    jpeg_read_header(&d.cinfo, TRUE);
+  });
+}
+
+Dimensions stored_size(const jpeg_decompress_struct& c) {
+  return {static_cast<int>(c.image_width), static_cast<int>(c.image_height)};
+}
+
+void check_pixel_limit(Dimensions size, std::uint64_t max_pixels) {
+  const auto pixels = static_cast<std::uint64_t>(size.width) * static_cast<std::uint64_t>(size.height);
+  if (max_pixels == 0 || pixels <= max_pixels) return;
+  const std::string limit = max_pixels % 1'000'000 == 0 ? std::to_string(max_pixels / 1'000'000) + " MP"
+                                                        : std::to_string(max_pixels) + " pixel";
+  throw DecodeError("declares " + std::to_string(size.width) + "x" + std::to_string(size.height) +
+                    " pixels, over the " + limit + " limit");
+}
+
+struct OutputPlan {
+  J_COLOR_SPACE space;
+  int cv_type;
+  bool cmyk;
+};
+
+// Other colour spaces (JCS_UNKNOWN) make libjpeg fail with "unsupported color conversion".
+OutputPlan plan_output(const jpeg_decompress_struct& c) {
+  switch (c.jpeg_color_space) {
+    case JCS_GRAYSCALE: return {JCS_GRAYSCALE, CV_8UC1, false};
+    case JCS_CMYK:
+    case JCS_YCCK: return {JCS_CMYK, CV_8UC4, true};
+    default: return {JCS_EXT_BGR, CV_8UC3, false};
+  }
+}
+
+// Reads the rest of the current output pass into `out`, which has the output size and type.
+void read_rows(jpeg_decompress_struct& c, cv::Mat& out) {
+  while (c.output_scanline < c.output_height) {
+    JSAMPROW rows[4];
+    const auto first = static_cast<int>(c.output_scanline);
+    const int count = std::min({c.rec_outbuf_height, 4, out.rows - first});
+    for (int i = 0; i < count; ++i) rows[i] = out.ptr<JSAMPLE>(first + i);
+    if (jpeg_read_scanlines(&c, rows, static_cast<JDIMENSION>(count)) == 0)
+      throw DecodeError("truncated JPEG (decoder suspended)");  // cannot happen with a memory source
+  }
+}
+
+void decode_all(Decompressor& d, cv::Mat& out) {
+  guarded(d, [&] {
+    jpeg_start_decompress(&d.cinfo);
+    read_rows(d.cinfo, out);
+    jpeg_finish_decompress(&d.cinfo);
+  });
+}
+
+// True when every component's DC coefficients are known well enough for the 1/8 image.
+bool dc_complete(const jpeg_decompress_struct& c) {
+  for (int ci = 0; ci < c.num_components; ++ci) {
+    const int shift = c.coef_bits[ci][0];
+    if (shift < 0 || shift > kMaxDcShift) return false;
+  }
+  return true;
+}
+
+// Reads the rest of the current scan. Returns false at the end of the image, true when the next
+// scan's header has been read (its parameters are then in cinfo).
+bool next_scan(jpeg_decompress_struct& c) {
+  for (;;) {
+    switch (jpeg_consume_input(&c)) {
+      case JPEG_REACHED_SOS: return true;
+      case JPEG_REACHED_EOI: return false;
+      case JPEG_SUSPENDED: throw DecodeError("truncated JPEG (decoder suspended)");
+      default: break;  // a row or a scan completed
+    }
+  }
+}
+
+// Absorbs scans until the next one is an AC scan and all DC data is in (or the file ends), and
+// returns the scan to output. Files that send AC data before every component's DC simply read on:
+// at 1/8 the AC coefficients are unused, so this is the full decode's result in fewer passes.
+int absorb_dc_scans(Decompressor& d) {
+  jpeg_decompress_struct& c = d.cinfo;
+  for (;;) {
+    // Here cinfo holds the header of scan input_scan_number, whose data is still unread. Starting
+    // the output at the scan before it makes libjpeg output the buffer without reading further.
+    // (coef_bits[c][0] already reflects this scan's header, but an AC scan does not change it.)
+    if (c.Ss > 0 && dc_complete(c)) return c.input_scan_number - 1;
+    if (!next_scan(c)) return c.input_scan_number;
+    if (c.input_scan_number > kMaxJpegScans) fail(d, "", "too many scans (over 1000)");
+  }
+}
+
+// Progressive file at 1/8: the 1x1 IDCT only uses the DC coefficient, so the AC scans (most of
+// the file) need not be decoded. Block smoothing only estimates AC coefficients: off.
+void decode_dc_only(Decompressor& d, cv::Mat& out) {
+  guarded(d, [&] {
+    d.cinfo.buffered_image = TRUE;
+    d.cinfo.do_block_smoothing = FALSE;
+    jpeg_start_decompress(&d.cinfo);
+    jpeg_start_output(&d.cinfo, absorb_dc_scans(d));
+    read_rows(d.cinfo, out);
+    jpeg_finish_output(&d.cinfo);
+    jpeg_abort_decompress(&d.cinfo);
+  });
+}
+
+std::uint8_t scale(int value, int factor) { return static_cast<std::uint8_t>((value * factor + 127) / 255); }
+
+// libjpeg returns CMYK samples as stored. Adobe (Photoshop) stores them inverted, 255 = no ink,
+// and marks the file with an APP14 "Adobe" segment; YCCK only exists in such files.
+cv::Mat cmyk_to_bgr(const cv::Mat& cmyk, bool inverted) {
+  cv::Mat bgr(cmyk.size(), CV_8UC3);
+  const int flip = inverted ? 0 : 255;
+  for (int y = 0; y < cmyk.rows; ++y) {
+    const std::uint8_t* in = cmyk.ptr<std::uint8_t>(y);
+    std::uint8_t* out = bgr.ptr<std::uint8_t>(y);
+    for (int x = 0; x < cmyk.cols; ++x, in += 4, out += 3) {
+      const int white = std::abs(flip - in[3]);  // 255 - black ink
+      out[0] = scale(std::abs(flip - in[2]), white);
+      out[1] = scale(std::abs(flip - in[1]), white);
+      out[2] = scale(std::abs(flip - in[0]), white);
+    }
+  }
+  return bgr;
+}
+
+bool fits(int side, int min_side) { return min_side <= 0 || side >= min_side; }
+
+}  // namespace
+
+int jpeg_scale_denom(Dimensions stored, Dimensions min_size) {
+  if (min_size.width <= 0 && min_size.height <= 0) return 1;
+  for (int denom : {8, 4, 2}) {
+    if (fits((stored.width + denom - 1) / denom, min_size.width) &&
+        fits((stored.height + denom - 1) / denom, min_size.height))
+      return denom;
+  }
+  return 1;
+}
+
+JpegInfo read_jpeg_info(Bytes data) {
+  Decompressor d;
+  open(d, data);
+  return {stored_size(d.cinfo), d.cinfo.num_components, d.cinfo.progressive_mode != FALSE};
+}
+
+cv::Mat decode_jpeg(Bytes data, Dimensions min_size) { return decode_jpeg(data, min_size, 0); }
+
+cv::Mat decode_jpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels) {
+  Decompressor d;
+  open(d, data);
+  jpeg_decompress_struct& c = d.cinfo;
+  check_pixel_limit(stored_size(c), max_pixels);
+
+  const OutputPlan plan = plan_output(c);
+  c.out_color_space = plan.space;
+  c.scale_num = 1;
+  c.scale_denom = static_cast<unsigned>(jpeg_scale_denom(stored_size(c), min_size));
+  guarded(d, [&] { jpeg_calc_output_dimensions(&c); });
+
+  cv::Mat out(static_cast<int>(c.output_height), static_cast<int>(c.output_width), plan.cv_type);
+  if (c.progressive_mode && c.scale_denom == 8)
+    decode_dc_only(d, out);
+  else
+    decode_all(d, out);
+  return plan.cmyk ? cmyk_to_bgr(out, c.saw_Adobe_marker != FALSE) : out;
+}
+
+}  // namespace thumbflow::detail

@@ -1,0 +1,82 @@
+#include "image/resize.hpp"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <vector>
+
+namespace thumbflow::detail {
+namespace {
+
+// Scale that maps the depth's full range onto [0, 1].
+double unit_scale(int depth) {
+  switch (depth) {
+    case CV_8U: return 1.0 / 255.0;
+    case CV_16U: return 1.0 / 65535.0;
+    case CV_8S: return 1.0 / 127.0;
+    case CV_16S: return 1.0 / 32767.0;
+    default: return 1.0;  // float data is taken as already in [0, 1]
+  }
+}
+
+void resize_area(const cv::Mat& in, cv::Mat& out, Dimensions target) {
+  const bool shrinking = target.width <= in.cols && target.height <= in.rows;
+  if (target.width == in.cols && target.height == in.rows) out = in;
+  else cv::resize(in, out, {target.width, target.height}, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_CUBIC);
+}
+
+bool alpha_is_opaque(const cv::Mat& bgra) {
+  cv::Mat alpha;
+  cv::extractChannel(bgra, alpha, 3);
+  double lo = 0, hi = 0;
+  cv::minMaxLoc(alpha, &lo, &hi);
+  const double opaque = bgra.depth() == CV_8U ? 255.0 : bgra.depth() == CV_16U ? 65535.0 : 1.0;
+  return lo >= opaque;
+}
+
+// Alpha path in float: premultiply, resize, then either un-premultiply or composite.
+cv::Mat resize_with_alpha(const cv::Mat& bgra, Dimensions target, bool keep_alpha, Rgb bg) {
+  cv::Mat f;
+  bgra.convertTo(f, CV_32F, unit_scale(bgra.depth()));
+  std::vector<cv::Mat> ch;
+  cv::split(f, ch);
+  for (int i = 0; i < 3; ++i) cv::multiply(ch[std::size_t(i)], ch[3], ch[std::size_t(i)]);
+  cv::merge(ch, f);
+  cv::Mat small;
+  resize_area(f, small, target);
+  cv::split(small, ch);
+  cv::Mat& alpha = ch[3];
+  cv::max(cv::min(alpha, 1.0), 0.0, alpha);
+  if (keep_alpha) {
+    cv::Mat safe_alpha = cv::max(alpha, 1e-6);
+    for (int i = 0; i < 3; ++i) cv::divide(ch[std::size_t(i)], safe_alpha, ch[std::size_t(i)]);
+    cv::merge(ch, small);
+    cv::Mat out;
+    small.convertTo(out, CV_8U, 255.0);
+    return out;
+  }
+  const double bg_bgr[3] = {bg.b / 255.0, bg.g / 255.0, bg.r / 255.0};
+  cv::Mat transparency = 1.0 - alpha;
+  for (int i = 0; i < 3; ++i) cv::scaleAdd(transparency, bg_bgr[i], ch[std::size_t(i)], ch[std::size_t(i)]);
+  ch.pop_back();
+  cv::merge(ch, small);
+  cv::Mat out;
+  small.convertTo(out, CV_8U, 255.0);
+  return out;
+}
+
+}  // namespace
+
+cv::Mat resize_for_thumbnail(const cv::Mat& pixels, Dimensions target, bool keep_alpha, Rgb background) {
+  cv::Mat in = pixels;
+  if (in.channels() == 4 && alpha_is_opaque(in)) cv::cvtColor(in, in, cv::COLOR_BGRA2BGR);
+  if (in.channels() == 2) cv::cvtColor(in, in, cv::COLOR_GRAY2BGR);  // not produced by our decoders
+  if (in.channels() == 4) return resize_with_alpha(in, target, keep_alpha, background);
+  cv::Mat small;
+  resize_area(in, small, target);
+  if (small.depth() == CV_8U) return small.data == pixels.data ? small.clone() : small;
+  cv::Mat out;
+  small.convertTo(out, CV_8U, 255.0 * unit_scale(small.depth()));
+  return out;
+}
+
+}  // namespace thumbflow::detail

@@ -1,0 +1,116 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#include "io/storage.hpp"
+
+namespace thumbflow::detail {
+namespace fs = std::filesystem;
+namespace {
+
+[[noreturn]] void fail_errno(const char* what) {
+  throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
+}
+
+// Closes the descriptor and removes the temporary file unless committed.
+class TempFile {
+ public:
+  explicit TempFile(const fs::path& target)
+      : path_((target.parent_path() / ("." + target.filename().string() + ".thumbflow-XXXXXX")).string()) {
+    fd_ = ::mkstemp(path_.data());
+    if (fd_ < 0) fail_errno("cannot create temporary file");
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ~TempFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(path_.c_str());
+  }
+  void write_all(std::span<const std::uint8_t> bytes) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) fail_errno("write failed");
+      done += std::size_t(n);
+    }
+    // Files from mkstemp are 0600; thumbnails get the usual mode (0666 minus umask).
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd_, 0666 & ~mask);
+    if (::close(std::exchange(fd_, -1)) != 0) fail_errno("write failed");
+  }
+  void commit_as(const fs::path& target) {
+    if (::rename(path_.c_str(), target.c_str()) != 0) fail_errno("cannot rename temporary file");
+    committed_ = true;
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
+class DiskStorage final : public Storage {
+ public:
+  std::vector<std::uint8_t> read(const std::string& path, std::uint64_t max_bytes) override {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail_errno("cannot open");
+    struct Closer { int fd; ~Closer() { ::close(fd); } } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) fail_errno("cannot stat");
+    if (!S_ISREG(st.st_mode)) throw std::runtime_error("not a regular file");
+    if (std::uint64_t(st.st_size) > max_bytes)
+      throw std::runtime_error("file is " + std::to_string(st.st_size) + " bytes, over the limit of " +
+                               std::to_string(max_bytes));
+    std::vector<std::uint8_t> data(std::size_t(st.st_size));
+    std::size_t done = 0;
+    while (done < data.size()) {
+      const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) fail_errno("read failed");
+      if (n == 0) break;  // the file shrank while we read it
+      done += std::size_t(n);
+    }
+    data.resize(done);
+    return data;
+  }
+
+  void write_atomic(const std::string& path, std::span<const std::uint8_t> bytes) override {
+    const fs::path target(path);
+    std::error_code ec;
+    if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+    if (ec) throw std::runtime_error("cannot create folder " + target.parent_path().string() + ": " + ec.message());
+    TempFile temp(target);
+    temp.write_all(bytes);
+    temp.commit_as(target);
+  }
+
+  bool is_up_to_date(const std::string& output, const std::string& input) override {
+    std::error_code ec1, ec2;
+    const auto out_time = fs::last_write_time(output, ec1);
+    const auto in_time = fs::last_write_time(input, ec2);
+    return !ec1 && !ec2 && out_time >= in_time;
+  }
+
+  bool same_file(const std::string& a, const std::string& b) override {
+    std::error_code ec;
+    return fs::equivalent(a, b, ec) && !ec;
+  }
+};
+
+}  // namespace
+
+Storage& disk_storage() {
+  static DiskStorage storage;
+  return storage;
+}
+
+}  // namespace thumbflow::detail

@@ -1,0 +1,30 @@
+// The file-system seam: everything the pipeline reads or writes goes through a Storage, so tests
+// can inject failures (full disk, unreadable files) without touching the real disk.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace thumbflow::detail {
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  // Whole file; throws std::runtime_error("<reason>") without the path in the message.
+  virtual std::vector<std::uint8_t> read(const std::string& path, std::uint64_t max_bytes) = 0;
+  // Creates missing parent folders, writes to a temporary file beside `path` and renames it over
+  // `path`, so readers see the old file or the complete new one, never a part. On failure the
+  // temporary file is removed and std::runtime_error("<reason>") is thrown.
+  virtual void write_atomic(const std::string& path, std::span<const std::uint8_t> bytes) = 0;
+  // True if `output` exists and was modified no earlier than `input`.
+  virtual bool is_up_to_date(const std::string& output, const std::string& input) = 0;
+  // True if both names refer to the same existing file (hard links and symlinks included).
+  virtual bool same_file(const std::string& a, const std::string& b) = 0;
+};
+
+// The real disk. Thread-safe.
+Storage& disk_storage();
+
+}  // namespace thumbflow::detail

@@ -1,0 +1,45 @@
+// One item on its way through the pipeline, and the stage functions that move it along.
+// The parallel graph and the serial loop call the same stage functions.
+#pragma once
+
+#include <cstdint>
+#include <opencv2/core/mat.hpp>
+#include <vector>
+
+#include "io/storage.hpp"
+#include "thumbflow/options.hpp"
+#include "thumbflow/report.hpp"
+#include "thumbflow/sources.hpp"
+
+namespace thumbflow::detail {
+
+struct Job {
+  const Item* item = nullptr;
+  ItemResult* result = nullptr;  // result->output holds the planned output path
+  // Buffers live only while the job is in flight; finish() releases them.
+  std::vector<std::uint8_t> bytes;
+  cv::Mat pixels;
+  Dimensions target{};
+  std::vector<std::uint8_t> encoded;
+
+  bool failed() const { return result->status == ItemStatus::Failed; }
+  void fail(std::string reason);
+};
+
+// Shared, read-only context of one batch.
+struct StageContext {
+  const BatchOptions& options;
+  Storage& storage;
+  std::uint64_t max_input_bytes;
+};
+
+// Each stage records its time and turns any exception into a failed item; a failed job passes
+// through the later stages untouched.
+void stage_read(Job& job, const StageContext& ctx);
+void stage_decode(Job& job, const StageContext& ctx);
+void stage_resize(Job& job, const StageContext& ctx);
+void stage_encode_write(Job& job, const StageContext& ctx);
+// Marks a job that came through every stage without failing as Done and frees its buffers.
+void finish(Job& job);
+
+}  // namespace thumbflow::detail

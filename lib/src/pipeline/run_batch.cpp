@@ -1,0 +1,104 @@
+#include "pipeline/run_batch.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <tbb/info.h>
+
+#include "pipeline/plan.hpp"
+#include "pipeline/runners.hpp"
+#include "thumbflow/naming.hpp"
+
+namespace thumbflow::detail {
+namespace {
+
+// Larger inputs are refused unread. Far above any photo, well below what would hurt.
+constexpr std::uint64_t kMaxInputBytes = 1ull << 30;
+
+void validate(const BatchOptions& o) {
+  const ThumbnailOptions& t = o.thumbnail;
+  if (t.box_width < 0 || t.box_width > 65535 || t.box_height < 0 || t.box_height > 65535 ||
+      (t.box_width == 0 && t.box_height == 0))
+    throw std::invalid_argument("box size must be 1..65535 on at least one side");
+  if (t.quality < 1 || t.quality > 100) throw std::invalid_argument("quality must be 1..100");
+  if (o.threads < 0 || o.threads > 1024) throw std::invalid_argument("threads must be 0..1024");
+  if (o.max_in_flight < 0 || o.max_in_flight > 4096)
+    throw std::invalid_argument("max_in_flight must be 0..4096");
+  if (o.output_dir.empty()) throw std::invalid_argument("an output folder is required");
+  validate_name_template(o.name_template);
+}
+
+void prepare_output_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create output folder " + dir + ": " + ec.message());
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    throw std::runtime_error("output folder " + dir + " is not writable");
+}
+
+Summary summarise(const std::vector<ItemResult>& results, const BatchOptions& options, int threads,
+                  double seconds) {
+  Summary s;
+  s.total = results.size();
+  s.seconds = seconds;
+  s.threads = threads;
+  s.serial = options.serial;
+  s.output_dir = options.output_dir;
+  for (const ItemResult& r : results) {
+    switch (r.status) {
+      case ItemStatus::Done:
+        ++s.done;
+        s.bytes_in += r.bytes_in;
+        s.bytes_out += r.bytes_out;
+        s.megapixels_in += double(r.in_size.width) * r.in_size.height / 1e6;
+        break;
+      case ItemStatus::Skipped: ++s.skipped; break;
+      case ItemStatus::Failed: ++s.failed; break;
+      case ItemStatus::Cancelled: ++s.cancelled; break;
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+BatchReport run_batch_with(const std::vector<Item>& items, const BatchOptions& options, Storage& storage,
+                           const ItemCallback& on_item) {
+  validate(options);
+  prepare_output_dir(options.output_dir);
+  const auto start = std::chrono::steady_clock::now();
+
+  BatchReport report;
+  std::vector<Job> jobs = plan_jobs(items, report.items, options, storage);
+  if (on_item) {
+    for (const ItemResult& r : report.items)
+      if (r.status != ItemStatus::Cancelled) on_item(r);
+  }
+  const StageContext ctx{options, storage, kMaxInputBytes};
+  const FinishedCallback on_finished = [&](Job& job) {
+    if (on_item) on_item(*job.result);
+  };
+  const int threads = options.serial ? 1 : options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  if (options.serial) {
+    run_serial(jobs, ctx, on_finished);
+  } else {
+    const int in_flight = options.max_in_flight > 0 ? options.max_in_flight : 2 * threads;
+    run_flow_graph(jobs, ctx, threads, in_flight, on_finished);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.summary = summarise(report.items, options, threads, seconds);
+  return report;
+}
+
+}  // namespace thumbflow::detail
+
+namespace thumbflow {
+
+BatchReport run_batch(const std::vector<Item>& items, const BatchOptions& options, const ItemCallback& on_item) {
+  return detail::run_batch_with(items, options, detail::disk_storage(), on_item);
+}
+
+}  // namespace thumbflow

@@ -1,0 +1,17 @@
+#include "pipeline/runners.hpp"
+
+namespace thumbflow::detail {
+
+void run_serial(std::vector<Job>& jobs, const StageContext& ctx, const FinishedCallback& on_finished) {
+  for (Job& job : jobs) {
+    if (ctx.options.cancel != nullptr && ctx.options.cancel->load()) break;
+    stage_read(job, ctx);
+    stage_decode(job, ctx);
+    stage_resize(job, ctx);
+    stage_encode_write(job, ctx);
+    finish(job);
+    on_finished(job);
+  }
+}
+
+}  // namespace thumbflow::detail

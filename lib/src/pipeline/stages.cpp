@@ -1,0 +1,84 @@
+#include <chrono>
+#include <exception>
+#include <utility>
+
+#include "image/decode.hpp"
+#include "image/encode.hpp"
+#include "image/resize.hpp"
+#include "pipeline/job.hpp"
+
+namespace thumbflow::detail {
+namespace {
+
+// Runs `work` unless the job already failed, adds its duration to `ms`, and turns exceptions
+// into the item's error.
+template <typename Work>
+void run_stage(Job& job, double& ms, Work&& work) {
+  if (job.failed()) return;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    work();
+  } catch (const std::exception& e) {
+    job.fail(e.what());
+  } catch (...) {
+    job.fail("unknown error");
+  }
+  ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+void Job::fail(std::string reason) {
+  result->status = ItemStatus::Failed;
+  result->error = std::move(reason);
+  bytes = {};
+  pixels.release();
+  encoded = {};
+}
+
+void stage_read(Job& job, const StageContext& ctx) {
+  run_stage(job, job.result->times.read_ms, [&] {
+    job.bytes = ctx.storage.read(job.item->input, ctx.max_input_bytes);
+    job.result->bytes_in = job.bytes.size();
+  });
+}
+
+void stage_decode(Job& job, const StageContext& ctx) {
+  run_stage(job, job.result->times.decode_ms, [&] {
+    DecodedImage decoded = decode_for_thumbnail(job.bytes, ctx.options.thumbnail);
+    job.bytes = {};
+    job.result->in_size = decoded.stored;
+    job.target = decoded.target;
+    job.pixels = std::move(decoded.pixels);
+  });
+}
+
+void stage_resize(Job& job, const StageContext& ctx) {
+  run_stage(job, job.result->times.resize_ms, [&] {
+    const bool alpha = keeps_alpha(format_for_output_name(job.result->output));
+    job.pixels = resize_for_thumbnail(job.pixels, job.target, alpha, ctx.options.thumbnail.background);
+    job.result->out_size = {job.pixels.cols, job.pixels.rows};
+  });
+}
+
+void stage_encode_write(Job& job, const StageContext& ctx) {
+  run_stage(job, job.result->times.encode_ms, [&] {
+    job.encoded = encode_image(job.pixels, format_for_output_name(job.result->output),
+                               ctx.options.thumbnail.quality);
+    job.pixels.release();
+  });
+  run_stage(job, job.result->times.write_ms, [&] {
+    ctx.storage.write_atomic(job.result->output, job.encoded);
+    job.result->bytes_out = job.encoded.size();
+  });
+}
+
+void finish(Job& job) {
+  if (!job.failed()) job.result->status = ItemStatus::Done;
+  if (!job.failed()) job.result->error.clear();
+  job.bytes = {};
+  job.pixels.release();
+  job.encoded = {};
+}
+
+}  // namespace thumbflow::detail

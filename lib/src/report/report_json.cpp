@@ -1,0 +1,82 @@
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <vector>
+
+#include "io/storage.hpp"
+#include "thumbflow/report.hpp"
+
+namespace thumbflow {
+namespace {
+
+using nlohmann::json;
+
+json size_json(Dimensions d) { return {{"width", d.width}, {"height", d.height}}; }
+
+json item_json(const ItemResult& r) {
+  json j = {{"input", r.input},
+            {"output", r.output},
+            {"status", to_string(r.status)},
+            {"bytes_in", r.bytes_in},
+            {"bytes_out", r.bytes_out},
+            {"in", size_json(r.in_size)},
+            {"out", size_json(r.out_size)},
+            {"ms", {{"read", r.times.read_ms},
+                    {"decode", r.times.decode_ms},
+                    {"resize", r.times.resize_ms},
+                    {"encode", r.times.encode_ms},
+                    {"write", r.times.write_ms}}}};
+  if (!r.error.empty()) j["error"] = r.error;
+  return j;
+}
+
+json summary_json(const Summary& s) {
+  return {{"total", s.total},
+          {"done", s.done},
+          {"skipped", s.skipped},
+          {"failed", s.failed},
+          {"cancelled", s.cancelled},
+          {"seconds", s.seconds},
+          {"images_per_second", s.seconds > 0 ? double(s.done) / s.seconds : 0.0},
+          {"megapixels_per_second", s.seconds > 0 ? s.megapixels_in / s.seconds : 0.0},
+          {"bytes_in", s.bytes_in},
+          {"bytes_out", s.bytes_out},
+          {"megapixels_in", s.megapixels_in},
+          {"threads", s.threads},
+          {"serial", s.serial},
+          {"output_dir", s.output_dir}};
+}
+
+// Names may hold any bytes; invalid UTF-8 is replaced rather than failing the whole report.
+std::string dump(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+const char* to_string(ItemStatus status) {
+  switch (status) {
+    case ItemStatus::Done: return "done";
+    case ItemStatus::Skipped: return "skipped";
+    case ItemStatus::Failed: return "failed";
+    case ItemStatus::Cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+std::string summary_to_json(const Summary& summary, int indent) { return dump(summary_json(summary), indent); }
+
+std::string report_to_json(const BatchReport& report, int indent) {
+  json items = json::array();
+  for (const ItemResult& r : report.items) items.push_back(item_json(r));
+  return dump({{"summary", summary_json(report.summary)}, {"items", std::move(items)}}, indent);
+}
+
+void write_report_file(const BatchReport& report, const std::string& path) {
+  const std::string text = report_to_json(report) + "\n";
+  try {
+    detail::disk_storage().write_atomic(
+        path, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot write report " + path + ": " + e.what());
+  }
+}
+
+}  // namespace thumbflow

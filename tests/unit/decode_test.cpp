@@ -1,0 +1,70 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "image/decode.hpp"
+#include "image/decode_error.hpp"
+#include "test_support.hpp"
+
+namespace thumbflow::detail {
+namespace {
+
+std::string error_of(const std::vector<std::uint8_t>& bytes, ThumbnailOptions options = {}) {
+  try {
+    decode_for_thumbnail(bytes, options);
+  } catch (const DecodeError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::vector<std::uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
+
+TEST(Decode, ClearReasonsForBadInput) {
+  EXPECT_EQ(error_of({}), "empty file");
+  EXPECT_EQ(error_of(bytes_of("<html>not found</html>")), "not an image (the content is text)");
+  EXPECT_EQ(error_of({0x00, 0x01, 0x02, 0xFE}), "not an image (unrecognised content)");
+  EXPECT_EQ(error_of(bytes_of("GIF89a\x01\x00\x01\x00")), "unsupported format: GIF");
+  auto png = test::encode(test::make_picture(200, 100, CV_8UC3), ".png");
+  png.resize(png.size() / 2);
+  EXPECT_NE(error_of(png).find("PNG"), std::string::npos) << error_of(png);
+}
+
+TEST(Decode, RefusesOversizedHeadersBeforeDecoding) {
+  // A PNG signature and IHDR declaring 100000x100000; nothing else is needed to be refused.
+  std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                                   0x00, 0x01, 0x86, 0xA0, 0x00, 0x01, 0x86, 0xA0, 8, 2, 0, 0, 0};
+  const std::string e = error_of(png);
+  EXPECT_NE(e.find("100000x100000"), std::string::npos) << e;
+  EXPECT_NE(e.find("--max-pixels"), std::string::npos) << e;
+
+  ThumbnailOptions tight;
+  tight.max_pixels = 1000;
+  EXPECT_NE(error_of(test::encode(test::make_picture(100, 100, CV_8UC3), ".bmp"), tight).find("limit"),
+            std::string::npos);
+}
+
+TEST(Decode, EveryReadableFormatDecodes) {
+  const cv::Mat picture = test::make_picture(240, 160, CV_8UC3);
+  ThumbnailOptions options;
+  for (const char* ext : {".jpg", ".png", ".webp", ".bmp", ".tiff", ".ppm"}) {
+    const DecodedImage d = decode_for_thumbnail(test::encode(picture, ext), options);
+    EXPECT_EQ(d.stored, (Dimensions{240, 160})) << ext;
+    EXPECT_EQ(d.target, (Dimensions{128, 85})) << ext;
+    EXPECT_FALSE(d.pixels.empty()) << ext;
+  }
+}
+
+TEST(Decode, KeepsDepthAndChannelsForTheResizer) {
+  ThumbnailOptions options;
+  EXPECT_EQ(decode_for_thumbnail(test::encode(test::make_picture(64, 64, CV_16UC3), ".png"), options).pixels.depth(),
+            CV_16U);
+  EXPECT_EQ(decode_for_thumbnail(test::encode(test::make_picture(64, 64, CV_8UC4), ".png"), options).pixels.channels(),
+            4);
+  EXPECT_EQ(decode_for_thumbnail(test::encode(test::make_picture(64, 64, CV_8UC1), ".png"), options).pixels.channels(),
+            1);
+}
+
+}  // namespace
+}  // namespace thumbflow::detail

@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "test_support.hpp"
+#include "thumbflow/sources.hpp"
+
+namespace thumbflow {
+namespace {
+namespace fs = std::filesystem;
+
+std::vector<std::string> relative_paths(const std::vector<Item>& items) {
+  std::vector<std::string> out;
+  for (const Item& i : items) out.push_back(i.relative_path);
+  return out;
+}
+
+TEST(CollectLocalItems, WalksFoldersSortedAndSkipsHiddenAndNonImages) {
+  test::TempDir dir;
+  for (const char* f : {"b.jpg", "a.PNG", "notes.txt", ".hidden.jpg", "sub/c.webp", "sub/deeper/d.tif",
+                        ".git/e.jpg"})
+    test::write_text(dir / f, "x");
+  CollectOptions o;
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
+            (std::vector<std::string>{"a.PNG", "b.jpg", "sub/c.webp", "sub/deeper/d.tif"}));
+  o.recursive = false;
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
+            (std::vector<std::string>{"a.PNG", "b.jpg"}));
+}
+
+TEST(CollectLocalItems, ExplicitFilesAreTakenWhateverTheirExtension) {
+  test::TempDir dir;
+  test::write_text(dir / "notes.txt", "x");
+  const auto items = collect_local_items({(dir / "notes.txt").string()}, {});
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].relative_path, "notes.txt");
+}
+
+TEST(CollectLocalItems, MissingInputIsAUsageError) {
+  try {
+    collect_local_items({"/nonexistent/thumbflow/x"}, {});
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/thumbflow/x"), std::string::npos);
+  }
+}
+
+TEST(CollectLocalItems, EarlierOutputsInsideTheInputAreNotInputs) {
+  test::TempDir dir;
+  for (const char* f : {"a.jpg", "a_thumbnail.jpg", "thumbs/b_thumbnail.png", "thumbs/keep.jpg"})
+    test::write_text(dir / f, "x");
+  CollectOptions o;
+  o.output_dir = (dir / "thumbs").string();
+  // Outside the output folder a name like a_thumbnail.jpg is an ordinary input.
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
+            (std::vector<std::string>{"a.jpg", "a_thumbnail.jpg", "thumbs/keep.jpg"}));
+  o.output_dir = dir.path().string();
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
+            (std::vector<std::string>{"a.jpg", "thumbs/keep.jpg"}));
+}
+
+TEST(CollectLocalItems, SymlinkedFoldersAreNotFollowed) {
+  test::TempDir dir;
+  test::write_text(dir / "real/a.jpg", "x");
+  fs::create_directory_symlink(dir / "real", dir / "link");
+  fs::create_directory_symlink(dir.path(), dir / "real/loop");
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, {})), (std::vector<std::string>{"real/a.jpg"}));
+}
+
+}  // namespace
+}  // namespace thumbflow

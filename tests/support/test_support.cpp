@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <cmath>
 #include <fstream>
 #include <opencv2/core.hpp>
@@ -127,9 +129,12 @@ std::vector<std::uint8_t> jpeg_with_orientation(const cv::Mat& bgr, int orientat
   std::vector<std::uint8_t> app1 = {'E', 'x', 'i', 'f', 0, 0};
   app1.insert(app1.end(), tiff.begin(), tiff.end());
   const std::size_t len = app1.size() + 2;
-  std::vector<std::uint8_t> out = {0xFF, 0xD8, 0xFF, 0xE1, std::uint8_t(len >> 8), std::uint8_t(len)};
-  out.insert(out.end(), app1.begin(), app1.end());
-  out.insert(out.end(), plain.begin() + 2, plain.end());  // skip the encoder's SOI
+  std::vector<std::uint8_t> out;
+  out.reserve(6 + app1.size() + plain.size());
+  for (const unsigned b : {0xFFu, 0xD8u, 0xFFu, 0xE1u, unsigned(len >> 8), unsigned(len & 0xFF)})
+    out.push_back(std::uint8_t(b));
+  std::copy(app1.begin(), app1.end(), std::back_inserter(out));
+  std::copy(plain.begin() + 2, plain.end(), std::back_inserter(out));  // skip the encoder's SOI
   return out;
 }
 

@@ -95,14 +95,22 @@ DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
   }
 
   cv::Mat stored;
+  double scale = 1;  // stored pixels per decoded pixel, when the decoder scaled by an exact ratio
   switch (result.format) {
-    case ImageFormat::Jpeg: stored = decode_jpeg(data, min_size); break;
+    case ImageFormat::Jpeg:
+      stored = decode_jpeg(data, min_size);
+      scale = min_size.width > 0 ? jpeg_scale_denom(header.size, min_size) : 1;
+      break;
     case ImageFormat::Webp: stored = decode_webp(data, min_size); break;
     default: stored = decode_with_opencv(data, result.format); break;
   }
   result.stored = header.size.width > 0 ? header.size : Dimensions{stored.cols, stored.rows};
   check_pixel_limit({stored.cols, stored.rows}, options.max_pixels);
   result.pixels = apply_orientation(stored, result.orientation);
+  const bool exact = scale > 1 && header.size.width > 0;
+  const Dimensions upright_stored = swapped(result.stored, swap);
+  result.extent_width = exact ? upright_stored.width / scale : result.pixels.cols;
+  result.extent_height = exact ? upright_stored.height / scale : result.pixels.rows;
   result.target = fit_within(swapped(result.stored, swap), {options.box_width, options.box_height},
                              options.allow_enlarge);
   return result;

@@ -15,9 +15,10 @@
 namespace thumbflow::detail {
 namespace {
 
-// libjpeg's own working memory; the whole-image coefficient buffer of a progressive file (about
-// 2 bytes per sample) is the big item. Past this libjpeg fails instead of asking the OS for more.
-constexpr long kMaxDecoderMemory = 1536L << 20;
+// libjpeg's own working memory; the whole-image coefficient buffer of a progressive file (2 bytes
+// per sample) is the big item: 800 MB for 100 MP (the default pixel limit) with four unsubsampled
+// components. Past this libjpeg fails instead of asking the OS for more.
+constexpr long kMaxDecoderMemory = 1024L << 20;
 
 // DC coefficients known to within 2^kMaxDcShift quantisation steps are good enough for the 1/8
 // image (an error of at most one grey level at typical qualities).

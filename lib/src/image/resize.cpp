@@ -18,8 +18,20 @@ double unit_scale(int depth) {
   }
 }
 
-void resize_area(const cv::Mat& in, cv::Mat& out, Dimensions target) {
+// With a fractional extent, scales by target/extent and crops the partial last row/column away,
+// so the picture is not squeezed by the share of a pixel that lies outside it.
+void resize_area(const cv::Mat& in, cv::Mat& out, Dimensions target, cv::Size2d extent) {
   const bool shrinking = target.width <= in.cols && target.height <= in.rows;
+  const bool fractional = extent.width > 0 && extent.height > 0 &&
+                          (extent.width < in.cols || extent.height < in.rows);
+  if (fractional && shrinking) {
+    cv::Mat scaled;
+    cv::resize(in, scaled, {}, target.width / extent.width, target.height / extent.height, cv::INTER_AREA);
+    if (scaled.cols >= target.width && scaled.rows >= target.height) {
+      out = scaled(cv::Rect(0, 0, target.width, target.height));
+      return;
+    }
+  }
   if (target.width == in.cols && target.height == in.rows) out = in;
   else cv::resize(in, out, {target.width, target.height}, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_CUBIC);
 }
@@ -34,7 +46,7 @@ bool alpha_is_opaque(const cv::Mat& bgra) {
 }
 
 // Alpha path in float: premultiply, resize, then either un-premultiply or composite.
-cv::Mat resize_with_alpha(const cv::Mat& bgra, Dimensions target, bool keep_alpha, Rgb bg) {
+cv::Mat resize_with_alpha(const cv::Mat& bgra, Dimensions target, bool keep_alpha, Rgb bg, cv::Size2d extent) {
   cv::Mat f;
   bgra.convertTo(f, CV_32F, unit_scale(bgra.depth()));
   std::vector<cv::Mat> ch;
@@ -42,7 +54,7 @@ cv::Mat resize_with_alpha(const cv::Mat& bgra, Dimensions target, bool keep_alph
   for (int i = 0; i < 3; ++i) cv::multiply(ch[std::size_t(i)], ch[3], ch[std::size_t(i)]);
   cv::merge(ch, f);
   cv::Mat small;
-  resize_area(f, small, target);
+  resize_area(f, small, target, extent);
   cv::split(small, ch);
   cv::Mat& alpha = ch[3];
   cv::max(cv::min(alpha, 1.0), 0.0, alpha);
@@ -66,14 +78,15 @@ cv::Mat resize_with_alpha(const cv::Mat& bgra, Dimensions target, bool keep_alph
 
 }  // namespace
 
-cv::Mat resize_for_thumbnail(const cv::Mat& pixels, Dimensions target, bool keep_alpha, Rgb background) {
+cv::Mat resize_for_thumbnail(const cv::Mat& pixels, Dimensions target, bool keep_alpha, Rgb background,
+                             cv::Size2d extent) {
   cv::Mat in = pixels;
   if (in.channels() == 4 && alpha_is_opaque(in)) cv::cvtColor(in, in, cv::COLOR_BGRA2BGR);
   if (in.channels() == 2) cv::cvtColor(in, in, cv::COLOR_GRAY2BGR);  // not produced by our decoders
-  if (in.channels() == 4) return resize_with_alpha(in, target, keep_alpha, background);
+  if (in.channels() == 4) return resize_with_alpha(in, target, keep_alpha, background, extent);
   cv::Mat small;
-  resize_area(in, small, target);
-  if (small.depth() == CV_8U) return small.data == pixels.data ? small.clone() : small;
+  resize_area(in, small, target, extent);
+  if (small.depth() == CV_8U) return small.data == pixels.data || !small.isContinuous() ? small.clone() : small;
   cv::Mat out;
   small.convertTo(out, CV_8U, 255.0 * unit_scale(small.depth()));
   return out;

@@ -12,6 +12,9 @@ namespace thumbflow::detail {
 // (cubic when enlarging), and returns 8-bit pixels: gray stays 1 channel; with alpha and
 // keep_alpha, BGRA (resized premultiplied, so no dark fringes); with alpha and !keep_alpha,
 // composited onto `background` (BGR). An alpha channel that is fully opaque is dropped.
-cv::Mat resize_for_thumbnail(const cv::Mat& pixels, Dimensions target, bool keep_alpha, Rgb background);
+// extent: the width and height in pixels that the picture spans, when the last row/column only
+// partly belongs to it (JPEG DCT scaling); {0,0} = the pixel size.
+cv::Mat resize_for_thumbnail(const cv::Mat& pixels, Dimensions target, bool keep_alpha, Rgb background,
+                             cv::Size2d extent = {});
 
 }  // namespace thumbflow::detail

@@ -20,6 +20,7 @@ struct Job {
   std::vector<std::uint8_t> bytes;
   cv::Mat pixels;
   Dimensions target{};
+  cv::Size2d extent{};  // see DecodedImage::extent_width
   std::vector<std::uint8_t> encoded;
 
   bool failed() const { return result->status == ItemStatus::Failed; }

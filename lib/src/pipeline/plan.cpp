@@ -44,7 +44,9 @@ std::vector<Job> plan_jobs(const std::vector<Item>& items, std::vector<ItemResul
       continue;
     }
     r.status = ItemStatus::Cancelled;
-    jobs.push_back(Job{&item, &r, {}, {}, {}, {}});
+    Job& job = jobs.emplace_back();
+    job.item = &item;
+    job.result = &r;
   }
   return jobs;
 }

@@ -49,6 +49,7 @@ void stage_decode(Job& job, const StageContext& ctx) {
     job.bytes = {};
     job.result->in_size = decoded.stored;
     job.target = decoded.target;
+    job.extent = {decoded.extent_width, decoded.extent_height};
     job.pixels = std::move(decoded.pixels);
   });
 }
@@ -56,7 +57,7 @@ void stage_decode(Job& job, const StageContext& ctx) {
 void stage_resize(Job& job, const StageContext& ctx) {
   run_stage(job, job.result->times.resize_ms, [&] {
     const bool alpha = keeps_alpha(format_for_output_name(job.result->output));
-    job.pixels = resize_for_thumbnail(job.pixels, job.target, alpha, ctx.options.thumbnail.background);
+    job.pixels = resize_for_thumbnail(job.pixels, job.target, alpha, ctx.options.thumbnail.background, job.extent);
     job.result->out_size = {job.pixels.cols, job.pixels.rows};
   });
 }

@@ -1,0 +1,380 @@
+#include "image/jpeg_decoder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <jpeglib.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "image/decode_error.hpp"
+
+namespace thumbflow::detail {
+namespace {
+
+using Buffer = std::vector<std::uint8_t>;
+
+// Smooth gradients plus hard-edged shapes, thin lines and text: both the low and the high
+// frequencies a photograph has.
+cv::Mat synthetic(int width, int height) {
+  cv::Mat img(height, width, CV_8UC3);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      img.at<cv::Vec3b>(y, x) = {cv::saturate_cast<uchar>(x * 255 / width), cv::saturate_cast<uchar>(y * 255 / height),
+                                 cv::saturate_cast<uchar>(128 + 90 * std::sin(x * 0.03) * std::cos(y * 0.02))};
+  cv::circle(img, {width / 3, height / 2}, height / 4, {30, 200, 240}, cv::FILLED, cv::LINE_AA);
+  cv::rectangle(img, {width / 2, height / 5}, {width * 4 / 5, height / 2}, {250, 40, 60}, cv::FILLED);
+  for (int i = 0; i < 12; ++i)
+    cv::line(img, {i * width / 12, 0}, {width - i * width / 12, height}, {20, 20, 20}, 1 + i % 3, cv::LINE_AA);
+  cv::putText(img, "thumbflow", {width / 10, height * 4 / 5}, cv::FONT_HERSHEY_SIMPLEX, height / 150.0, {255, 255, 255},
+              3, cv::LINE_AA);
+  return img;
+}
+
+struct JpegSpec {
+  int quality = 92;
+  bool progressive = false;                // libjpeg's standard progression
+  bool subsample = true;                   // 4:2:0, else 4:4:4
+  std::vector<jpeg_scan_info> scans;       // a custom progression; overrides `progressive`
+  J_COLOR_SPACE four_channel_as = JCS_CMYK;  // JCS_CMYK or JCS_YCCK for 4-channel (CMYK) input
+  bool adobe_marker = true;                // for 4-channel input
+};
+
+// Encodes BGR, gray or CMYK (4 channels, samples as given) with libjpeg.
+Buffer encode_jpeg(const cv::Mat& img, const JpegSpec& spec = {}) {
+  jpeg_compress_struct c{};
+  jpeg_error_mgr err{};
+  c.err = jpeg_std_error(&err);
+  jpeg_CreateCompress(&c, JPEG_LIB_VERSION, sizeof c);
+  unsigned char* out = nullptr;
+  unsigned long size = 0;
+  jpeg_mem_dest(&c, &out, &size);
+  c.image_width = static_cast<JDIMENSION>(img.cols);
+  c.image_height = static_cast<JDIMENSION>(img.rows);
+  c.input_components = img.channels();
+  c.in_color_space = img.channels() == 1 ? JCS_GRAYSCALE : img.channels() == 3 ? JCS_EXT_BGR : JCS_CMYK;
+  jpeg_set_defaults(&c);
+  if (img.channels() == 4) {
+    jpeg_set_colorspace(&c, spec.four_channel_as);
+    c.write_Adobe_marker = spec.adobe_marker ? TRUE : FALSE;
+  }
+  jpeg_set_quality(&c, spec.quality, TRUE);
+  if (!spec.subsample)
+    for (int i = 0; i < c.num_components; ++i) c.comp_info[i].h_samp_factor = c.comp_info[i].v_samp_factor = 1;
+  if (!spec.scans.empty()) {
+    c.scan_info = spec.scans.data();
+    c.num_scans = static_cast<int>(spec.scans.size());
+  } else if (spec.progressive) {
+    jpeg_simple_progression(&c);
+  }
+  jpeg_start_compress(&c, TRUE);
+  for (int y = 0; y < img.rows; ++y) {
+    JSAMPROW row = const_cast<JSAMPLE*>(img.ptr<JSAMPLE>(y));
+    jpeg_write_scanlines(&c, &row, 1);
+  }
+  jpeg_finish_compress(&c);
+  jpeg_destroy_compress(&c);
+  Buffer bytes(out, out + size);
+  std::free(out);
+  return bytes;
+}
+
+double luma_psnr(const cv::Mat& a, const cv::Mat& b) {
+  cv::Mat ga = a, gb = b;
+  if (a.channels() == 3) cv::cvtColor(a, ga, cv::COLOR_BGR2GRAY);
+  if (b.channels() == 3) cv::cvtColor(b, gb, cv::COLOR_BGR2GRAY);
+  return cv::PSNR(ga, gb);
+}
+
+cv::Mat area_resize(const cv::Mat& img, cv::Size size) {
+  cv::Mat out;
+  cv::resize(img, out, size, 0, 0, cv::INTER_AREA);
+  return out;
+}
+
+// Luma PSNR of a 1/denom decode against `reference` (full size) area-averaged by exactly denom.
+// Only whole blocks are compared: a partial last block column/row of the shrunk image stands for
+// fewer pixels, and resizing the reference to the rounded-up size instead would shift every
+// averaging window against the blocks (25-30 dB on detailed pictures, whatever the decoder).
+double block_aligned_psnr(const cv::Mat& shrunk, const cv::Mat& reference, int denom) {
+  const cv::Size whole(reference.cols / denom, reference.rows / denom);
+  const cv::Mat ref = area_resize(reference(cv::Rect(0, 0, whole.width * denom, whole.height * denom)), whole);
+  return luma_psnr(shrunk(cv::Rect(cv::Point(0, 0), whole)), ref);
+}
+
+// The quality bar: the shrunk decode against a full decode area-averaged to its scale.
+double psnr_against_full_decode(const Buffer& jpeg, Dimensions min_size) {
+  const cv::Mat full = decode_jpeg(jpeg, {0, 0});
+  const int denom = jpeg_scale_denom({full.cols, full.rows}, min_size);
+  return block_aligned_psnr(decode_jpeg(jpeg, min_size), full, denom);
+}
+
+Buffer read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+jpeg_scan_info scan(int component, int ss, int se, int ah, int al) { return {1, {component}, ss, se, ah, al}; }
+
+// One progression that is legal but hostile: every AC coefficient of components `ac_heavy` in
+// its own band, sent at 10 bits of precision loss and refined one bit per scan (11 scans per
+// coefficient). `dc_first` decides whether the last component's DC comes first or last.
+std::vector<jpeg_scan_info> many_scans(std::vector<int> ac_heavy, bool dc_first) {
+  std::vector<jpeg_scan_info> scans{scan(0, 0, 0, 0, 0), scan(1, 0, 0, 0, 0)};
+  if (dc_first) scans.push_back(scan(2, 0, 0, 0, 0));
+  for (int component : ac_heavy)
+    for (int k = 1; k < 64; ++k) {
+      scans.push_back(scan(component, k, k, 0, 10));
+      for (int ah = 10; ah > 0; --ah) scans.push_back(scan(component, k, k, ah, ah - 1));
+    }
+  if (!dc_first) scans.push_back(scan(2, 0, 0, 0, 0));
+  for (int component = 0; component < 3; ++component)
+    if (std::find(ac_heavy.begin(), ac_heavy.end(), component) == ac_heavy.end())
+      scans.push_back(scan(component, 1, 63, 0, 0));
+  return scans;
+}
+
+TEST(JpegScaleDenom, PicksLargestReductionThatStaysAtLeastMinSize) {
+  const Dimensions stored{1001, 800};
+  EXPECT_EQ(jpeg_scale_denom(stored, {0, 0}), 1);
+  EXPECT_EQ(jpeg_scale_denom(stored, {126, 100}), 8);  // ceil(1001 / 8) = 126
+  EXPECT_EQ(jpeg_scale_denom(stored, {127, 100}), 4);
+  EXPECT_EQ(jpeg_scale_denom(stored, {0, 101}), 4);  // a zero side is unconstrained
+  EXPECT_EQ(jpeg_scale_denom(stored, {501, 0}), 2);
+  EXPECT_EQ(jpeg_scale_denom(stored, {502, 1}), 1);
+  EXPECT_EQ(jpeg_scale_denom(stored, {5000, 5000}), 1);
+  EXPECT_EQ(jpeg_scale_denom({7, 5}, {1, 1}), 8);
+}
+
+TEST(JpegDecoder, DecodesEveryScaleWithExpectedSizeAndContent) {
+  const cv::Mat original = synthetic(803, 597);
+  for (bool subsample : {true, false}) {
+    JpegSpec spec;
+    spec.subsample = subsample;
+    const Buffer jpeg = encode_jpeg(original, spec);
+    for (int denom : {1, 2, 4, 8}) {
+      const Dimensions min_size{(803 + denom - 1) / denom, (597 + denom - 1) / denom};
+      const cv::Mat img = decode_jpeg(jpeg, min_size);
+      ASSERT_EQ(img.type(), CV_8UC3);
+      EXPECT_EQ(img.cols, min_size.width) << "denom " << denom;
+      EXPECT_EQ(img.rows, min_size.height) << "denom " << denom;
+      EXPECT_GT(block_aligned_psnr(img, original, denom), 30.0) << "denom " << denom;
+    }
+  }
+}
+
+TEST(JpegDecoder, FullDecodeIsCloseToTheOriginal) {
+  const cv::Mat original = synthetic(320, 240);
+  const cv::Mat img = decode_jpeg(encode_jpeg(original), {0, 0});
+  ASSERT_EQ(img.size(), original.size());
+  cv::Mat diff;
+  cv::absdiff(img, original, diff);
+  const cv::Scalar per_channel = cv::mean(diff);  // each channel: catches a BGR/RGB swap
+  for (int ch = 0; ch < 3; ++ch) EXPECT_LT(per_channel[ch], 8.0) << "channel " << ch;
+  EXPECT_GT(luma_psnr(img, original), 35.0);
+}
+
+TEST(JpegDecoder, GrayStaysOneChannel) {
+  cv::Mat gray;
+  cv::cvtColor(synthetic(200, 120), gray, cv::COLOR_BGR2GRAY);
+  const Buffer jpeg = encode_jpeg(gray);
+  for (Dimensions box : {Dimensions{0, 0}, Dimensions{25, 15}}) {
+    const cv::Mat img = decode_jpeg(jpeg, box);
+    EXPECT_EQ(img.type(), CV_8UC1);
+    EXPECT_GT(luma_psnr(img, area_resize(gray, img.size())), 30.0);
+  }
+  EXPECT_EQ(read_jpeg_info(jpeg).components, 1);
+}
+
+TEST(JpegDecoder, ReadsHeaderInfo) {
+  const cv::Mat img = synthetic(123, 45);
+  JpegSpec progressive;
+  progressive.progressive = true;
+  const JpegInfo base = read_jpeg_info(encode_jpeg(img));
+  EXPECT_EQ(base.size, (Dimensions{123, 45}));
+  EXPECT_EQ(base.components, 3);
+  EXPECT_FALSE(base.progressive);
+  EXPECT_TRUE(read_jpeg_info(encode_jpeg(img, progressive)).progressive);
+  EXPECT_EQ(read_jpeg_info(encode_jpeg(cv::Mat(8, 8, CV_8UC4, cv::Scalar::all(9)))).components, 4);
+}
+
+TEST(JpegDecoder, TruncatedFileIsAnErrorAtEveryScale) {
+  const Buffer jpeg = encode_jpeg(synthetic(400, 300));
+  const Buffer cut(jpeg.begin(), jpeg.begin() + static_cast<long>(jpeg.size() * 6 / 10));
+  for (Dimensions box : {Dimensions{0, 0}, Dimensions{50, 38}, Dimensions{200, 150}}) {
+    try {
+      decode_jpeg(cut, box);
+      FAIL() << "no error";
+    } catch (const DecodeError& e) {
+      EXPECT_EQ(std::string(e.what()), "truncated or corrupt JPEG: premature end of JPEG file");
+    }
+  }
+  EXPECT_THROW(read_jpeg_info(Buffer(jpeg.begin(), jpeg.begin() + 100)), DecodeError);
+}
+
+TEST(JpegDecoder, MarkerInsideEntropyDataIsAnError) {
+  Buffer jpeg = encode_jpeg(synthetic(400, 300));
+  const auto middle = static_cast<long>(jpeg.size() / 2);
+  jpeg.insert(jpeg.begin() + middle, {0xFF, 0xD5});  // RST5, but the file has no restart interval
+  EXPECT_THROW(decode_jpeg(jpeg, {0, 0}), DecodeError);
+}
+
+TEST(JpegDecoder, GarbageIsAnError) {
+  std::mt19937 rng(7);
+  Buffer random(5000);
+  for (auto& b : random) b = static_cast<std::uint8_t>(rng());
+  Buffer fake = random;
+  fake[0] = 0xFF, fake[1] = 0xD8, fake[2] = 0xFF;
+  for (const Buffer& bad : {Buffer{}, Buffer{0xFF, 0xD8}, random, fake}) {
+    EXPECT_THROW(decode_jpeg(bad, {0, 0}), DecodeError);
+    EXPECT_THROW(read_jpeg_info(bad), DecodeError);
+  }
+}
+
+TEST(JpegDecoder, PixelLimitIsCheckedBeforeDecoding) {
+  const Buffer jpeg = encode_jpeg(synthetic(300, 200));
+  EXPECT_NO_THROW(decode_jpeg(jpeg, {0, 0}, 60'000));
+  try {
+    decode_jpeg(jpeg, {0, 0}, 59'999);
+    FAIL() << "no error";
+  } catch (const DecodeError& e) {
+    EXPECT_EQ(std::string(e.what()), "declares 300x200 pixels, over the 59999 pixel limit");
+  }
+}
+
+// Left half pure red, right half pure blue, as ink percentages C, M, Y, K.
+cv::Mat red_blue_cmyk(bool inverted) {
+  cv::Mat cmyk(32, 64, CV_8UC4);
+  cmyk(cv::Rect(0, 0, 32, 32)).setTo(cv::Scalar(0, 255, 255, 0));
+  cmyk(cv::Rect(32, 0, 32, 32)).setTo(cv::Scalar(255, 255, 0, 0));
+  if (inverted) cmyk = cv::Scalar::all(255) - cmyk;
+  return cmyk;
+}
+
+TEST(JpegDecoder, CmykAndYcckBecomeBgrWithTheRightColours) {
+  struct Case { J_COLOR_SPACE space; bool adobe; };
+  for (const Case& c : {Case{JCS_CMYK, true}, Case{JCS_CMYK, false}, Case{JCS_YCCK, true}}) {
+    JpegSpec spec;
+    spec.four_channel_as = c.space, spec.adobe_marker = c.adobe, spec.subsample = false;
+    const Buffer jpeg = encode_jpeg(red_blue_cmyk(c.adobe), spec);  // Adobe files store inverted
+    for (Dimensions box : {Dimensions{0, 0}, Dimensions{8, 4}}) {
+      const cv::Mat img = decode_jpeg(jpeg, box);
+      ASSERT_EQ(img.type(), CV_8UC3);
+      const cv::Scalar red = cv::mean(img(cv::Rect(0, 0, img.cols / 4, img.rows)));
+      const cv::Scalar blue = cv::mean(img(cv::Rect(img.cols * 3 / 4, 0, img.cols / 4, img.rows)));
+      EXPECT_LT(cv::norm(red - cv::Scalar(0, 0, 255)), 12.0) << c.space << " adobe " << c.adobe << " " << red;
+      EXPECT_LT(cv::norm(blue - cv::Scalar(255, 0, 0)), 12.0) << c.space << " adobe " << c.adobe << " " << blue;
+    }
+  }
+}
+
+TEST(JpegDecoder, ProgressiveDcOnlyDecodeMatchesFullDecode) {
+  JpegSpec spec;
+  spec.progressive = true;
+  for (bool subsample : {true, false}) {
+    spec.subsample = subsample;
+    // Sides that are multiples of 8: the plain comparison (full decode resized to the same size)
+    // lines up with the blocks.
+    const Buffer aligned = encode_jpeg(synthetic(1600, 1200), spec);
+    const cv::Mat fast = decode_jpeg(aligned, {150, 100});
+    ASSERT_EQ(fast.size(), cv::Size(200, 150));
+    EXPECT_GE(luma_psnr(fast, area_resize(decode_jpeg(aligned, {0, 0}), fast.size())), 38.0) << subsample;
+    // Other sides: partial edge blocks.
+    const Buffer odd = encode_jpeg(synthetic(1603, 1201), spec);
+    EXPECT_EQ(decode_jpeg(odd, {150, 100}).size(), cv::Size(201, 151));
+    EXPECT_GE(psnr_against_full_decode(odd, {150, 100}), 38.0) << "subsample " << subsample;
+  }
+}
+
+TEST(JpegDecoder, DcOnlyDecodeDoesNotReadTheAcScans) {
+  JpegSpec spec;
+  spec.progressive = true;
+  const Buffer jpeg = encode_jpeg(synthetic(800, 600), spec);
+  // Standard progression: the first scan (DC, all components) is about a tenth of the file.
+  const Buffer cut(jpeg.begin(), jpeg.begin() + static_cast<long>(jpeg.size() * 6 / 10));
+  EXPECT_EQ(decode_jpeg(cut, {100, 75}).size(), cv::Size(100, 75));
+  EXPECT_THROW(decode_jpeg(cut, {101, 75}), DecodeError);
+  const Buffer too_short(jpeg.begin(), jpeg.begin() + 1000);
+  EXPECT_THROW(decode_jpeg(too_short, {100, 75}), DecodeError);
+}
+
+TEST(JpegDecoder, DcOnlyDecodeHandlesUnusualProgressions) {
+  const cv::Mat img = synthetic(640, 480);
+  // Chroma DC after luma AC: the decoder reads on until every component's DC is in.
+  JpegSpec late_chroma;
+  late_chroma.scans = {scan(0, 0, 0, 0, 0), scan(0, 1, 63, 0, 0), scan(1, 0, 0, 0, 0), scan(2, 0, 0, 0, 0),
+                       scan(1, 1, 63, 0, 0), scan(2, 1, 63, 0, 0)};
+  // DC sent with 5 bits dropped and refined only after all AC: read on until the refinements.
+  JpegSpec coarse_dc;
+  coarse_dc.scans = {{3, {0, 1, 2}, 0, 0, 0, 5}, scan(0, 1, 63, 0, 0), scan(1, 1, 63, 0, 0), scan(2, 1, 63, 0, 0)};
+  for (int ah = 5; ah > 0; --ah) coarse_dc.scans.push_back({3, {0, 1, 2}, 0, 0, ah, ah - 1});
+  for (const JpegSpec& spec : {late_chroma, coarse_dc}) {
+    const Buffer jpeg = encode_jpeg(img, spec);
+    ASSERT_TRUE(read_jpeg_info(jpeg).progressive);
+    EXPECT_GE(psnr_against_full_decode(jpeg, {80, 60}), 38.0);
+  }
+}
+
+TEST(JpegDecoder, TooManyScansIsAnError) {
+  const cv::Mat img = synthetic(48, 40);
+  JpegSpec dc_first, dc_last;
+  dc_first.scans = many_scans({0, 1}, true);
+  dc_last.scans = many_scans({0, 1}, false);
+  ASSERT_GT(dc_first.scans.size(), 1000u);
+  const Buffer early = encode_jpeg(img, dc_first), late = encode_jpeg(img, dc_last);
+  for (const Buffer* jpeg : {&early, &late}) {
+    try {
+      decode_jpeg(*jpeg, {0, 0});
+      FAIL() << "no error";
+    } catch (const DecodeError& e) {
+      EXPECT_EQ(std::string(e.what()), "too many scans (over 1000)");
+    }
+  }
+  EXPECT_EQ(decode_jpeg(early, {6, 5}).size(), cv::Size(6, 5));  // DC-only stops at scan 4
+  EXPECT_THROW(decode_jpeg(late, {6, 5}), DecodeError);
+  // Under the cap (693 + a few scans) the same construction decodes.
+  JpegSpec fewer;
+  fewer.scans = many_scans({0}, true);
+  EXPECT_GE(luma_psnr(decode_jpeg(encode_jpeg(img, fewer), {0, 0}), img), 30.0);
+}
+
+TEST(JpegDecoder, SampleImagesShrinkWithinQualityBar) {
+  const std::filesystem::path dir = THUMBFLOW_DATA_DIR;
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no " << dir;
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".jpg") continue;
+    const Buffer jpeg = read_file(entry.path());
+    const JpegInfo info = read_jpeg_info(jpeg);
+    for (int denom : {2, 4, 8}) {
+      const Dimensions min_size{(info.size.width + denom - 1) / denom, (info.size.height + denom - 1) / denom};
+      EXPECT_GE(psnr_against_full_decode(jpeg, min_size), 38.0) << entry.path() << " 1/" << denom;
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
+}
+
+TEST(JpegDecoder, SampleCmykFileLooksLikeItsRgbOriginal) {
+  const std::filesystem::path dir = THUMBFLOW_DATA_DIR;
+  if (!std::filesystem::exists(dir / "fruits_cmyk.jpg") || !std::filesystem::exists(dir / "fruits.jpg"))
+    GTEST_SKIP() << "sample files missing";
+  const cv::Mat cmyk = decode_jpeg(read_file(dir / "fruits_cmyk.jpg"), {0, 0});
+  const cv::Mat rgb = decode_jpeg(read_file(dir / "fruits.jpg"), {0, 0});
+  ASSERT_EQ(cmyk.size(), rgb.size());
+  // ImageMagick's naive RGB->CMYK is exactly invertible, so the colours should come back.
+  EXPECT_GT(cv::PSNR(cmyk, rgb), 30.0);
+}
+
+}  // namespace
+}  // namespace thumbflow::detail

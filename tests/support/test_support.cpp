@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -198,7 +199,9 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s) {
   }
   int status = 0;
   if (open_fds > 0) ::kill(pid, SIGKILL);
-  ::waitpid(pid, &status, 0);
+  rusage usage{};
+  ::wait4(pid, &status, 0, &usage);
+  result.max_rss_kb = usage.ru_maxrss;
   for (auto& f : fds) if (f.fd >= 0) ::close(f.fd);
   result.exit_code = open_fds > 0 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;

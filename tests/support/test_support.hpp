@@ -48,6 +48,7 @@ cv::Mat store_for_orientation(const cv::Mat& upright, int orientation);
 struct CommandResult {
   int exit_code = -1;
   std::string out, err;
+  long max_rss_kb = 0;  // peak resident memory of the child
 };
 
 // Runs argv[0] with the arguments (no shell), stdin from /dev/null, and waits at most

@@ -26,14 +26,17 @@ void run_stage(Job& job, double& ms, Work&& work) {
   ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
+// `v = {}` would pick the initializer-list assignment, which keeps the capacity: swap it away.
+void release(std::vector<std::uint8_t>& v) { std::vector<std::uint8_t>().swap(v); }
+
 }  // namespace
 
 void Job::fail(std::string reason) {
   result->status = ItemStatus::Failed;
   result->error = std::move(reason);
-  bytes = {};
+  release(bytes);
   pixels.release();
-  encoded = {};
+  release(encoded);
 }
 
 void stage_read(Job& job, const StageContext& ctx) {
@@ -46,7 +49,7 @@ void stage_read(Job& job, const StageContext& ctx) {
 void stage_decode(Job& job, const StageContext& ctx) {
   run_stage(job, job.result->times.decode_ms, [&] {
     DecodedImage decoded = decode_for_thumbnail(job.bytes, ctx.options.thumbnail);
-    job.bytes = {};
+    release(job.bytes);
     job.result->in_size = decoded.stored;
     job.target = decoded.target;
     job.extent = {decoded.extent_width, decoded.extent_height};
@@ -77,9 +80,9 @@ void stage_encode_write(Job& job, const StageContext& ctx) {
 void finish(Job& job) {
   if (!job.failed()) job.result->status = ItemStatus::Done;
   if (!job.failed()) job.result->error.clear();
-  job.bytes = {};
+  release(job.bytes);
   job.pixels.release();
-  job.encoded = {};
+  release(job.encoded);
 }
 
 }  // namespace thumbflow::detail

@@ -1,6 +1,9 @@
 // `thumbflow run`: thumbnails of local folders and files.
 #include <atomic>
+#include <unistd.h>
+
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -24,6 +27,19 @@ extern "C" void on_signal(int) {
   std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills at once
   std::signal(SIGTERM, SIG_DFL);
 }
+
+// First SIGINT/SIGTERM: finish the images in flight, write the report, exit 130.
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: a blocked call returns EINTR instead of waiting on
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+// One write per line, so lines from a run never interleave with other output mid-line.
+void print_line(const std::string& line) { std::cerr << (line + "\n") << std::flush; }
 
 struct RunArgs {
   std::vector<std::string> inputs;
@@ -75,6 +91,18 @@ void print_summary(const Summary& s, const std::string& report_path) {
   if (!report_path.empty()) std::cerr << "thumbflow: report in " << report_path << "\n";
 }
 
+// The report is written at the end; a path that cannot work is a usage error before anything
+// is written, not a surprise after the batch.
+void check_report_path(const std::string& report) {
+  if (report.empty()) return;
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::absolute(report).parent_path();
+  if (!fs::is_directory(parent)) throw std::invalid_argument("report folder " + parent.string() + " does not exist");
+  if (::access(parent.c_str(), W_OK | X_OK) != 0)
+    throw std::invalid_argument("report folder " + parent.string() + " is not writable");
+  if (fs::is_directory(report)) throw std::invalid_argument("report path " + report + " is a folder");
+}
+
 int run(const RunArgs& args) {
   BatchOptions options;
   std::vector<Item> items;
@@ -84,29 +112,38 @@ int run(const RunArgs& args) {
     collect.recursive = !args.no_recursive;
     collect.output_dir = options.output_dir;
     collect.name_template = options.name_template;
+    collect.thumbnail = options.thumbnail;
     items = collect_local_items(args.inputs, collect);
+    check_report_path(args.report);
   } catch (const std::exception& e) {
     std::cerr << "thumbflow: " << e.what() << "\n";
     return 1;
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  install_signal_handlers();
   const auto on_item = [&](const ItemResult& r) {
-    if (r.status == ItemStatus::Failed) std::cerr << "thumbflow: " << r.input << ": " << r.error << "\n";
-    else if (args.verbose) std::cerr << "thumbflow: " << r.input << ": " << to_string(r.status) << " -> " << r.output << "\n";
+    if (r.status == ItemStatus::Failed) print_line("thumbflow: " + r.input + ": " + r.error);
+    else if (args.verbose) print_line("thumbflow: " + r.input + ": " + to_string(r.status) + " -> " + r.output);
   };
   BatchReport report;
   try {
     report = run_batch(items, options, on_item);
-    if (!args.report.empty()) write_report_file(report, args.report);
   } catch (const std::exception& e) {
-    std::cerr << "thumbflow: " << e.what() << "\n";
+    print_line(std::string("thumbflow: ") + e.what());
     return 1;
   }
-  if (!args.quiet) print_summary(report.summary, args.report);
+  bool report_failed = false;
+  if (!args.report.empty()) {
+    try {
+      write_report_file(report, args.report);
+    } catch (const std::exception& e) {
+      print_line(std::string("thumbflow: ") + e.what());
+      report_failed = true;
+    }
+  }
+  if (!args.quiet) print_summary(report.summary, report_failed ? std::string() : args.report);
   if (args.json) std::cout << summary_to_json(report.summary) << "\n";
   if (report.summary.cancelled > 0) return 130;
-  return report.summary.failed > 0 ? 2 : 0;
+  return report.summary.failed > 0 || report_failed ? 2 : 0;
 }
 
 }  // namespace

@@ -43,14 +43,6 @@ TEST(Naming, TemplateValidation) {
     EXPECT_THROW(validate_name_template(bad), std::invalid_argument) << bad;
 }
 
-TEST(Naming, RecognisesEarlierOutputs) {
-  EXPECT_TRUE(could_be_output_name("a_thumbnail.jpg", "{stem}_thumbnail.{ext}"));
-  EXPECT_TRUE(could_be_output_name("a b_thumbnail.PNG", "{stem}_thumbnail.{ext}"));
-  EXPECT_FALSE(could_be_output_name("a.jpg", "{stem}_thumbnail.{ext}"));
-  EXPECT_FALSE(could_be_output_name("a_thumbnail.tif", "{stem}_thumbnail.{ext}"));
-  EXPECT_TRUE(could_be_output_name("a.png.200x100.webp", "{stem}.{srcext}.{w}x{h}.{ext}"));
-}
-
 TEST(Sources, ImageExtensions) {
   EXPECT_TRUE(has_image_extension("A.JPG"));
   EXPECT_TRUE(has_image_extension("x.tiff"));

@@ -125,6 +125,20 @@ TEST(Pipeline, RerunSkipsAndCancelStopsBeforeStarting) {
   }
 }
 
+TEST(Pipeline, ChangedSettingsRedoInsteadOfSkippingStaleThumbnails) {
+  test::TempDir dir;
+  const auto items = make_items(dir, 3);
+  BatchOptions o = options_for(dir);
+  EXPECT_EQ(run_batch(items, o).summary.done, 3u);
+  o.thumbnail.box_width = o.thumbnail.box_height = 32;
+  const BatchReport smaller = run_batch(items, o);
+  EXPECT_EQ(smaller.summary.done, 3u);
+  EXPECT_EQ(cv::imread(smaller.items[0].output).cols, 32);
+  EXPECT_EQ(run_batch(items, o).summary.skipped, 3u);  // same settings again: nothing to do
+  o.thumbnail.quality = 40;
+  EXPECT_EQ(run_batch(items, o).summary.done, 3u);
+}
+
 TEST(Pipeline, BadOptionsThrowBeforeWritingAnything) {
   test::TempDir dir;
   BatchOptions o = options_for(dir);

@@ -48,16 +48,29 @@ TEST(CollectLocalItems, MissingInputIsAUsageError) {
 
 TEST(CollectLocalItems, EarlierOutputsInsideTheInputAreNotInputs) {
   test::TempDir dir;
-  for (const char* f : {"a.jpg", "a_thumbnail.jpg", "thumbs/b_thumbnail.png", "thumbs/keep.jpg"})
+  for (const char* f : {"a.jpg", "b.bmp", "b_thumbnail.png", "lone_thumbnail.jpg", "thumbs/a_thumbnail.jpg",
+                        "thumbs/keep.jpg"})
     test::write_text(dir / f, "x");
   CollectOptions o;
   o.output_dir = (dir / "thumbs").string();
-  // Outside the output folder a name like a_thumbnail.jpg is an ordinary input.
+  // thumbs/a_thumbnail.jpg is a.jpg's thumbnail; the rest (with no source beside them) are inputs.
   EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
-            (std::vector<std::string>{"a.jpg", "a_thumbnail.jpg", "thumbs/keep.jpg"}));
+            (std::vector<std::string>{"a.jpg", "b.bmp", "b_thumbnail.png", "lone_thumbnail.jpg", "thumbs/keep.jpg"}));
   o.output_dir = dir.path().string();
   EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
-            (std::vector<std::string>{"a.jpg", "thumbs/keep.jpg"}));
+            (std::vector<std::string>{"a.jpg", "b.bmp", "lone_thumbnail.jpg", "thumbs/a_thumbnail.jpg",
+                                      "thumbs/keep.jpg"}));
+  // Files named on the command line are always inputs.
+  EXPECT_EQ(collect_local_items({(dir / "b_thumbnail.png").string()}, o).size(), 1u);
+}
+
+TEST(CollectLocalItems, AFileThatWouldBeItsOwnOutputStaysSoPlanningCanRefuseIt) {
+  test::TempDir dir;
+  test::write_text(dir / "a.jpg", "x");
+  CollectOptions o;
+  o.output_dir = dir.path().string();
+  o.name_template = "{stem}.{ext}";
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)), (std::vector<std::string>{"a.jpg"}));
 }
 
 TEST(CollectLocalItems, SymlinkedFoldersAreNotFollowed) {

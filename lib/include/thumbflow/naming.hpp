@@ -20,8 +20,4 @@ void validate_name_template(std::string_view name_template);
 std::string output_relative_path(std::string_view relative_path, std::string_view name_template,
                                  const ThumbnailOptions& options);
 
-// True when `filename` (a name, no folder) matches what `name_template` produces for some input;
-// used to keep earlier outputs out of the inputs when the output folder is inside an input folder.
-bool could_be_output_name(std::string_view filename, std::string_view name_template);
-
 }  // namespace thumbflow

@@ -58,7 +58,9 @@ struct BatchOptions {
   // Images allowed in flight at once (read, decoded or being encoded). Bounds peak memory.
   // Default 0 = 2 x threads. Limits 1..4096.
   int max_in_flight = 0;
-  // Skip inputs whose thumbnail exists and is not older than the input. Default true.
+  // Skip inputs whose thumbnail exists and is not older than the input. Default true. The
+  // settings of each run are kept in OUTPUT/.thumbflow.settings.json; when they differ from the
+  // previous run's, nothing is skipped (thumbnails made with another size are not kept).
   bool skip_existing = true;
   // When set and true, no new items are started; items in flight finish, the rest are reported
   // as cancelled. Not owned; may be flipped from a signal handler.

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "thumbflow/options.hpp"
+
 namespace thumbflow {
 
 struct Item {
@@ -16,10 +18,13 @@ struct Item {
 struct CollectOptions {
   // Descend into sub-folders. Default true.
   bool recursive = true;
-  // When the output folder lies inside an input folder, files under it that the name template
-  // could have produced are not inputs (a re-run does not thumbnail thumbnails).
+  // With an output folder, a file found in a folder is not an input when it is the thumbnail that
+  // another found file would get (output_dir + name_template + thumbnail), so a re-run into an
+  // output folder inside the input tree does not thumbnail thumbnails. Files named explicitly are
+  // always inputs. Default: no output folder, no exclusion.
   std::string output_dir;
   std::string name_template = "{stem}_thumbnail.{ext}";
+  ThumbnailOptions thumbnail{};
 };
 
 // Files with these extensions are picked up from folders (case-insensitive). Image formats that

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <regex>
 #include <stdexcept>
 #include <string>
 
@@ -89,25 +88,6 @@ std::string output_relative_path(std::string_view relative_path, std::string_vie
         else out += std::to_string(options.box_height);
       });
   return out;
-}
-
-bool could_be_output_name(std::string_view filename, std::string_view tpl) {
-  std::string pattern;
-  walk_template(
-      tpl,
-      [&](std::string_view literal) {
-        for (const char c : literal) {
-          if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) pattern += '\\';
-          pattern += c;
-        }
-      },
-      [&](std::string_view name) {
-        if (name == "stem") pattern += ".+";
-        else if (name == "ext") pattern += "(jpg|jpeg|png|webp)";
-        else if (name == "srcext") pattern += "[^.]*";
-        else pattern += "[0-9]+";
-      });
-  return std::regex_match(filename.begin(), filename.end(), std::regex(pattern, std::regex::icase));
 }
 
 }  // namespace thumbflow

@@ -10,6 +10,7 @@
 #include "image/decode_error.hpp"
 #include "image/exif.hpp"
 #include "image/header.hpp"
+#include "image/integrity.hpp"
 #include "image/jpeg_decoder.hpp"
 #include "image/webp_decoder.hpp"
 
@@ -81,6 +82,7 @@ DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
 
   const ImageHeader header = read_header(data, result.format);
   check_pixel_limit(header.size, options.max_pixels);
+  check_integrity(data, result.format);
   result.orientation = result.format == ImageFormat::Tiff ? header.tiff_orientation
                                                           : read_exif_orientation(data, result.format);
   const bool swap = swaps_sides(result.orientation);

@@ -67,7 +67,9 @@ class TempFile {
 class DiskStorage final : public Storage {
  public:
   std::vector<std::uint8_t> read(const std::string& path, std::uint64_t max_bytes) override {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO named like an image must not wait for a writer; it is then
+    // refused by the S_ISREG check. Regular files ignore the flag.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) fail_errno("cannot open");
     struct Closer { int fd; ~Closer() { ::close(fd); } } closer{fd};
     struct stat st {};

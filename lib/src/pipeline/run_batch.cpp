@@ -10,6 +10,7 @@
 
 #include "pipeline/plan.hpp"
 #include "pipeline/runners.hpp"
+#include "pipeline/settings_stamp.hpp"
 #include "thumbflow/naming.hpp"
 
 namespace thumbflow::detail {
@@ -72,7 +73,9 @@ BatchReport run_batch_with(const std::vector<Item>& items, const BatchOptions& o
   const auto start = std::chrono::steady_clock::now();
 
   BatchReport report;
-  std::vector<Job> jobs = plan_jobs(items, report.items, options, storage);
+  BatchOptions effective = options;
+  if (!record_settings(options, storage)) effective.skip_existing = false;
+  std::vector<Job> jobs = plan_jobs(items, report.items, effective, storage);
   if (on_item) {
     for (const ItemResult& r : report.items)
       if (r.status != ItemStatus::Cancelled) on_item(r);

@@ -2,6 +2,7 @@
 #include <array>
 #include <cctype>
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 #include <system_error>
 
@@ -12,18 +13,34 @@ namespace thumbflow {
 namespace fs = std::filesystem;
 namespace {
 
+fs::path normal(const fs::path& p) { return fs::weakly_canonical(p).lexically_normal(); }
+
+// Drops the found files (items[from..]) that are the thumbnail another found file would get.
+void drop_earlier_outputs(std::vector<Item>& items, std::size_t from, const CollectOptions& options) {
+  const fs::path out = normal(options.output_dir);
+  std::vector<fs::path> paths;
+  std::set<fs::path> outputs;
+  for (std::size_t i = from; i < items.size(); ++i) {
+    paths.push_back(normal(items[i].input));
+    if (items[i].error.empty())
+      outputs.insert(out / output_relative_path(items[i].relative_path, options.name_template, options.thumbnail));
+  }
+  std::size_t kept = from;
+  for (std::size_t i = from; i < items.size(); ++i) {
+    const fs::path& self = paths[i - from];
+    const bool own_output =
+        self == out / output_relative_path(items[i].relative_path, options.name_template, options.thumbnail);
+    // A file that maps onto itself stays: planning refuses to overwrite it, loudly.
+    if (outputs.count(self) != 0 && !own_output) continue;
+    if (kept != i) items[kept] = std::move(items[i]);
+    ++kept;
+  }
+  items.resize(kept);
+}
+
 struct Walk {
   const CollectOptions& options;
-  fs::path output_dir;  // weakly canonical; empty if none
   std::vector<Item>& items;
-
-  bool is_earlier_output(const fs::path& file) const {
-    if (output_dir.empty()) return false;
-    const fs::path parent = fs::weakly_canonical(file.parent_path());
-    const auto [end, _] = std::mismatch(output_dir.begin(), output_dir.end(), parent.begin(), parent.end());
-    return end == output_dir.end() &&
-           could_be_output_name(file.filename().string(), options.name_template);
-  }
 
   void add_failure(const fs::path& path, const std::string& relative, const std::error_code& ec) {
     items.push_back({path.string(), relative, "cannot list folder: " + ec.message()});
@@ -45,8 +62,7 @@ struct Walk {
       std::error_code type_ec;
       if (entry.is_directory(type_ec)) {
         if (options.recursive && !entry.is_symlink(type_ec)) folder(entry.path(), rel);
-      } else if (entry.is_regular_file(type_ec) && has_image_extension(name) &&
-                 !is_earlier_output(entry.path())) {
+      } else if (entry.is_regular_file(type_ec) && has_image_extension(name)) {
         items.push_back({entry.path().string(), rel, {}});
       }
     }
@@ -70,15 +86,17 @@ bool has_image_extension(const std::string& filename) {
 std::vector<Item> collect_local_items(const std::vector<std::string>& paths,
                                       const CollectOptions& options) {
   std::vector<Item> items;
-  Walk walk{options, options.output_dir.empty() ? fs::path{} : fs::weakly_canonical(options.output_dir),
-            items};
+  Walk walk{options, items};
   for (const auto& given : paths) {
     std::error_code ec;
     const auto status = fs::status(given, ec);
     if (ec || !fs::exists(status))
       throw std::invalid_argument("input '" + given + "' does not exist");
-    if (fs::is_directory(status)) walk.folder(given, "");
-    else items.push_back({given, fs::path(given).filename().string(), {}});
+    if (fs::is_directory(status)) {
+      const std::size_t from = items.size();
+      walk.folder(given, "");
+      if (!options.output_dir.empty()) drop_earlier_outputs(items, from, options);
+    } else items.push_back({given, fs::path(given).filename().string(), {}});
   }
   return items;
 }

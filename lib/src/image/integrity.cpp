@@ -1,0 +1,57 @@
+#include "image/integrity.hpp"
+
+#include <zlib.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "image/decode_error.hpp"
+
+namespace thumbflow::detail {
+namespace {
+
+std::uint32_t be32(Bytes d, std::size_t at) {
+  return std::uint32_t(d[at]) << 24 | std::uint32_t(d[at + 1]) << 16 | std::uint32_t(d[at + 2]) << 8 | d[at + 3];
+}
+std::uint32_t le32(Bytes d, std::size_t at) {
+  return std::uint32_t(d[at]) | std::uint32_t(d[at + 1]) << 8 | std::uint32_t(d[at + 2]) << 16 |
+         std::uint32_t(d[at + 3]) << 24;
+}
+std::uint32_t le16(Bytes d, std::size_t at) { return std::uint32_t(d[at]) | std::uint32_t(d[at + 1]) << 8; }
+
+void check_png(Bytes d) {
+  std::size_t at = 8;  // after the signature
+  while (true) {
+    if (d.size() - at < 12) throw DecodeError("truncated PNG (ends before the IEND chunk)");
+    const std::uint32_t length = be32(d, at);
+    const std::string type(reinterpret_cast<const char*>(d.data() + at + 4), 4);
+    if (length > 0x7FFFFFFFu || d.size() - at - 12 < length)
+      throw DecodeError("truncated PNG (" + type + " chunk cut short)");
+    const uLong crc = crc32(crc32(0L, Z_NULL, 0), d.data() + at + 4, uInt(length + 4));
+    if (crc != be32(d, at + 8 + length)) throw DecodeError("corrupt PNG (bad CRC in " + type + " chunk)");
+    at += 12 + length;
+    if (type == "IEND") return;
+  }
+}
+
+void check_bmp(Bytes d) {
+  if (d.size() < 54 || le32(d, 14) < 40) return;  // OS/2 and odd headers: left to the decoder
+  const std::uint32_t compression = le32(d, 30);
+  if (compression != 0 && compression != 3) return;  // RLE sizes are not known in advance
+  const std::uint64_t width = le32(d, 18), bpp = le16(d, 28);
+  const std::uint64_t height = std::uint64_t(std::llabs(std::int32_t(le32(d, 22))));
+  const std::uint64_t row = (bpp * width + 31) / 32 * 4;
+  const std::uint64_t offset = le32(d, 10);
+  if (offset > d.size() || row * height > d.size() - offset)
+    throw DecodeError("truncated BMP (" + std::to_string(d.size()) + " bytes, the header promises " +
+                      std::to_string(offset + row * height) + ")");
+}
+
+}  // namespace
+
+void check_integrity(Bytes data, ImageFormat format) {
+  if (format == ImageFormat::Png) check_png(data);
+  else if (format == ImageFormat::Bmp) check_bmp(data);
+}
+
+}  // namespace thumbflow::detail

@@ -1,0 +1,261 @@
+// thumbflow_decode_bench [FOLDER] [--size N] [--repeat R] [--json FILE] [--resize]
+// Times full vs fast (shrink-on-load) decode of every readable image in FOLDER (default data/):
+// single-threaded, on bytes already in memory, full and fast runs alternating in one loop so that
+// noise hits both alike. Prints per-image medians, the total (images/s and input MP/s), and the
+// speedup by file type. --resize times the whole thumbnail (decode + area resize) instead.
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "image/decode.hpp"
+#include "image/jpeg_decoder.hpp"
+#include "image/resize.hpp"
+
+namespace fs = std::filesystem;
+using namespace thumbflow;
+using namespace thumbflow::detail;
+
+namespace {
+
+enum Group { kBaseline, kProgressive, kWebp, kOther, kAll, kGroups };
+const char* const kGroupNames[kGroups] = {"JPEG baseline", "JPEG progressive", "WebP", "other", "all"};
+
+struct Image {
+  std::string name;
+  std::vector<std::uint8_t> bytes;
+  ImageFormat format = ImageFormat::Unknown;
+  Dimensions stored{}, fast_out{};  // fast_out: pixels the fast decode returned (upright)
+  bool progressive = false;
+  Group group = kOther;
+  std::vector<double> full_ms, fast_ms;
+  double megapixels() const { return double(stored.width) * double(stored.height) / 1e6; }
+};
+
+struct Config {
+  fs::path folder = THUMBFLOW_DATA_DIR;
+  int size = 128;
+  int repeat = 5;
+  std::string json;
+  bool resize = false;
+};
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const std::size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+std::vector<std::uint8_t> read_all(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<std::uint8_t> bytes(fs::file_size(path));
+  in.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(bytes.size()));
+  if (!in) throw std::runtime_error("cannot read the file");
+  return bytes;
+}
+
+// Milliseconds for one decode (and resize). The library is another translation unit (no LTO), so
+// the call cannot be optimised away.
+double time_once(const Image& img, const ThumbnailOptions& options, bool resize) {
+  const auto t0 = std::chrono::steady_clock::now();
+  DecodedImage d = decode_for_thumbnail(img.bytes, options);
+  if (resize) {
+    const bool alpha = img.format == ImageFormat::Png || img.format == ImageFormat::Webp;
+    d.pixels = resize_for_thumbnail(d.pixels, d.target, alpha, options.background,
+                                    {d.extent_width, d.extent_height});
+  }
+  const auto t1 = std::chrono::steady_clock::now();
+  return std::chrono::duration<double, std::milli>(t1 - t0).count();
+}
+
+bool parse_args(int argc, char** argv, Config& cfg) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (arg == "--size" && has_value)
+      cfg.size = std::stoi(argv[++i]);
+    else if (arg == "--repeat" && has_value)
+      cfg.repeat = std::stoi(argv[++i]);
+    else if (arg == "--json" && has_value)
+      cfg.json = argv[++i];
+    else if (arg == "--resize")
+      cfg.resize = true;
+    else if (!arg.empty() && arg[0] != '-')
+      cfg.folder = arg;
+    else
+      return false;
+  }
+  return cfg.size >= 1 && cfg.size <= 65535 && cfg.repeat >= 1;
+}
+
+ThumbnailOptions options_for(const Config& cfg, DecodeMode mode) {
+  ThumbnailOptions options;
+  options.box_width = options.box_height = cfg.size;
+  options.decode = mode;
+  return options;
+}
+
+std::vector<Image> load(const Config& cfg) {
+  std::vector<fs::path> paths;
+  for (const auto& entry : fs::directory_iterator(cfg.folder))
+    if (entry.is_regular_file()) paths.push_back(entry.path());
+  std::sort(paths.begin(), paths.end());
+  const ThumbnailOptions full = options_for(cfg, DecodeMode::Full), fast = options_for(cfg, DecodeMode::Fast);
+  std::vector<Image> images;
+  for (const fs::path& path : paths) {
+    Image img;
+    img.name = path.filename().string();
+    try {
+      img.bytes = read_all(path);
+      img.format = sniff_format(img.bytes);
+      if (!is_readable(img.format)) continue;  // README.md and the like: not a benchmark input
+      // Warm-up run of each mode (untimed); it also finds files that do not decode.
+      const DecodedImage d = decode_for_thumbnail(img.bytes, full);
+      img.stored = d.stored;
+      const DecodedImage f = decode_for_thumbnail(img.bytes, fast);
+      img.fast_out = {f.pixels.cols, f.pixels.rows};
+      if (img.format == ImageFormat::Jpeg) img.progressive = read_jpeg_info(img.bytes).progressive;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "skipped %s: %s\n", img.name.c_str(), e.what());
+      continue;
+    }
+    img.group = img.format == ImageFormat::Jpeg   ? (img.progressive ? kProgressive : kBaseline)
+                : img.format == ImageFormat::Webp ? kWebp
+                                                  : kOther;
+    images.push_back(std::move(img));
+  }
+  return images;
+}
+
+std::string wxh(Dimensions d) { return std::to_string(d.width) + "x" + std::to_string(d.height); }
+
+int run(const Config& cfg) {
+  std::vector<Image> images = load(cfg);
+  if (images.empty()) {
+    std::fprintf(stderr, "thumbflow_decode_bench: no readable images in %s\n", cfg.folder.c_str());
+    return 1;
+  }
+
+  const ThumbnailOptions full = options_for(cfg, DecodeMode::Full), fast = options_for(cfg, DecodeMode::Fast);
+  // Per repeat, the summed time of each group: totals are medians over repeats, not sums of medians.
+  std::vector<double> full_total[kGroups], fast_total[kGroups];
+  for (int r = 0; r < cfg.repeat; ++r) {
+    double full_sum[kGroups] = {}, fast_sum[kGroups] = {};
+    for (std::size_t i = 0; i < images.size(); ++i) {
+      Image& img = images[i];
+      const bool full_first = (std::size_t(r) + i) % 2 == 0;  // neither mode always runs on a warm cache
+      double a = 0, b = 0;
+      if (full_first) {
+        a = time_once(img, full, cfg.resize);
+        b = time_once(img, fast, cfg.resize);
+      } else {
+        b = time_once(img, fast, cfg.resize);
+        a = time_once(img, full, cfg.resize);
+      }
+      img.full_ms.push_back(a);
+      img.fast_ms.push_back(b);
+      for (const Group g : {img.group, kAll}) {
+        full_sum[g] += a;
+        fast_sum[g] += b;
+      }
+    }
+    for (int g = 0; g < kGroups; ++g) {
+      full_total[g].push_back(full_sum[g]);
+      fast_total[g].push_back(fast_sum[g]);
+    }
+  }
+
+  std::size_t name_width = 5;
+  for (const Image& img : images) name_width = std::max(name_width, img.name.size());
+  const int nw = int(name_width);
+  std::printf("%s %s, box %d, %d repeats, medians, single thread\n", cfg.folder.c_str(),
+              cfg.resize ? "decode+resize" : "decode only", cfg.size, cfg.repeat);
+  std::printf("%-*s  %-6s %-11s %-5s %-10s %9s %9s %8s\n", nw, "image", "format", "stored", "prog",
+              "fast out", "full ms", "fast ms", "speedup");
+  nlohmann::json jimages = nlohmann::json::array();
+  double group_mp[kGroups] = {};
+  int group_count[kGroups] = {};
+  for (const Image& img : images) {
+    const double f = median(img.full_ms), s = median(img.fast_ms);
+    std::printf("%-*s  %-6s %-11s %-5s %-10s %9.2f %9.2f %7.2fx\n", nw, img.name.c_str(),
+                format_name(img.format), wxh(img.stored).c_str(), img.progressive ? "yes" : "no",
+                wxh(img.fast_out).c_str(), f, s, f / s);
+    for (const Group g : {img.group, kAll}) {
+      group_mp[g] += img.megapixels();
+      ++group_count[g];
+    }
+    nlohmann::json& j = jimages.emplace_back();
+    j["name"] = img.name, j["format"] = format_name(img.format), j["stored"] = wxh(img.stored);
+    j["progressive"] = img.progressive, j["group"] = kGroupNames[img.group],
+    j["fast_out"] = wxh(img.fast_out);
+    j["full_ms"] = f, j["fast_ms"] = s, j["speedup"] = f / s;
+    j["full_ms_runs"] = img.full_ms, j["fast_ms_runs"] = img.fast_ms;
+  }
+  const double full_med = median(full_total[kAll]), fast_med = median(fast_total[kAll]);
+  std::printf("%-*s  %-6s %-11s %-5s %-10s %9.2f %9.2f %7.2fx\n", nw, "TOTAL", "", "", "", "", full_med,
+              fast_med, full_med / fast_med);
+
+  nlohmann::json jtotals;
+  std::printf("\n%d images, %.1f input MP\n", group_count[kAll], group_mp[kAll]);
+  for (const bool is_full : {true, false}) {
+    const std::vector<double>& t = is_full ? full_total[kAll] : fast_total[kAll];
+    const double med = median(t), lo = *std::min_element(t.begin(), t.end()),
+                 hi = *std::max_element(t.begin(), t.end());
+    const double ips = group_count[kAll] / (med / 1000), mps = group_mp[kAll] / (med / 1000);
+    std::printf("%-4s  total %9.1f ms (min %.1f, max %.1f)  %8.1f images/s  %8.1f MP/s\n",
+                is_full ? "full" : "fast", med, lo, hi, ips, mps);
+    jtotals[is_full ? "full" : "fast"] = {{"median_ms", med},    {"min_ms", lo},    {"max_ms", hi},
+                                          {"images_per_s", ips}, {"mp_per_s", mps}, {"runs_ms", t}};
+  }
+  std::printf("speedup (full/fast, total medians): %.2fx\n", full_med / fast_med);
+  jtotals["speedup"] = full_med / fast_med;
+
+  std::printf("\n%-17s %6s %9s %11s %11s %8s\n", "by type", "images", "MP", "full ms", "fast ms", "speedup");
+  nlohmann::json jgroups = nlohmann::json::array();
+  for (int g = 0; g < kGroups; ++g) {
+    if (group_count[g] == 0) continue;
+    const double f = median(full_total[g]), s = median(fast_total[g]);
+    std::printf("%-17s %6d %9.1f %11.1f %11.1f %7.2fx\n", kGroupNames[g], group_count[g], group_mp[g], f, s,
+                f / s);
+    nlohmann::json& j = jgroups.emplace_back();
+    j["group"] = kGroupNames[g], j["images"] = group_count[g], j["megapixels"] = group_mp[g];
+    j["full_ms"] = f, j["fast_ms"] = s, j["speedup"] = f / s;
+  }
+
+  if (!cfg.json.empty()) {
+    nlohmann::json out;
+    out["folder"] = cfg.folder.string(), out["box"] = cfg.size, out["repeat"] = cfg.repeat;
+    out["mode"] = cfg.resize ? "decode+resize" : "decode";
+    out["images"] = jimages, out["totals"] = jtotals, out["by_type"] = jgroups;
+    std::ofstream file(cfg.json);
+    file << out.dump(2) << "\n";
+    if (!file) throw std::runtime_error("cannot write " + cfg.json);
+  }
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  Config cfg;
+  try {
+    if (!parse_args(argc, argv, cfg)) throw std::invalid_argument("bad arguments");
+  } catch (const std::logic_error&) {  // also std::stoi's invalid_argument and out_of_range
+    std::fprintf(stderr,
+                 "usage: thumbflow_decode_bench [FOLDER] [--size N] [--repeat R] [--json FILE] [--resize]\n");
+    return 1;
+  }
+  try {
+    return run(cfg);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "thumbflow_decode_bench: %s\n", e.what());
+    return 1;
+  }
+}

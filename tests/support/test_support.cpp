@@ -164,7 +164,7 @@ void drain(int fd, std::string& into) {
 
 }  // namespace
 
-CommandResult run_command(const std::vector<std::string>& argv, int timeout_s) {
+CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, int sigint_after_ms) {
   int out_pipe[2], err_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = ::fork();
@@ -184,11 +184,17 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s) {
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   CommandResult result;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + std::chrono::seconds(timeout_s);
+  bool interrupted = sigint_after_ms < 0;
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_fds = 2;
   while (open_fds > 0 && std::chrono::steady_clock::now() < deadline) {
-    if (::poll(fds, 2, 200) <= 0) continue;
+    if (!interrupted && std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(sigint_after_ms)) {
+      ::kill(pid, SIGINT);
+      interrupted = true;
+    }
+    if (::poll(fds, 2, 20) <= 0) continue;
     for (auto& f : fds) {
       if (f.fd < 0 || !(f.revents & (POLLIN | POLLHUP))) continue;
       std::string& into = f.fd == out_pipe[0] ? result.out : result.err;

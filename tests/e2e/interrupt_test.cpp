@@ -1,0 +1,53 @@
+// Ctrl-C during a big run: it stops soon, leaves no temporary files, writes the report of what
+// was done and exits 130; the next run finishes the rest without redoing anything.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "e2e_support.hpp"
+
+namespace thumbflow::e2e {
+namespace {
+
+TEST(Interrupt, StopsCleanlyWritesTheReportAndResumes) {
+  test::TempDir dir;
+  const cv::Mat base = test::make_picture(1600, 1200, CV_8UC3);
+  for (int i = 0; i < 150; ++i) {
+    cv::Mat img;
+    base.convertTo(img, -1, 1.0, double(i % 40) - 20.0);
+    test::write_bytes(dir / "in" / ("img" + std::to_string(i) + ".jpg"), test::encode(img, ".jpg"));
+  }
+  const std::string in = (dir / "in").string(), out = (dir / "out").string();
+  const std::string report = (dir / "report.json").string();
+  // Full decode and one thread make the run long enough (several seconds) to interrupt.
+  const std::vector<std::string> args = {kCli, "run", in, "-o", out, "--decode", "full", "-j", "1", "--report", report};
+  const auto start = std::chrono::steady_clock::now();
+  const test::CommandResult first = test::run_command(args, 120, 400);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(first.exit_code, 130) << first.err;
+  EXPECT_LT(seconds, 3.0) << "took too long to stop";
+  EXPECT_TRUE(temp_leftovers(dir.path()).empty());
+
+  const auto j = nlohmann::json::parse(test::read_bytes(report));
+  const std::size_t done = j["summary"]["done"], cancelled = j["summary"]["cancelled"];
+  EXPECT_EQ(done + cancelled, 150u);
+  EXPECT_GT(cancelled, 0u);
+  EXPECT_EQ(files_under(dir / "out").size(), done);
+  for (const auto& item : j["items"]) {
+    if (item["status"] != "done") continue;
+    EXPECT_FALSE(cv::imread(item["output"].get<std::string>()).empty());
+  }
+
+  const test::CommandResult second =
+      test::run_command({kCli, "run", in, "-o", out, "--decode", "full", "--json", "-q"}, 120);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const auto s = nlohmann::json::parse(second.out);
+  EXPECT_EQ(s["skipped"], done);
+  EXPECT_EQ(s["done"], cancelled);
+  EXPECT_EQ(files_under(dir / "out").size(), 150u);
+}
+
+}  // namespace
+}  // namespace thumbflow::e2e

@@ -7,11 +7,12 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"thumbflow: fast batch thumbnails from folders of images."};
-  app.set_version_flag("--version", std::string("thumbflow ") + thumbflow::version() + "\n" +
-                                        thumbflow::library_versions());
+  app.set_version_flag(
+      "--version", std::string("thumbflow ") + thumbflow::version() + "\n" + thumbflow::library_versions());
   app.require_subcommand(1);
-  app.footer("Run 'thumbflow <command> --help' for the options of each command.\n"
-             "Exit status: 0 all done, 1 usage or setup error, 2 some items failed, 130 interrupted.");
+  app.footer(
+      "Run 'thumbflow <command> --help' for the options of each command.\n"
+      "Exit status: 0 all done, 1 usage or setup error, 2 some items failed, 130 interrupted.");
   std::function<int()> command;
   thumbflow::cli::add_run_command(app, command);
   try {

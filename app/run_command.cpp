@@ -1,7 +1,7 @@
 // `thumbflow run`: thumbnails of local folders and files.
-#include <atomic>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -51,9 +51,11 @@ struct RunArgs {
   bool quiet = false, verbose = false, json = false;
 };
 
-const std::map<std::string, OutputFormat> kFormats = {
-    {"same", OutputFormat::Same}, {"jpg", OutputFormat::Jpeg}, {"jpeg", OutputFormat::Jpeg},
-    {"png", OutputFormat::Png}, {"webp", OutputFormat::Webp}};
+const std::map<std::string, OutputFormat> kFormats = {{"same", OutputFormat::Same},
+                                                      {"jpg", OutputFormat::Jpeg},
+                                                      {"jpeg", OutputFormat::Jpeg},
+                                                      {"png", OutputFormat::Png},
+                                                      {"webp", OutputFormat::Webp}};
 
 BatchOptions to_options(const RunArgs& a) {
   BatchOptions o;
@@ -86,7 +88,8 @@ void print_summary(const Summary& s, const std::string& report_path) {
   std::cerr.precision(3);
   std::cerr << " in " << s.seconds << " s";
   if (s.done && s.seconds > 0) std::cerr << " (" << double(s.done) / s.seconds << " images/s";
-  if (s.done && s.seconds > 0) std::cerr << ", " << (s.serial ? "serial" : std::to_string(s.threads) + " threads") << ")";
+  if (s.done && s.seconds > 0)
+    std::cerr << ", " << (s.serial ? "serial" : std::to_string(s.threads) + " threads") << ")";
   std::cerr << "\n";
   if (!report_path.empty()) std::cerr << "thumbflow: report in " << report_path << "\n";
 }
@@ -97,7 +100,8 @@ void check_report_path(const std::string& report) {
   if (report.empty()) return;
   namespace fs = std::filesystem;
   const fs::path parent = fs::absolute(report).parent_path();
-  if (!fs::is_directory(parent)) throw std::invalid_argument("report folder " + parent.string() + " does not exist");
+  if (!fs::is_directory(parent))
+    throw std::invalid_argument("report folder " + parent.string() + " does not exist");
   if (::access(parent.c_str(), W_OK | X_OK) != 0)
     throw std::invalid_argument("report folder " + parent.string() + " is not writable");
   if (fs::is_directory(report)) throw std::invalid_argument("report path " + report + " is a folder");
@@ -121,8 +125,10 @@ int run(const RunArgs& args) {
   }
   install_signal_handlers();
   const auto on_item = [&](const ItemResult& r) {
-    if (r.status == ItemStatus::Failed) print_line("thumbflow: " + r.input + ": " + r.error);
-    else if (args.verbose) print_line("thumbflow: " + r.input + ": " + to_string(r.status) + " -> " + r.output);
+    if (r.status == ItemStatus::Failed)
+      print_line("thumbflow: " + r.input + ": " + r.error);
+    else if (args.verbose)
+      print_line("thumbflow: " + r.input + ": " + to_string(r.status) + " -> " + r.output);
   };
   BatchReport report;
   try {
@@ -167,8 +173,11 @@ void add_run_command(CLI::App& app, std::function<int()>& command) {
   cmd->add_option("--format", args->format, "Output format")
       ->check(CLI::IsMember({"same", "jpg", "jpeg", "png", "webp"}))
       ->capture_default_str();
-  cmd->add_option("--quality", args->quality, "JPEG/WebP quality")->check(CLI::Range(1, 100))->capture_default_str();
-  cmd->add_option("--background", args->background, "Colour under transparency for JPEG: white, #RRGGBB, R,G,B")
+  cmd->add_option("--quality", args->quality, "JPEG/WebP quality")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_option("--background", args->background,
+                  "Colour under transparency for JPEG: white, #RRGGBB, R,G,B")
       ->capture_default_str();
   cmd->add_flag("--enlarge", args->enlarge, "Also enlarge images smaller than the box");
   cmd->add_option("--max-pixels", args->max_pixels, "Refuse images declaring more pixels (0 = no limit)")
@@ -176,7 +185,8 @@ void add_run_command(CLI::App& app, std::function<int()>& command) {
   cmd->add_option("--decode", args->decode, "fast: decode only what the box needs; full: every pixel")
       ->check(CLI::IsMember({"fast", "full"}))
       ->capture_default_str();
-  cmd->add_option("-j,--threads", args->threads, "Worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
+  cmd->add_option("-j,--threads", args->threads, "Worker threads (0 = all cores)")
+      ->check(CLI::Range(0, 1024));
   cmd->add_flag("--serial", args->serial, "One image at a time on one thread (baseline)");
   cmd->add_option("--in-flight", args->in_flight, "Images in memory at once (0 = 2 x threads)")
       ->check(CLI::Range(0, 4096));

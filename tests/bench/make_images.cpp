@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::cout << "make_images: " << count << " images of " << width << "x" << height << " in " << out.string() << "\n";
+  std::cout << "make_images: " << count << " images of " << width << "x" << height << " in " << out.string()
+            << "\n";
   return 0;
 }

@@ -105,8 +105,8 @@ TEST(BadInput, EachBrokenFileFailsAloneAndCleanly) {
       {"truncated_progressive.jpg", first_half(kDataDir / "aloeL_progressive.jpg")},
       {"half.bmp", first_half(kDataDir / "butterfly.bmp")},
       {"mystery.bmp", noise(5000)},
-      {"photo.heic", {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0, 'm', 'i', 'f', '1',
-                      'h', 'e', 'i', 'c'}},
+      {"photo.heic", {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c',
+                      0, 0, 0, 0,    'm', 'i', 'f', '1', 'h', 'e', 'i', 'c'}},
   };
   for (const auto& [name, bytes] : bad) test::write_bytes(in / name, bytes);
   const auto before = snapshot(in);
@@ -125,7 +125,8 @@ TEST(BadInput, EachBrokenFileFailsAloneAndCleanly) {
   }
   EXPECT_TRUE(lines_with(r.err, "fruits.jpg").empty()) << r.err;
   EXPECT_TRUE(lines_with(r.err, "rubberwhale1.png").empty()) << r.err;
-  EXPECT_EQ(files_under(out), (std::vector<std::string>{"fruits_thumbnail.jpg", "rubberwhale1_thumbnail.png"}))
+  EXPECT_EQ(files_under(out),
+            (std::vector<std::string>{"fruits_thumbnail.jpg", "rubberwhale1_thumbnail.png"}))
       << "good files still done, nothing for the bad ones";
   EXPECT_FALSE(read_image(out / "fruits_thumbnail.jpg").empty());
   EXPECT_TRUE(temp_leftovers(tmp.path()).empty());
@@ -171,7 +172,8 @@ TEST(BadInput, StderrHoldsOnlyOneThumbflowLinePerFailure) {
   EXPECT_TRUE(files_under(tmp / "out").empty());
   const auto lines = lines_of(r.err);
   EXPECT_EQ(lines.size(), 3u) << r.err;
-  for (const auto& line : lines) EXPECT_EQ(line.rfind("thumbflow: " + (tmp / "in").string() + "/", 0), 0u) << line;
+  for (const auto& line : lines)
+    EXPECT_EQ(line.rfind("thumbflow: " + (tmp / "in").string() + "/", 0), 0u) << line;
 }
 
 TEST(BadInput, QuietStillPrintsErrors) {
@@ -336,15 +338,16 @@ TEST(Collision, SameStemDifferentExtension) {
   const auto lines = lines_of(r.err);
   ASSERT_EQ(lines.size(), 1u) << r.err;
   const std::string a_jpg = (tmp / "in" / "a.jpg").string(), a_png = (tmp / "in" / "a.png").string();
-  const bool names_both = lines[0].find(a_jpg) != std::string::npos && lines[0].find(a_png) != std::string::npos;
+  const bool names_both =
+      lines[0].find(a_jpg) != std::string::npos && lines[0].find(a_png) != std::string::npos;
   EXPECT_TRUE(names_both) << "the error names the item and the other one: " << lines[0];
   EXPECT_NE(lines[0].find("{srcext}"), std::string::npos) << lines[0];
   EXPECT_EQ(files_under(tmp / "out"), std::vector<std::string>{"a_thumbnail.jpg"});
   EXPECT_TRUE(temp_leftovers(tmp.path()).empty());
 
   // Following the advice keeps both.
-  const CommandResult fixed = run_cli({(tmp / "in").string(), "-o", (tmp / "out2").string(), "--format", "jpg",
-                                       "--name", "{stem}_{srcext}.{ext}", "-q"});
+  const CommandResult fixed = run_cli({(tmp / "in").string(), "-o", (tmp / "out2").string(), "--format",
+                                       "jpg", "--name", "{stem}_{srcext}.{ext}", "-q"});
   ASSERT_EQ(fixed.exit_code, 0) << describe(fixed);
   EXPECT_EQ(files_under(tmp / "out2"), (std::vector<std::string>{"a_jpg.jpg", "a_png.jpg"}));
 }

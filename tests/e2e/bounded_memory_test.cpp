@@ -16,12 +16,14 @@ void make_set(const std::filesystem::path& dir, int count, const cv::Mat& base) 
   for (int i = 0; i < count; ++i) {
     cv::Mat img;
     base.convertTo(img, -1, 1.0, double(i % 31) - 15.0);
-    write_bytes(dir / ("img" + std::to_string(i) + ".jpg"), encode(img, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 95}));
+    write_bytes(dir / ("img" + std::to_string(i) + ".jpg"),
+                encode(img, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 95}));
   }
 }
 
 long peak_rss_kb(const std::filesystem::path& in, const std::filesystem::path& out, const std::string& mode) {
-  std::vector<std::string> argv = {THUMBFLOW_CLI, "run", in.string(), "-o", out.string(), "-q", "--decode", "full"};
+  std::vector<std::string> argv = {THUMBFLOW_CLI, "run", in.string(), "-o",
+                                   out.string(),  "-q",  "--decode",  "full"};
   if (!mode.empty()) argv.push_back(mode);
   const CommandResult r = run_command(argv, 300);
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -41,7 +43,8 @@ TEST(BoundedMemory, TenTimesMoreImagesUseAboutTheSamePeakMemory) {
     const long large = peak_rss_kb(dir / "large", dir / ("out_large" + mode), mode);
     RecordProperty("peak_rss_kb_8" + mode, std::to_string(small));
     RecordProperty("peak_rss_kb_80" + mode, std::to_string(large));
-    EXPECT_LT(large, small + 20 * 1024) << "8 images: " << small << " KB, 80 images: " << large << " KB" << mode;
+    EXPECT_LT(large, small + 20 * 1024)
+        << "8 images: " << small << " KB, 80 images: " << large << " KB" << mode;
   }
 }
 

@@ -12,11 +12,11 @@ void make_inputs(const fs::path& in) {
   copy_from_data(in / "sub", {"fruits.webp"});
 }
 
-const std::vector<std::string> kInputs = {"butterfly.bmp", "fruits.jpg", "rubberwhale1.png", "sub/fruits.webp"};
+const std::vector<std::string> kInputs = {"butterfly.bmp", "fruits.jpg", "rubberwhale1.png",
+                                          "sub/fruits.webp"};
 const std::vector<std::string> kWithThumbnails = {
-    "butterfly.bmp",         "butterfly_thumbnail.png", "fruits.jpg",
-    "fruits_thumbnail.jpg",  "rubberwhale1.png",        "rubberwhale1_thumbnail.png",
-    "sub/fruits.webp",       "sub/fruits_thumbnail.webp"};
+    "butterfly.bmp",    "butterfly_thumbnail.png",    "fruits.jpg",      "fruits_thumbnail.jpg",
+    "rubberwhale1.png", "rubberwhale1_thumbnail.png", "sub/fruits.webp", "sub/fruits_thumbnail.webp"};
 
 std::map<std::string, std::vector<std::uint8_t>> inputs_of(const fs::path& in) {
   std::map<std::string, std::vector<std::uint8_t>> out;
@@ -59,8 +59,9 @@ TEST(InPlace, OutputInsideTheInputFolder) {
     ASSERT_EQ(r.exit_code, 0) << describe(r);
     EXPECT_EQ(nlohmann::json::parse(r.out)["total"], kInputs.size()) << "run " << run << ": " << r.out;
   }
-  EXPECT_EQ(files_under(out), (std::vector<std::string>{"butterfly_thumbnail.png", "fruits_thumbnail.jpg",
-                                                         "rubberwhale1_thumbnail.png", "sub/fruits_thumbnail.webp"}));
+  EXPECT_EQ(files_under(out),
+            (std::vector<std::string>{"butterfly_thumbnail.png", "fruits_thumbnail.jpg",
+                                      "rubberwhale1_thumbnail.png", "sub/fruits_thumbnail.webp"}));
 }
 
 // A template that maps an input onto itself must fail those items, not overwrite the inputs.
@@ -69,9 +70,9 @@ TEST(InPlace, TemplateThatWouldOverwriteInputsFailsThoseItems_Files) {
   const fs::path in = tmp / "photos";
   make_inputs(in);
   const auto before = inputs_of(in);
-  const CommandResult r = run_cli({(in / "fruits.jpg").string(), (in / "rubberwhale1.png").string(),
-                                   (in / "butterfly.bmp").string(), "-o", in.string(), "--name", "{stem}.{ext}",
-                                   "--json"});
+  const CommandResult r =
+      run_cli({(in / "fruits.jpg").string(), (in / "rubberwhale1.png").string(),
+               (in / "butterfly.bmp").string(), "-o", in.string(), "--name", "{stem}.{ext}", "--json"});
   ASSERT_EQ(r.exit_code, 2) << describe(r);
   EXPECT_EQ(nlohmann::json::parse(r.out)["failed"], 2) << r.out;
   for (const char* name : {"fruits.jpg", "rubberwhale1.png"}) {

@@ -22,7 +22,8 @@ TEST(Interrupt, StopsCleanlyWritesTheReportAndResumes) {
   const std::string in = (dir / "in").string(), out = (dir / "out").string();
   const std::string report = (dir / "report.json").string();
   // Full decode and one thread make the run long enough (several seconds) to interrupt.
-  const std::vector<std::string> args = {kCli, "run", in, "-o", out, "--decode", "full", "-j", "1", "--report", report};
+  const std::vector<std::string> args = {kCli,   "run", in,  "-o",       out,   "--decode",
+                                         "full", "-j",  "1", "--report", report};
   const auto start = std::chrono::steady_clock::now();
   const test::CommandResult first = test::run_command(args, 120, 400);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -60,7 +60,8 @@ TEST(Pixels, JpegShrinkOnLoadMatchesAFullDecode) {
     expect_psnr_at_least(t, reference, 35.0, "jpeg_" + mode);
   }
   const cv::Mat progressive = area_resize(read_image(kDataDir / "aloeL.jpg"), {128, 111});
-  const cv::Mat t = thumbnail_of(kDataDir / "aloeL_progressive.jpg", tmp / "progressive", {"--format", "png"});
+  const cv::Mat t =
+      thumbnail_of(kDataDir / "aloeL_progressive.jpg", tmp / "progressive", {"--format", "png"});
   ASSERT_EQ(t.size(), cv::Size(128, 111));
   expect_psnr_at_least(t, progressive, 30.0, "progressive");  // DC-only decode at 1/8
 }
@@ -70,7 +71,8 @@ TEST(Pixels, ExifOrientationIsApplied) {
   const cv::Mat upright = test::make_picture(320, 240, CV_8UC3, 3);
   for (int o = 1; o <= 8; ++o) {
     const cv::Mat stored = test::store_for_orientation(upright, o);
-    test::write_bytes(tmp / "in" / ("le" + std::to_string(o) + ".jpg"), test::jpeg_with_orientation(stored, o));
+    test::write_bytes(tmp / "in" / ("le" + std::to_string(o) + ".jpg"),
+                      test::jpeg_with_orientation(stored, o));
     test::write_bytes(tmp / "in" / ("be" + std::to_string(o) + ".jpg"),
                       test::jpeg_with_orientation(stored, o, /*big_endian=*/true));
   }
@@ -133,7 +135,8 @@ TEST(Pixels, SixteenBitInputGivesEightBitOutput) {
     EXPECT_EQ(t.channels(), source16.channels());
     cv::Mat source8;
     source16.convertTo(source8, CV_8U, 1.0 / 257.0);
-    expect_psnr_at_least(t, area_resize(source8, t.size()), 35.0, "16bit_" + name);  // values scaled 65535 -> 255
+    expect_psnr_at_least(t, area_resize(source8, t.size()), 35.0,
+                         "16bit_" + name);  // values scaled 65535 -> 255
   }
 }
 
@@ -195,7 +198,8 @@ void expect_background(const cv::Mat& thumb, const cv::Mat& source_bgra, cv::Vec
   std::vector<cv::Mat> ch;
   cv::split(thumb, ch);
   const cv::Mat brightest = cv::max(cv::max(ch[0], ch[1]), ch[2]);
-  EXPECT_EQ(cv::countNonZero((brightest < 40) & (alpha == 0)), 0) << "no black where the source was transparent";
+  EXPECT_EQ(cv::countNonZero((brightest < 40) & (alpha == 0)), 0)
+      << "no black where the source was transparent";
 }
 
 TEST(Pixels, TransparencyBecomesWhiteInJpeg) {

@@ -23,7 +23,8 @@ TEST(RunCli, SampleSetFitsTheBoxAndLeavesInputsAlone) {
   ASSERT_GE(inputs.size(), 20u);
   const auto before = snapshot(in);
 
-  const CommandResult r = run_cli({in.string(), "-o", out.string(), "-s", "128x128", "--report", report.string()});
+  const CommandResult r =
+      run_cli({in.string(), "-o", out.string(), "-s", "128x128", "--report", report.string()});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
 
   std::set<std::string> expected_outputs;
@@ -46,7 +47,8 @@ TEST(RunCli, SampleSetFitsTheBoxAndLeavesInputsAlone) {
     const int long_out = landscape ? t.cols : t.rows, short_out = landscape ? t.rows : t.cols;
     const int long_in = std::max(src.width, src.height), short_in = std::min(src.width, src.height);
     EXPECT_EQ(long_out, std::min(128, long_in)) << "in " << src << ", out " << t.size();
-    EXPECT_NEAR(short_out, double(short_in) * long_out / long_in, 1.0) << "in " << src << ", out " << t.size();
+    EXPECT_NEAR(short_out, double(short_in) * long_out / long_in, 1.0)
+        << "in " << src << ", out " << t.size();
   }
   const std::vector<std::string> written = files_under(out);
   EXPECT_EQ(std::set<std::string>(written.begin(), written.end()), expected_outputs)
@@ -88,9 +90,9 @@ TEST(RunCli, BoxSpellings) {
     cv::Size size;
   };
   const std::vector<Case> cases = {
-      {{"-s", "64"}, {64, 43}},          {{"-s", "100x"}, {100, 67}},
-      {{"-s", "x50"}, {75, 50}},         {{"-s", "200x20"}, {30, 20}},
-      {{"-s", "1000"}, {300, 200}},      {{"-s", "1000", "--enlarge"}, {1000, 667}},
+      {{"-s", "64"}, {64, 43}},           {{"-s", "100x"}, {100, 67}},
+      {{"-s", "x50"}, {75, 50}},          {{"-s", "200x20"}, {30, 20}},
+      {{"-s", "1000"}, {300, 200}},       {{"-s", "1000", "--enlarge"}, {1000, 667}},
       {{"--size", "150x150"}, {150, 100}}};
   int n = 0;
   for (const Case& c : cases) {
@@ -108,8 +110,8 @@ TEST(RunCli, BoxSpellings) {
 
 TEST(RunCli, EveryInputFormatIsRead) {
   TempDir tmp;
-  const std::vector<std::string> names = {"fruits.jpg", "aloeL_progressive.jpg", "rubberwhale1.png",
-                                          "fruits.webp", "butterfly.bmp", "squirrel_cls_lzw.tif"};
+  const std::vector<std::string> names = {"fruits.jpg",  "aloeL_progressive.jpg", "rubberwhale1.png",
+                                          "fruits.webp", "butterfly.bmp",         "squirrel_cls_lzw.tif"};
   copy_from_data(tmp / "in", names);
   const CommandResult r = run_cli({(tmp / "in").string(), "-o", (tmp / "out").string(), "-q"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
@@ -122,7 +124,7 @@ TEST(RunCli, EveryInputFormatIsRead) {
 TEST(RunCli, OutputFormatOptionWritesThatFormat) {
   TempDir tmp;
   // Distinct stems: with one output format, fruits.jpg and fruits.webp would collide.
-  const std::vector<std::string> names = {"fruits.jpg", "rubberwhale1.png", "opencv-logo_alpha.webp",
+  const std::vector<std::string> names = {"fruits.jpg",    "rubberwhale1.png",     "opencv-logo_alpha.webp",
                                           "butterfly.bmp", "squirrel_cls_lzw.tif", "opencv-logo.png"};
   copy_from_data(tmp / "in", names);
   for (const std::string fmt : {"png", "jpg", "webp", "jpeg"}) {
@@ -148,7 +150,8 @@ TEST(RunCli, QualityChangesJpegSize) {
   const char* qualities[2] = {"10", "95"};
   for (int i = 0; i < 2; ++i) {
     const fs::path out = tmp / ("q" + std::string(qualities[i]));
-    const CommandResult r = run_cli({(tmp / "in").string(), "-o", out.string(), "--quality", qualities[i], "-q"});
+    const CommandResult r =
+        run_cli({(tmp / "in").string(), "-o", out.string(), "--quality", qualities[i], "-q"});
     ASSERT_EQ(r.exit_code, 0) << describe(r);
     sizes[i] = fs::file_size(out / "baboon_thumbnail.jpg");
   }
@@ -206,12 +209,15 @@ void make_tree(const fs::path& in) {
   copy_from_data(in / "trip" / "day 2", {"opencv-logo.png", "squirrel_gray.jpg", "baboon_gray16.png"});
 }
 
-const std::vector<std::string> kTreeOutputs = {
-    "butterfly_thumbnail.png",          "fruits_thumbnail.jpg",
-    "rubberwhale1_thumbnail.png",       "trip/baboon_thumbnail.jpg",
-    "trip/day 2/baboon_gray16_thumbnail.png", "trip/day 2/opencv-logo_thumbnail.png",
-    "trip/day 2/squirrel_gray_thumbnail.jpg", "trip/fruits_thumbnail.webp",
-    "trip/squirrel_cls_lzw_thumbnail.png"};
+const std::vector<std::string> kTreeOutputs = {"butterfly_thumbnail.png",
+                                               "fruits_thumbnail.jpg",
+                                               "rubberwhale1_thumbnail.png",
+                                               "trip/baboon_thumbnail.jpg",
+                                               "trip/day 2/baboon_gray16_thumbnail.png",
+                                               "trip/day 2/opencv-logo_thumbnail.png",
+                                               "trip/day 2/squirrel_gray_thumbnail.jpg",
+                                               "trip/fruits_thumbnail.webp",
+                                               "trip/squirrel_cls_lzw_thumbnail.png"};
 
 TEST(RunCli, NestedFoldersAreMirrored) {
   TempDir tmp;
@@ -236,8 +242,9 @@ TEST(RunCli, NoRecursiveIgnoresSubFolders) {
 TEST(RunCli, FilesAndFoldersCanBeMixed) {
   TempDir tmp;
   make_tree(tmp / "in");
-  const CommandResult r = run_cli({(tmp / "in" / "fruits.jpg").string(), (tmp / "in" / "trip" / "day 2").string(),
-                                   "-o", (tmp / "out").string(), "-q"});
+  const CommandResult r =
+      run_cli({(tmp / "in" / "fruits.jpg").string(), (tmp / "in" / "trip" / "day 2").string(), "-o",
+               (tmp / "out").string(), "-q"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_EQ(files_under(tmp / "out"),
             (std::vector<std::string>{"baboon_gray16_thumbnail.png", "fruits_thumbnail.jpg",
@@ -247,8 +254,8 @@ TEST(RunCli, FilesAndFoldersCanBeMixed) {
 TEST(RunCli, SerialAndThreadCountsGiveTheSameThumbnails) {
   TempDir tmp;
   make_tree(tmp / "in");
-  const std::vector<std::vector<std::string>> modes = {{}, {"--serial"}, {"-j", "1"}, {"-j", "2"},
-                                                       {"-j", "2", "--in-flight", "1"}};
+  const std::vector<std::vector<std::string>> modes = {
+      {}, {"--serial"}, {"-j", "1"}, {"-j", "2"}, {"-j", "2", "--in-flight", "1"}};
   std::vector<fs::path> outs;
   for (std::size_t i = 0; i < modes.size(); ++i) {
     outs.push_back(tmp / ("out" + std::to_string(i)));
@@ -285,7 +292,8 @@ TEST(RunCli, JsonGoesToStdoutOnly) {
   const CommandResult r = run_cli({(tmp / "in").string(), "-o", (tmp / "out").string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   nlohmann::json summary;
-  ASSERT_NO_THROW(summary = nlohmann::json::parse(r.out)) << "stdout must be exactly one JSON document:\n" << r.out;
+  ASSERT_NO_THROW(summary = nlohmann::json::parse(r.out)) << "stdout must be exactly one JSON document:\n"
+                                                          << r.out;
   ASSERT_TRUE(summary.is_object());
   EXPECT_EQ(summary["total"], 2);
   EXPECT_EQ(summary["done"], 2);

@@ -9,9 +9,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <iterator>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -49,13 +49,15 @@ cv::Mat make_picture(int width, int height, int type, int seed) {
   }
   cv::Mat out;
   const int channels = CV_MAT_CN(type), depth = CV_MAT_DEPTH(type);
-  if (channels == 1) cv::cvtColor(bgr, out, cv::COLOR_BGR2GRAY);
+  if (channels == 1)
+    cv::cvtColor(bgr, out, cv::COLOR_BGR2GRAY);
   else if (channels == 4) {
     cv::cvtColor(bgr, out, cv::COLOR_BGR2BGRA);
     for (int y = 0; y < height; ++y)
       for (int x = 0; x < width; ++x)
         out.at<cv::Vec4b>(y, x)[3] = cv::saturate_cast<uchar>(255.0 * x / std::max(1, width - 1));
-  } else out = bgr;
+  } else
+    out = bgr;
   if (depth == CV_16U) out.convertTo(out, CV_16U, 257.0);
   return out;
 }
@@ -63,10 +65,14 @@ cv::Mat make_picture(int width, int height, int type, int seed) {
 double psnr_luma(const cv::Mat& a, const cv::Mat& b) {
   const auto luma = [](const cv::Mat& m) {
     cv::Mat y;
-    if (m.channels() == 1) m.convertTo(y, CV_64F);
+    if (m.channels() == 1)
+      m.convertTo(y, CV_64F);
     else {
       cv::Mat bgr;
-      if (m.channels() == 4) cv::cvtColor(m, bgr, cv::COLOR_BGRA2BGR); else bgr = m;
+      if (m.channels() == 4)
+        cv::cvtColor(m, bgr, cv::COLOR_BGRA2BGR);
+      else
+        bgr = m;
       std::vector<cv::Mat> ch;
       cv::split(bgr, ch);
       cv::Mat b64, g64, r64;
@@ -109,11 +115,22 @@ std::vector<std::uint8_t> encode(const cv::Mat& image, const std::string& ext, s
 std::vector<std::uint8_t> jpeg_with_orientation(const cv::Mat& bgr, int orientation, bool big_endian) {
   const std::vector<std::uint8_t> plain = encode(bgr, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 95});
   const auto u16 = [&](std::vector<std::uint8_t>& v, unsigned x) {
-    if (big_endian) { v.push_back(std::uint8_t(x >> 8)); v.push_back(std::uint8_t(x)); }
-    else { v.push_back(std::uint8_t(x)); v.push_back(std::uint8_t(x >> 8)); }
+    if (big_endian) {
+      v.push_back(std::uint8_t(x >> 8));
+      v.push_back(std::uint8_t(x));
+    } else {
+      v.push_back(std::uint8_t(x));
+      v.push_back(std::uint8_t(x >> 8));
+    }
   };
   const auto u32 = [&](std::vector<std::uint8_t>& v, unsigned x) {
-    if (big_endian) { u16(v, x >> 16); u16(v, x & 0xFFFF); } else { u16(v, x & 0xFFFF); u16(v, x >> 16); }
+    if (big_endian) {
+      u16(v, x >> 16);
+      u16(v, x & 0xFFFF);
+    } else {
+      u16(v, x & 0xFFFF);
+      u16(v, x >> 16);
+    }
   };
   std::vector<std::uint8_t> tiff;
   tiff.push_back(big_endian ? 'M' : 'I');
@@ -142,14 +159,31 @@ std::vector<std::uint8_t> jpeg_with_orientation(const cv::Mat& bgr, int orientat
 cv::Mat store_for_orientation(const cv::Mat& upright, int orientation) {
   cv::Mat out;
   switch (orientation) {
-    case 2: cv::flip(upright, out, 1); break;
-    case 3: cv::rotate(upright, out, cv::ROTATE_180); break;
-    case 4: cv::flip(upright, out, 0); break;
-    case 5: cv::transpose(upright, out); break;
-    case 6: cv::rotate(upright, out, cv::ROTATE_90_COUNTERCLOCKWISE); break;
-    case 7: cv::rotate(upright, out, cv::ROTATE_180); cv::transpose(out, out); break;
-    case 8: cv::rotate(upright, out, cv::ROTATE_90_CLOCKWISE); break;
-    default: out = upright.clone(); break;
+    case 2:
+      cv::flip(upright, out, 1);
+      break;
+    case 3:
+      cv::rotate(upright, out, cv::ROTATE_180);
+      break;
+    case 4:
+      cv::flip(upright, out, 0);
+      break;
+    case 5:
+      cv::transpose(upright, out);
+      break;
+    case 6:
+      cv::rotate(upright, out, cv::ROTATE_90_COUNTERCLOCKWISE);
+      break;
+    case 7:
+      cv::rotate(upright, out, cv::ROTATE_180);
+      cv::transpose(out, out);
+      break;
+    case 8:
+      cv::rotate(upright, out, cv::ROTATE_90_CLOCKWISE);
+      break;
+    default:
+      out = upright.clone();
+      break;
   }
   return out;
 }
@@ -190,7 +224,8 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, i
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_fds = 2;
   while (open_fds > 0 && std::chrono::steady_clock::now() < deadline) {
-    if (!interrupted && std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(sigint_after_ms)) {
+    if (!interrupted &&
+        std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(sigint_after_ms)) {
       ::kill(pid, SIGINT);
       interrupted = true;
     }
@@ -200,7 +235,11 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, i
       std::string& into = f.fd == out_pipe[0] ? result.out : result.err;
       const std::size_t before = into.size();
       drain(f.fd, into);
-      if (into.size() == before) { ::close(f.fd); f.fd = -1; --open_fds; }
+      if (into.size() == before) {
+        ::close(f.fd);
+        f.fd = -1;
+        --open_fds;
+      }
     }
   }
   int status = 0;
@@ -208,7 +247,8 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, i
   rusage usage{};
   ::wait4(pid, &status, 0, &usage);
   result.max_rss_kb = usage.ru_maxrss;
-  for (auto& f : fds) if (f.fd >= 0) ::close(f.fd);
+  for (auto& f : fds)
+    if (f.fd >= 0) ::close(f.fd);
   result.exit_code = open_fds > 0 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }

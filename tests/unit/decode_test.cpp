@@ -1,10 +1,11 @@
+#include "image/decode.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "image/decode.hpp"
 #include "image/decode_error.hpp"
 #include "image/resize.hpp"
 #include "test_support.hpp"
@@ -35,8 +36,9 @@ TEST(Decode, ClearReasonsForBadInput) {
 
 TEST(Decode, RefusesOversizedHeadersBeforeDecoding) {
   // A PNG signature and IHDR declaring 100000x100000; nothing else is needed to be refused.
-  std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
-                                   0x00, 0x01, 0x86, 0xA0, 0x00, 0x01, 0x86, 0xA0, 8, 2, 0, 0, 0};
+  std::vector<std::uint8_t> png = {0x89, 'P',  'N',  'G',  '\r', '\n', 0x1A, '\n', 0,    0,
+                                   0,    13,   'I',  'H',  'D',  'R',  0x00, 0x01, 0x86, 0xA0,
+                                   0x00, 0x01, 0x86, 0xA0, 8,    2,    0,    0,    0};
   const std::string e = error_of(png);
   EXPECT_NE(e.find("100000x100000"), std::string::npos) << e;
   EXPECT_NE(e.find("--max-pixels"), std::string::npos) << e;
@@ -60,11 +62,14 @@ TEST(Decode, EveryReadableFormatDecodes) {
 
 TEST(Decode, KeepsDepthAndChannelsForTheResizer) {
   ThumbnailOptions options;
-  EXPECT_EQ(decode_for_thumbnail(test::encode(test::make_picture(64, 64, CV_16UC3), ".png"), options).pixels.depth(),
+  EXPECT_EQ(decode_for_thumbnail(test::encode(test::make_picture(64, 64, CV_16UC3), ".png"), options)
+                .pixels.depth(),
             CV_16U);
-  EXPECT_EQ(decode_for_thumbnail(test::encode(test::make_picture(64, 64, CV_8UC4), ".png"), options).pixels.channels(),
+  EXPECT_EQ(decode_for_thumbnail(test::encode(test::make_picture(64, 64, CV_8UC4), ".png"), options)
+                .pixels.channels(),
             4);
-  EXPECT_EQ(decode_for_thumbnail(test::encode(test::make_picture(64, 64, CV_8UC1), ".png"), options).pixels.channels(),
+  EXPECT_EQ(decode_for_thumbnail(test::encode(test::make_picture(64, 64, CV_8UC1), ".png"), options)
+                .pixels.channels(),
             1);
 }
 
@@ -92,7 +97,8 @@ TEST(Decode, FastPathMatchesFullDecodeOnEverySample) {
       ASSERT_EQ(f.target, r.target);
       // Composited onto white (keep_alpha = false): colours under fully transparent pixels are
       // invisible and carry no meaning, so images with alpha are compared as a viewer sees them.
-      const cv::Mat a = resize_for_thumbnail(f.pixels, f.target, false, {}, {f.extent_width, f.extent_height});
+      const cv::Mat a =
+          resize_for_thumbnail(f.pixels, f.target, false, {}, {f.extent_width, f.extent_height});
       const cv::Mat b = resize_for_thumbnail(r.pixels, r.target, false, {});
       EXPECT_GE(test::psnr_luma(a, b), 38.0) << entry.path().filename() << " box " << box;
       ++checked;

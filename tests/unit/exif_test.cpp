@@ -1,16 +1,15 @@
 #include "image/exif.hpp"
 
 #include <gtest/gtest.h>
+#include <webp/encode.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <random>
-#include <vector>
-
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
-#include <webp/encode.h>
+#include <random>
+#include <vector>
 
 #include "image/webp_decoder.hpp"
 
@@ -29,22 +28,28 @@ struct TiffWriter {
 
   void u16(std::uint32_t v) {
     const std::uint8_t hi = static_cast<std::uint8_t>(v >> 8), lo = static_cast<std::uint8_t>(v);
-    out.insert(out.end(), big_endian ? std::initializer_list<std::uint8_t>{hi, lo} : std::initializer_list<std::uint8_t>{lo, hi});
+    out.insert(out.end(), big_endian ? std::initializer_list<std::uint8_t>{hi, lo}
+                                     : std::initializer_list<std::uint8_t>{lo, hi});
   }
   void u32(std::uint32_t v) {
-    if (big_endian) u16(v >> 16), u16(v & 0xFFFF);
-    else u16(v & 0xFFFF), u16(v >> 16);
+    if (big_endian)
+      u16(v >> 16), u16(v & 0xFFFF);
+    else
+      u16(v & 0xFFFF), u16(v >> 16);
   }
   void header(std::uint32_t ifd0_offset = 8) {
-    out.insert(out.end(), big_endian ? std::initializer_list<std::uint8_t>{'M', 'M'} : std::initializer_list<std::uint8_t>{'I', 'I'});
+    out.insert(out.end(), big_endian ? std::initializer_list<std::uint8_t>{'M', 'M'}
+                                     : std::initializer_list<std::uint8_t>{'I', 'I'});
     u16(42);
     u32(ifd0_offset);
   }
   // An IFD entry whose value fits in the 4-byte field (a SHORT is left-justified in it).
   void entry(std::uint16_t tag, std::uint16_t type, std::uint32_t count, std::uint32_t value) {
     u16(tag), u16(type), u32(count);
-    if (type == kShort) u16(value), u16(0);
-    else u32(value);
+    if (type == kShort)
+      u16(value), u16(0);
+    else
+      u32(value);
   }
 };
 
@@ -87,7 +92,9 @@ Buffer jpeg_with(const std::vector<Buffer>& segments) {
 
 Buffer jpeg_with_tiff(const Buffer& tiff) { return jpeg_with({app1(with_exif_header(tiff))}); }
 
-int jpeg_orientation(const Buffer& tiff) { return read_exif_orientation(jpeg_with_tiff(tiff), ImageFormat::Jpeg); }
+int jpeg_orientation(const Buffer& tiff) {
+  return read_exif_orientation(jpeg_with_tiff(tiff), ImageFormat::Jpeg);
+}
 
 void put_le32(Buffer& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
@@ -105,12 +112,14 @@ Buffer riff_chunk(const char* fourcc, const Buffer& payload) {
 Buffer webp_with_exif(const Buffer& exif) {
   const cv::Mat img(24, 32, CV_8UC3, cv::Scalar(200, 100, 50));
   std::uint8_t* encoded = nullptr;
-  const std::size_t size = WebPEncodeBGR(img.data, img.cols, img.rows, static_cast<int>(img.step), 80, &encoded);
+  const std::size_t size =
+      WebPEncodeBGR(img.data, img.cols, img.rows, static_cast<int>(img.step), 80, &encoded);
   const Buffer vp8(encoded + 12, encoded + size);
   WebPFree(encoded);
   const Buffer vp8x{0x08, 0, 0, 0, 31, 0, 0, 23, 0, 0};  // EXIF flag, 32x24 canvas
   Buffer body{'W', 'E', 'B', 'P'};
-  for (const Buffer& c : {riff_chunk("VP8X", vp8x), vp8, riff_chunk("EXIF", exif)}) body.insert(body.end(), c.begin(), c.end());
+  for (const Buffer& c : {riff_chunk("VP8X", vp8x), vp8, riff_chunk("EXIF", exif)})
+    body.insert(body.end(), c.begin(), c.end());
   Buffer out{'R', 'I', 'F', 'F'};
   put_le32(out, static_cast<std::uint32_t>(body.size()));
   out.insert(out.end(), body.begin(), body.end());
@@ -153,7 +162,8 @@ Buffer read_file(const std::filesystem::path& path) {
 
 TEST(Exif, ReadsAllOrientationsInBothByteOrders) {
   for (bool big_endian : {false, true})
-    for (std::uint32_t v = 1; v <= 8; ++v) EXPECT_EQ(jpeg_orientation(tiff_orientation(big_endian, v)), static_cast<int>(v)) << big_endian;
+    for (std::uint32_t v = 1; v <= 8; ++v)
+      EXPECT_EQ(jpeg_orientation(tiff_orientation(big_endian, v)), static_cast<int>(v)) << big_endian;
 }
 
 TEST(Exif, OutOfRangeOrWrongTypeIsOne) {
@@ -163,9 +173,12 @@ TEST(Exif, OutOfRangeOrWrongTypeIsOne) {
 }
 
 TEST(Exif, FindsExifAmongOtherSegmentsAndNoneIsOne) {
-  const Buffer xmp = app1({'h', 't', 't', 'p', ':', '/', '/', 'n', 's', '.', 'a', 'd', 'o', 'b', 'e', '.', 'c', 'o', 'm', 0});
+  const Buffer xmp = app1(
+      {'h', 't', 't', 'p', ':', '/', '/', 'n', 's', '.', 'a', 'd', 'o', 'b', 'e', '.', 'c', 'o', 'm', 0});
   const Buffer app0{0xFF, 0xE0, 0x00, 0x04, 'x', 'y'};
-  EXPECT_EQ(read_exif_orientation(jpeg_with({app0, xmp, app1(with_exif_header(tiff_orientation(true, 8)))}), ImageFormat::Jpeg), 8);
+  EXPECT_EQ(read_exif_orientation(jpeg_with({app0, xmp, app1(with_exif_header(tiff_orientation(true, 8)))}),
+                                  ImageFormat::Jpeg),
+            8);
   EXPECT_EQ(read_exif_orientation(plain_jpeg(), ImageFormat::Jpeg), 1);
   // EXIF after the image data (after SOS) does not count.
   Buffer late = plain_jpeg();
@@ -214,7 +227,8 @@ TEST(Exif, TruncationAtEveryLengthIsHarmless) {
 
 TEST(Exif, RandomAndMutatedInputNeverCrashes) {
   std::mt19937 rng(12345);
-  const std::vector<Buffer> seeds{jpeg_with_tiff(tiff_orientation(true, 6)), webp_with_exif(tiff_orientation(false, 6)),
+  const std::vector<Buffer> seeds{jpeg_with_tiff(tiff_orientation(true, 6)),
+                                  webp_with_exif(tiff_orientation(false, 6)),
                                   png_with_exif(tiff_orientation(true, 6), true)};
   const ImageFormat formats[] = {ImageFormat::Jpeg, ImageFormat::Webp, ImageFormat::Png};
   for (int i = 0; i < 3000; ++i) {
@@ -224,7 +238,8 @@ TEST(Exif, RandomAndMutatedInputNeverCrashes) {
       data.resize(rng() % 3000);
       for (auto& b : data) b = static_cast<std::uint8_t>(rng());
     } else {
-      for (std::uint32_t flips = 1 + rng() % 8; flips > 0; --flips) data[rng() % data.size()] = static_cast<std::uint8_t>(rng());
+      for (std::uint32_t flips = 1 + rng() % 8; flips > 0; --flips)
+        data[rng() % data.size()] = static_cast<std::uint8_t>(rng());
     }
     const int value = read_exif_orientation(data, formats[pick]);
     ASSERT_GE(value, 1);
@@ -255,7 +270,8 @@ TEST(Exif, SampleFiles) {
   const std::filesystem::path dir = THUMBFLOW_DATA_DIR;
   if (!std::filesystem::exists(dir / "butterfly_orientation6.jpg")) GTEST_SKIP() << "sample files missing";
   EXPECT_EQ(read_exif_orientation(read_file(dir / "butterfly_orientation6.jpg"), ImageFormat::Jpeg), 6);
-  for (const char* name : {"leuvenA.jpg", "aloeL.jpg", "aloeL_progressive.jpg", "squirrel_cls.jpg", "starry_night.jpg"}) {
+  for (const char* name :
+       {"leuvenA.jpg", "aloeL.jpg", "aloeL_progressive.jpg", "squirrel_cls.jpg", "starry_night.jpg"}) {
     if (std::filesystem::exists(dir / name)) {
       EXPECT_EQ(read_exif_orientation(read_file(dir / name), ImageFormat::Jpeg), 1) << name;
     }

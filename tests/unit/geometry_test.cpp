@@ -1,8 +1,9 @@
+#include "thumbflow/geometry.hpp"
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
-#include "thumbflow/geometry.hpp"
 #include "thumbflow/options.hpp"
 
 namespace thumbflow {

@@ -1,6 +1,7 @@
 #include "image/jpeg_decoder.hpp"
 
 #include <gtest/gtest.h>
+#include <jpeglib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,13 +10,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <jpeglib.h>
-#include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include "image/decode_error.hpp"
 
@@ -30,24 +29,26 @@ cv::Mat synthetic(int width, int height) {
   cv::Mat img(height, width, CV_8UC3);
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x)
-      img.at<cv::Vec3b>(y, x) = {cv::saturate_cast<uchar>(x * 255 / width), cv::saturate_cast<uchar>(y * 255 / height),
-                                 cv::saturate_cast<uchar>(128 + 90 * std::sin(x * 0.03) * std::cos(y * 0.02))};
+      img.at<cv::Vec3b>(y, x) = {
+          cv::saturate_cast<uchar>(x * 255 / width), cv::saturate_cast<uchar>(y * 255 / height),
+          cv::saturate_cast<uchar>(128 + 90 * std::sin(x * 0.03) * std::cos(y * 0.02))};
   cv::circle(img, {width / 3, height / 2}, height / 4, {30, 200, 240}, cv::FILLED, cv::LINE_AA);
   cv::rectangle(img, {width / 2, height / 5}, {width * 4 / 5, height / 2}, {250, 40, 60}, cv::FILLED);
   for (int i = 0; i < 12; ++i)
-    cv::line(img, {i * width / 12, 0}, {width - i * width / 12, height}, {20, 20, 20}, 1 + i % 3, cv::LINE_AA);
-  cv::putText(img, "thumbflow", {width / 10, height * 4 / 5}, cv::FONT_HERSHEY_SIMPLEX, height / 150.0, {255, 255, 255},
-              3, cv::LINE_AA);
+    cv::line(img, {i * width / 12, 0}, {width - i * width / 12, height}, {20, 20, 20}, 1 + i % 3,
+             cv::LINE_AA);
+  cv::putText(img, "thumbflow", {width / 10, height * 4 / 5}, cv::FONT_HERSHEY_SIMPLEX, height / 150.0,
+              {255, 255, 255}, 3, cv::LINE_AA);
   return img;
 }
 
 struct JpegSpec {
   int quality = 92;
-  bool progressive = false;                // libjpeg's standard progression
-  bool subsample = true;                   // 4:2:0, else 4:4:4
-  std::vector<jpeg_scan_info> scans;       // a custom progression; overrides `progressive`
+  bool progressive = false;                  // libjpeg's standard progression
+  bool subsample = true;                     // 4:2:0, else 4:4:4
+  std::vector<jpeg_scan_info> scans;         // a custom progression; overrides `progressive`
   J_COLOR_SPACE four_channel_as = JCS_CMYK;  // JCS_CMYK or JCS_YCCK for 4-channel (CMYK) input
-  bool adobe_marker = true;                // for 4-channel input
+  bool adobe_marker = true;                  // for 4-channel input
 };
 
 // Encodes BGR, gray or CMYK (4 channels, samples as given) with libjpeg.
@@ -70,7 +71,8 @@ Buffer encode_jpeg(const cv::Mat& img, const JpegSpec& spec = {}) {
   }
   jpeg_set_quality(&c, spec.quality, TRUE);
   if (!spec.subsample)
-    for (int i = 0; i < c.num_components; ++i) c.comp_info[i].h_samp_factor = c.comp_info[i].v_samp_factor = 1;
+    for (int i = 0; i < c.num_components; ++i)
+      c.comp_info[i].h_samp_factor = c.comp_info[i].v_samp_factor = 1;
   if (!spec.scans.empty()) {
     c.scan_info = spec.scans.data();
     c.num_scans = static_cast<int>(spec.scans.size());
@@ -108,7 +110,8 @@ cv::Mat area_resize(const cv::Mat& img, cv::Size size) {
 // averaging window against the blocks (25-30 dB on detailed pictures, whatever the decoder).
 double block_aligned_psnr(const cv::Mat& shrunk, const cv::Mat& reference, int denom) {
   const cv::Size whole(reference.cols / denom, reference.rows / denom);
-  const cv::Mat ref = area_resize(reference(cv::Rect(0, 0, whole.width * denom, whole.height * denom)), whole);
+  const cv::Mat ref =
+      area_resize(reference(cv::Rect(0, 0, whole.width * denom, whole.height * denom)), whole);
   return luma_psnr(shrunk(cv::Rect(cv::Point(0, 0), whole)), ref);
 }
 
@@ -124,7 +127,9 @@ Buffer read_file(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-jpeg_scan_info scan(int component, int ss, int se, int ah, int al) { return {1, {component}, ss, se, ah, al}; }
+jpeg_scan_info scan(int component, int ss, int se, int ah, int al) {
+  return {1, {component}, ss, se, ah, al};
+}
 
 // One progression that is legal but hostile: every AC coefficient of components `ac_heavy` in
 // its own band, sent at 10 bits of precision loss and refined one bit per scan (11 scans per
@@ -262,7 +267,10 @@ cv::Mat red_blue_cmyk(bool inverted) {
 }
 
 TEST(JpegDecoder, CmykAndYcckBecomeBgrWithTheRightColours) {
-  struct Case { J_COLOR_SPACE space; bool adobe; };
+  struct Case {
+    J_COLOR_SPACE space;
+    bool adobe;
+  };
   for (const Case& c : {Case{JCS_CMYK, true}, Case{JCS_CMYK, false}, Case{JCS_YCCK, true}}) {
     JpegSpec spec;
     spec.four_channel_as = c.space, spec.adobe_marker = c.adobe, spec.subsample = false;
@@ -273,7 +281,8 @@ TEST(JpegDecoder, CmykAndYcckBecomeBgrWithTheRightColours) {
       const cv::Scalar red = cv::mean(img(cv::Rect(0, 0, img.cols / 4, img.rows)));
       const cv::Scalar blue = cv::mean(img(cv::Rect(img.cols * 3 / 4, 0, img.cols / 4, img.rows)));
       EXPECT_LT(cv::norm(red - cv::Scalar(0, 0, 255)), 12.0) << c.space << " adobe " << c.adobe << " " << red;
-      EXPECT_LT(cv::norm(blue - cv::Scalar(255, 0, 0)), 12.0) << c.space << " adobe " << c.adobe << " " << blue;
+      EXPECT_LT(cv::norm(blue - cv::Scalar(255, 0, 0)), 12.0)
+          << c.space << " adobe " << c.adobe << " " << blue;
     }
   }
 }
@@ -312,11 +321,12 @@ TEST(JpegDecoder, DcOnlyDecodeHandlesUnusualProgressions) {
   const cv::Mat img = synthetic(640, 480);
   // Chroma DC after luma AC: the decoder reads on until every component's DC is in.
   JpegSpec late_chroma;
-  late_chroma.scans = {scan(0, 0, 0, 0, 0), scan(0, 1, 63, 0, 0), scan(1, 0, 0, 0, 0), scan(2, 0, 0, 0, 0),
-                       scan(1, 1, 63, 0, 0), scan(2, 1, 63, 0, 0)};
+  late_chroma.scans = {scan(0, 0, 0, 0, 0), scan(0, 1, 63, 0, 0), scan(1, 0, 0, 0, 0),
+                       scan(2, 0, 0, 0, 0), scan(1, 1, 63, 0, 0), scan(2, 1, 63, 0, 0)};
   // DC sent with 5 bits dropped and refined only after all AC: read on until the refinements.
   JpegSpec coarse_dc;
-  coarse_dc.scans = {{3, {0, 1, 2}, 0, 0, 0, 5}, scan(0, 1, 63, 0, 0), scan(1, 1, 63, 0, 0), scan(2, 1, 63, 0, 0)};
+  coarse_dc.scans = {
+      {3, {0, 1, 2}, 0, 0, 0, 5}, scan(0, 1, 63, 0, 0), scan(1, 1, 63, 0, 0), scan(2, 1, 63, 0, 0)};
   for (int ah = 5; ah > 0; --ah) coarse_dc.scans.push_back({3, {0, 1, 2}, 0, 0, ah, ah - 1});
   for (const JpegSpec& spec : {late_chroma, coarse_dc}) {
     const Buffer jpeg = encode_jpeg(img, spec);
@@ -357,7 +367,8 @@ TEST(JpegDecoder, SampleImagesShrinkWithinQualityBar) {
     const Buffer jpeg = read_file(entry.path());
     const JpegInfo info = read_jpeg_info(jpeg);
     for (int denom : {2, 4, 8}) {
-      const Dimensions min_size{(info.size.width + denom - 1) / denom, (info.size.height + denom - 1) / denom};
+      const Dimensions min_size{(info.size.width + denom - 1) / denom,
+                                (info.size.height + denom - 1) / denom};
       EXPECT_GE(psnr_against_full_decode(jpeg, min_size), 38.0) << entry.path() << " 1/" << denom;
     }
     ++checked;

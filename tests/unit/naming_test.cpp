@@ -1,8 +1,9 @@
+#include "thumbflow/naming.hpp"
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
-#include "thumbflow/naming.hpp"
 #include "thumbflow/sources.hpp"
 
 namespace thumbflow {

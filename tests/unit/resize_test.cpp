@@ -1,9 +1,10 @@
+#include "image/resize.hpp"
+
 #include <gtest/gtest.h>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "image/resize.hpp"
 #include "test_support.hpp"
 
 namespace thumbflow::detail {
@@ -64,7 +65,7 @@ TEST(Resize, TransparentPixelsDoNotDarkenEdges) {
 }
 
 TEST(Resize, CompositesOntoBackgroundWhenAlphaCannotBeKept) {
-  cv::Mat in(64, 64, CV_8UC4, cv::Scalar(0, 0, 0, 0));  // transparent black everywhere
+  cv::Mat in(64, 64, CV_8UC4, cv::Scalar(0, 0, 0, 0));           // transparent black everywhere
   in(cv::Rect(0, 0, 32, 64)).setTo(cv::Scalar(255, 0, 0, 255));  // opaque blue left half
   const cv::Mat white = resize_for_thumbnail(in, {8, 8}, false, {});
   ASSERT_EQ(white.type(), CV_8UC3);

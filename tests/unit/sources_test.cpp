@@ -1,10 +1,11 @@
+#include "thumbflow/sources.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <stdexcept>
 
 #include "test_support.hpp"
-#include "thumbflow/sources.hpp"
 
 namespace thumbflow {
 namespace {
@@ -18,8 +19,8 @@ std::vector<std::string> relative_paths(const std::vector<Item>& items) {
 
 TEST(CollectLocalItems, WalksFoldersSortedAndSkipsHiddenAndNonImages) {
   test::TempDir dir;
-  for (const char* f : {"b.jpg", "a.PNG", "notes.txt", ".hidden.jpg", "sub/c.webp", "sub/deeper/d.tif",
-                        ".git/e.jpg"})
+  for (const char* f :
+       {"b.jpg", "a.PNG", "notes.txt", ".hidden.jpg", "sub/c.webp", "sub/deeper/d.tif", ".git/e.jpg"})
     test::write_text(dir / f, "x");
   CollectOptions o;
   EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
@@ -55,7 +56,8 @@ TEST(CollectLocalItems, EarlierOutputsInsideTheInputAreNotInputs) {
   o.output_dir = (dir / "thumbs").string();
   // thumbs/a_thumbnail.jpg is a.jpg's thumbnail; the rest (with no source beside them) are inputs.
   EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
-            (std::vector<std::string>{"a.jpg", "b.bmp", "b_thumbnail.png", "lone_thumbnail.jpg", "thumbs/keep.jpg"}));
+            (std::vector<std::string>{"a.jpg", "b.bmp", "b_thumbnail.png", "lone_thumbnail.jpg",
+                                      "thumbs/keep.jpg"}));
   o.output_dir = dir.path().string();
   EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
             (std::vector<std::string>{"a.jpg", "b.bmp", "lone_thumbnail.jpg", "thumbs/a_thumbnail.jpg",
@@ -70,7 +72,8 @@ TEST(CollectLocalItems, AFileThatWouldBeItsOwnOutputStaysSoPlanningCanRefuseIt) 
   CollectOptions o;
   o.output_dir = dir.path().string();
   o.name_template = "{stem}.{ext}";
-  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)), (std::vector<std::string>{"a.jpg"}));
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
+            (std::vector<std::string>{"a.jpg"}));
 }
 
 TEST(CollectLocalItems, SymlinkedFoldersAreNotFollowed) {
@@ -78,7 +81,8 @@ TEST(CollectLocalItems, SymlinkedFoldersAreNotFollowed) {
   test::write_text(dir / "real/a.jpg", "x");
   fs::create_directory_symlink(dir / "real", dir / "link");
   fs::create_directory_symlink(dir.path(), dir / "real/loop");
-  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, {})), (std::vector<std::string>{"real/a.jpg"}));
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, {})),
+            (std::vector<std::string>{"real/a.jpg"}));
 }
 
 }  // namespace

@@ -1,18 +1,17 @@
 #include "image/webp_decoder.hpp"
 
 #include <gtest/gtest.h>
+#include <webp/encode.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
-#include <webp/encode.h>
 
 #include "image/decode_error.hpp"
 
@@ -25,7 +24,8 @@ cv::Mat picture(int width, int height) {
   cv::Mat img(height, width, CV_8UC3);
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x)
-      img.at<cv::Vec3b>(y, x) = {cv::saturate_cast<uchar>(x * 255 / width), cv::saturate_cast<uchar>(y * 255 / height),
+      img.at<cv::Vec3b>(y, x) = {cv::saturate_cast<uchar>(x * 255 / width),
+                                 cv::saturate_cast<uchar>(y * 255 / height),
                                  cv::saturate_cast<uchar>(128 + 90 * std::sin(x * 0.05))};
   cv::circle(img, {width / 2, height / 2}, height / 4, {30, 200, 240}, cv::FILLED, cv::LINE_AA);
   cv::rectangle(img, {width / 8, height / 8}, {width / 3, height / 3}, {250, 40, 60}, cv::FILLED);
@@ -38,7 +38,8 @@ cv::Mat picture_with_alpha(int width, int height) {
   cv::Mat bgra;
   cv::cvtColor(picture(width, height), bgra, cv::COLOR_BGR2BGRA);
   for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) bgra.at<cv::Vec4b>(y, x)[3] = cv::saturate_cast<uchar>(1 + x * 254 / (width - 1));
+    for (int x = 0; x < width; ++x)
+      bgra.at<cv::Vec4b>(y, x)[3] = cv::saturate_cast<uchar>(1 + x * 254 / (width - 1));
   return bgra;
 }
 
@@ -57,7 +58,8 @@ Buffer encode_lossy(const cv::Mat& bgr, float quality = 90) {
 
 Buffer encode_lossless_bgra(const cv::Mat& bgra) {
   std::uint8_t* out = nullptr;
-  const std::size_t size = WebPEncodeLosslessBGRA(bgra.data, bgra.cols, bgra.rows, static_cast<int>(bgra.step), &out);
+  const std::size_t size =
+      WebPEncodeLosslessBGRA(bgra.data, bgra.cols, bgra.rows, static_cast<int>(bgra.step), &out);
   return take(out, size);
 }
 
@@ -127,8 +129,8 @@ TEST(WebpScaledSize, SmallestSizeAtLeastMinKeepingAspect) {
   EXPECT_EQ(webp_scaled_size({640, 480}, {100, 0}), (Dimensions{100, 75}));
   EXPECT_EQ(webp_scaled_size({640, 480}, {100, 100}), (Dimensions{134, 100}));  // ceil(133.3)
   EXPECT_EQ(webp_scaled_size({640, 480}, {0, 101}), (Dimensions{135, 101}));
-  EXPECT_EQ(webp_scaled_size({641, 480}, {100, 1}), (Dimensions{100, 75}));    // ceil(74.9)
-  EXPECT_EQ(webp_scaled_size({640, 480}, {640, 1}), (Dimensions{640, 480}));   // never enlarges
+  EXPECT_EQ(webp_scaled_size({641, 480}, {100, 1}), (Dimensions{100, 75}));   // ceil(74.9)
+  EXPECT_EQ(webp_scaled_size({640, 480}, {640, 1}), (Dimensions{640, 480}));  // never enlarges
   EXPECT_EQ(webp_scaled_size({10, 5000}, {0, 100}), (Dimensions{1, 100}));
   EXPECT_EQ(webp_scaled_size({5000, 10}, {100, 0}), (Dimensions{100, 1}));
 }
@@ -213,7 +215,8 @@ TEST(WebpDecoder, AnimationGivesFirstFrameOnCanvas) {
 
 TEST(WebpDecoder, SampleFiles) {
   const std::filesystem::path dir = THUMBFLOW_DATA_DIR;
-  if (!std::filesystem::exists(dir / "fruits.webp") || !std::filesystem::exists(dir / "opencv-logo_alpha.webp"))
+  if (!std::filesystem::exists(dir / "fruits.webp") ||
+      !std::filesystem::exists(dir / "opencv-logo_alpha.webp"))
     GTEST_SKIP() << "sample files missing";
   const Buffer fruits = read_file(dir / "fruits.webp");
   const cv::Mat small = decode_webp(fruits, {128, 0});

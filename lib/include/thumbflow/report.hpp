@@ -27,7 +27,7 @@ struct ItemResult {
   std::string input;   // as given: a path (or URL for remote sources)
   std::string output;  // planned output path, also for failures ("" if none could be planned)
   ItemStatus status = ItemStatus::Failed;
-  std::string error;   // one line, without the item name; "" unless Failed
+  std::string error;      // one line, without the item name; "" unless Failed
   Dimensions in_size{};   // as stored in the file (before orientation); 0x0 if unknown
   Dimensions out_size{};  // thumbnail size; 0x0 unless Done
   std::uint64_t bytes_in = 0, bytes_out = 0;
@@ -36,11 +36,11 @@ struct ItemResult {
 
 struct Summary {
   std::size_t total = 0, done = 0, skipped = 0, failed = 0, cancelled = 0;
-  double seconds = 0;            // wall time of the batch
-  std::uint64_t bytes_in = 0;    // bytes read for Done items
-  std::uint64_t bytes_out = 0;   // bytes written
-  double megapixels_in = 0;      // input pixels of Done items, in millions
-  int threads = 1;               // threads used (1 when serial)
+  double seconds = 0;           // wall time of the batch
+  std::uint64_t bytes_in = 0;   // bytes read for Done items
+  std::uint64_t bytes_out = 0;  // bytes written
+  double megapixels_in = 0;     // input pixels of Done items, in millions
+  int threads = 1;              // threads used (1 when serial)
   bool serial = false;
   std::string output_dir;
 };

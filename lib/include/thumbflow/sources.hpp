@@ -34,7 +34,6 @@ bool has_image_extension(const std::string& filename);
 // Lists the items named by `paths`: a file is taken as is (whatever its extension, relative path =
 // its name); a folder gives every image file under it (sorted, hidden entries and symlinked folders
 // skipped). Throws std::invalid_argument naming the path if one does not exist.
-std::vector<Item> collect_local_items(const std::vector<std::string>& paths,
-                                      const CollectOptions& options);
+std::vector<Item> collect_local_items(const std::vector<std::string>& paths, const CollectOptions& options);
 
 }  // namespace thumbflow

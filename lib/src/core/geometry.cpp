@@ -49,7 +49,10 @@ Dimensions fit_within(Dimensions in, Dimensions box, bool allow_enlarge) {
   // The limiting side lands exactly on the box; the other is rounded to the nearest pixel.
   const auto side = [scale](int n) { return std::max(1, int(std::lround(n * scale))); };
   Dimensions out{side(in.width), side(in.height)};
-  if (sx <= sy) out.width = box.width; else out.height = box.height;
+  if (sx <= sy)
+    out.width = box.width;
+  else
+    out.height = box.height;
   return out;
 }
 

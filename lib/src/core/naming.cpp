@@ -11,8 +11,7 @@ namespace {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
   return out;
 }
 
@@ -42,10 +41,14 @@ void walk_template(std::string_view tpl, Literal on_literal, Placeholder on_plac
 
 std::string output_extension(OutputFormat format, std::string_view source_ext) {
   switch (format) {
-    case OutputFormat::Jpeg: return "jpg";
-    case OutputFormat::Png: return "png";
-    case OutputFormat::Webp: return "webp";
-    case OutputFormat::Same: break;
+    case OutputFormat::Jpeg:
+      return "jpg";
+    case OutputFormat::Png:
+      return "png";
+    case OutputFormat::Webp:
+      return "webp";
+    case OutputFormat::Same:
+      break;
   }
   const std::string ext = lower(source_ext);
   if (ext == "jpg" || ext == "jpeg" || ext == "png" || ext == "webp") return ext;
@@ -59,7 +62,8 @@ void validate_name_template(std::string_view tpl) {
     throw std::invalid_argument("name template '" + std::string(tpl) +
                                 "': must be a file name, without '/' or '\\'");
   bool has_stem = false;
-  walk_template(tpl, [](std::string_view) {}, [&](std::string_view name) { has_stem |= name == "stem"; });
+  walk_template(
+      tpl, [](std::string_view) {}, [&](std::string_view name) { has_stem |= name == "stem"; });
   if (!has_stem)
     throw std::invalid_argument("name template '" + std::string(tpl) +
                                 "': needs {stem}, or every thumbnail would get the same name");
@@ -81,11 +85,16 @@ std::string output_relative_path(std::string_view relative_path, std::string_vie
   walk_template(
       tpl, [&](std::string_view literal) { out += literal; },
       [&](std::string_view name) {
-        if (name == "stem") out += stem;
-        else if (name == "ext") out += output_extension(options.format, srcext);
-        else if (name == "srcext") out += lower(srcext);
-        else if (name == "w") out += std::to_string(options.box_width);
-        else out += std::to_string(options.box_height);
+        if (name == "stem")
+          out += stem;
+        else if (name == "ext")
+          out += output_extension(options.format, srcext);
+        else if (name == "srcext")
+          out += lower(srcext);
+        else if (name == "w")
+          out += std::to_string(options.box_width);
+        else
+          out += std::to_string(options.box_height);
       });
   return out;
 }

@@ -1,11 +1,11 @@
 #include "thumbflow/version.hpp"
 
-#include <cstdio>  // jpeglib.h needs FILE
 #include <jpeglib.h>
+#include <oneapi/tbb/version.h>
 #include <webp/decode.h>
 
+#include <cstdio>  // jpeglib.h needs FILE
 #include <opencv2/core/version.hpp>
-#include <oneapi/tbb/version.h>
 #include <string>
 
 namespace thumbflow {

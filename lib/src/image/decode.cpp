@@ -60,14 +60,31 @@ cv::Mat decode_with_opencv(Bytes data, ImageFormat format) {
 cv::Mat apply_orientation(const cv::Mat& stored, int orientation) {
   cv::Mat out;
   switch (orientation) {
-    case 2: cv::flip(stored, out, 1); break;                 // mirrored horizontally
-    case 3: cv::rotate(stored, out, cv::ROTATE_180); break;
-    case 4: cv::flip(stored, out, 0); break;                 // mirrored vertically
-    case 5: cv::transpose(stored, out); break;               // mirrored along the main diagonal
-    case 6: cv::rotate(stored, out, cv::ROTATE_90_CLOCKWISE); break;
-    case 7: cv::transpose(stored, out); cv::rotate(out, out, cv::ROTATE_180); break;
-    case 8: cv::rotate(stored, out, cv::ROTATE_90_COUNTERCLOCKWISE); break;
-    default: out = stored; break;
+    case 2:
+      cv::flip(stored, out, 1);
+      break;  // mirrored horizontally
+    case 3:
+      cv::rotate(stored, out, cv::ROTATE_180);
+      break;
+    case 4:
+      cv::flip(stored, out, 0);
+      break;  // mirrored vertically
+    case 5:
+      cv::transpose(stored, out);
+      break;  // mirrored along the main diagonal
+    case 6:
+      cv::rotate(stored, out, cv::ROTATE_90_CLOCKWISE);
+      break;
+    case 7:
+      cv::transpose(stored, out);
+      cv::rotate(out, out, cv::ROTATE_180);
+      break;
+    case 8:
+      cv::rotate(stored, out, cv::ROTATE_90_COUNTERCLOCKWISE);
+      break;
+    default:
+      out = stored;
+      break;
   }
   return out;
 }
@@ -92,8 +109,10 @@ DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
   Dimensions min_size{};
   if (options.decode == DecodeMode::Fast && header.size.width > 0 && header.size.height > 0) {
     const Dimensions upright = swapped(header.size, swap);
-    const Dimensions fit = fit_within(upright, {options.box_width, options.box_height}, options.allow_enlarge);
-    min_size = swapped({std::min(upright.width, 2 * fit.width), std::min(upright.height, 2 * fit.height)}, swap);
+    const Dimensions fit =
+        fit_within(upright, {options.box_width, options.box_height}, options.allow_enlarge);
+    min_size =
+        swapped({std::min(upright.width, 2 * fit.width), std::min(upright.height, 2 * fit.height)}, swap);
   }
 
   cv::Mat stored;
@@ -103,8 +122,12 @@ DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
       stored = decode_jpeg(data, min_size);
       scale = min_size.width > 0 ? jpeg_scale_denom(header.size, min_size) : 1;
       break;
-    case ImageFormat::Webp: stored = decode_webp(data, min_size); break;
-    default: stored = decode_with_opencv(data, result.format); break;
+    case ImageFormat::Webp:
+      stored = decode_webp(data, min_size);
+      break;
+    default:
+      stored = decode_with_opencv(data, result.format);
+      break;
   }
   result.stored = header.size.width > 0 ? header.size : Dimensions{stored.cols, stored.rows};
   check_pixel_limit({stored.cols, stored.rows}, options.max_pixels);

@@ -10,14 +10,14 @@
 namespace thumbflow::detail {
 
 struct DecodedImage {
-  cv::Mat pixels;        // upright; CV_8U/16U/32F with 1, 3 (BGR) or 4 (BGRA) channels
-  Dimensions stored{};   // full size as stored in the file, before orientation and scaling
-  Dimensions target{};   // the thumbnail size the options ask for (upright)
+  cv::Mat pixels;       // upright; CV_8U/16U/32F with 1, 3 (BGR) or 4 (BGRA) channels
+  Dimensions stored{};  // full size as stored in the file, before orientation and scaling
+  Dimensions target{};  // the thumbnail size the options ask for (upright)
   // Width and height, in decoded pixels, that the whole picture spans (upright). Equal to the
   // pixel size except after JPEG DCT scaling, where the last row/column of blocks stands for fewer
   // pixels than the others (ceil(W/8) columns cover W/8 of them).
   double extent_width = 0, extent_height = 0;
-  int orientation = 1;   // EXIF/TIFF orientation that was applied
+  int orientation = 1;  // EXIF/TIFF orientation that was applied
   ImageFormat format = ImageFormat::Unknown;
 };
 

@@ -2,13 +2,13 @@
 // the data; the TIFF structure itself (IFDs, offsets, byte order) is left to libexif.
 #include "image/exif.hpp"
 
+#include <libexif/exif-data.h>
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
 #include <new>
 #include <vector>
-
-#include <libexif/exif-data.h>
 
 namespace thumbflow::detail {
 namespace {
@@ -26,7 +26,8 @@ bool has_prefix(Bytes data, std::size_t at, const void* prefix, std::size_t n) {
 std::uint32_t be16(Bytes d, std::size_t at) { return std::uint32_t{d[at]} << 8 | d[at + 1]; }
 std::uint32_t be32(Bytes d, std::size_t at) { return be16(d, at) << 16 | be16(d, at + 2); }
 std::uint32_t le32(Bytes d, std::size_t at) {
-  return std::uint32_t{d[at + 3]} << 24 | std::uint32_t{d[at + 2]} << 16 | std::uint32_t{d[at + 1]} << 8 | d[at];
+  return std::uint32_t{d[at + 3]} << 24 | std::uint32_t{d[at + 2]} << 16 | std::uint32_t{d[at + 1]} << 8 |
+         d[at];
 }
 
 // WebP and PNG writers disagree on whether the block starts with "Exif\0\0"; accept both.
@@ -60,8 +61,8 @@ Bytes jpeg_exif(Bytes data) {
 // WebP: the "EXIF" chunk of the RIFF container (after the image data in VP8X files).
 Bytes webp_exif(Bytes data) {
   if (data.size() < 12) return {};
-  const std::size_t end = static_cast<std::size_t>(
-      std::min<std::uint64_t>(data.size(), std::uint64_t{le32(data, 4)} + 8));
+  const std::size_t end =
+      static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), std::uint64_t{le32(data, 4)} + 8));
   std::size_t pos = 12;
   while (pos + 8 <= end) {
     const std::uint32_t size = le32(data, pos + 4);
@@ -122,10 +123,14 @@ int parse_orientation(Bytes tiff) {
 int read_exif_orientation(Bytes data, ImageFormat format) {
   try {
     switch (format) {
-      case ImageFormat::Jpeg: return parse_orientation(jpeg_exif(data));
-      case ImageFormat::Webp: return parse_orientation(webp_exif(data));
-      case ImageFormat::Png: return parse_orientation(png_exif(data));
-      default: return 1;
+      case ImageFormat::Jpeg:
+        return parse_orientation(jpeg_exif(data));
+      case ImageFormat::Webp:
+        return parse_orientation(webp_exif(data));
+      case ImageFormat::Png:
+        return parse_orientation(png_exif(data));
+      default:
+        return 1;
     }
   } catch (const std::bad_alloc&) {
     return 1;  // at most a 64 KiB copy; not worth failing the image for

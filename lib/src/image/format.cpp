@@ -42,20 +42,34 @@ ImageFormat sniff_format(Bytes data) {
 
 const char* format_name(ImageFormat format) {
   switch (format) {
-    case ImageFormat::Jpeg: return "JPEG";
-    case ImageFormat::Png: return "PNG";
-    case ImageFormat::Webp: return "WebP";
-    case ImageFormat::Bmp: return "BMP";
-    case ImageFormat::Tiff: return "TIFF";
-    case ImageFormat::Pnm: return "PNM";
-    case ImageFormat::Gif: return "GIF";
-    case ImageFormat::Heif: return "HEIF";
-    case ImageFormat::Avif: return "AVIF";
-    case ImageFormat::Jxl: return "JPEG XL";
-    case ImageFormat::Jpeg2000: return "JPEG 2000";
-    case ImageFormat::Ico: return "ICO";
-    case ImageFormat::Psd: return "PSD";
-    case ImageFormat::Unknown: break;
+    case ImageFormat::Jpeg:
+      return "JPEG";
+    case ImageFormat::Png:
+      return "PNG";
+    case ImageFormat::Webp:
+      return "WebP";
+    case ImageFormat::Bmp:
+      return "BMP";
+    case ImageFormat::Tiff:
+      return "TIFF";
+    case ImageFormat::Pnm:
+      return "PNM";
+    case ImageFormat::Gif:
+      return "GIF";
+    case ImageFormat::Heif:
+      return "HEIF";
+    case ImageFormat::Avif:
+      return "AVIF";
+    case ImageFormat::Jxl:
+      return "JPEG XL";
+    case ImageFormat::Jpeg2000:
+      return "JPEG 2000";
+    case ImageFormat::Ico:
+      return "ICO";
+    case ImageFormat::Psd:
+      return "PSD";
+    case ImageFormat::Unknown:
+      break;
   }
   return "unknown";
 }

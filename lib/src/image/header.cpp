@@ -12,7 +12,8 @@ namespace thumbflow::detail {
 namespace {
 
 std::uint32_t be32(Bytes d, std::size_t at) {
-  return std::uint32_t(d[at]) << 24 | std::uint32_t(d[at + 1]) << 16 | std::uint32_t(d[at + 2]) << 8 | d[at + 3];
+  return std::uint32_t(d[at]) << 24 | std::uint32_t(d[at + 1]) << 16 | std::uint32_t(d[at + 2]) << 8 |
+         d[at + 3];
 }
 
 // Reads unsigned integers of a TIFF file in its byte order, bounds-checked.
@@ -40,9 +41,12 @@ ImageHeader read_tiff(Bytes d) {
     if (!r.has(entry, 12)) throw DecodeError("truncated TIFF directory");
     const std::uint32_t tag = r.u16(entry), type = r.u16(entry + 2);
     const std::uint32_t value = type == 3 ? r.u16(entry + 8) : r.u32(entry + 8);  // SHORT or LONG
-    if (tag == 256) h.size.width = int(value);
-    else if (tag == 257) h.size.height = int(value);
-    else if (tag == 274 && value >= 1 && value <= 8) h.tiff_orientation = int(value);
+    if (tag == 256)
+      h.size.width = int(value);
+    else if (tag == 257)
+      h.size.height = int(value);
+    else if (tag == 274 && value >= 1 && value <= 8)
+      h.tiff_orientation = int(value);
   }
   return h;
 }
@@ -72,8 +76,10 @@ ImageHeader read_pnm(Bytes d) {
   int fields[2] = {0, 0};
   for (int& field : fields) {
     while (i < d.size() && (std::isspace(d[i]) || d[i] == '#')) {
-      if (d[i] == '#') while (i < d.size() && d[i] != '\n') ++i;
-      else ++i;
+      if (d[i] == '#')
+        while (i < d.size() && d[i] != '\n') ++i;
+      else
+        ++i;
     }
     long long v = 0;
     const std::size_t start = i;
@@ -89,16 +95,29 @@ ImageHeader read_pnm(Bytes d) {
 ImageHeader read_header(Bytes data, ImageFormat format) {
   ImageHeader h;
   switch (format) {
-    case ImageFormat::Jpeg: h.size = read_jpeg_info(data).size; break;
-    case ImageFormat::Webp: h.size = read_webp_size(data); break;
-    case ImageFormat::Png: h = read_png(data); break;
-    case ImageFormat::Bmp: h = read_bmp(data); break;
-    case ImageFormat::Tiff: h = read_tiff(data); break;
-    case ImageFormat::Pnm: h = read_pnm(data); break;
-    default: return h;
+    case ImageFormat::Jpeg:
+      h.size = read_jpeg_info(data).size;
+      break;
+    case ImageFormat::Webp:
+      h.size = read_webp_size(data);
+      break;
+    case ImageFormat::Png:
+      h = read_png(data);
+      break;
+    case ImageFormat::Bmp:
+      h = read_bmp(data);
+      break;
+    case ImageFormat::Tiff:
+      h = read_tiff(data);
+      break;
+    case ImageFormat::Pnm:
+      h = read_pnm(data);
+      break;
+    default:
+      return h;
   }
-  if (h.size.width < 0 || h.size.height < 0 || (format != ImageFormat::Tiff &&
-                                                (h.size.width == 0 || h.size.height == 0)))
+  if (h.size.width < 0 || h.size.height < 0 ||
+      (format != ImageFormat::Tiff && (h.size.width == 0 || h.size.height == 0)))
     throw DecodeError("header declares an empty image (" + std::to_string(h.size.width) + "x" +
                       std::to_string(h.size.height) + ")");
   return h;

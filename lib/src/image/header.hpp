@@ -7,7 +7,7 @@
 namespace thumbflow::detail {
 
 struct ImageHeader {
-  Dimensions size{};     // as stored; {0,0} when the header does not say (then decoding decides)
+  Dimensions size{};         // as stored; {0,0} when the header does not say (then decoding decides)
   int tiff_orientation = 1;  // TIFF Orientation tag (274) of the first image, 1 if absent
 };
 

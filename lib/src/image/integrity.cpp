@@ -11,7 +11,8 @@ namespace thumbflow::detail {
 namespace {
 
 std::uint32_t be32(Bytes d, std::size_t at) {
-  return std::uint32_t(d[at]) << 24 | std::uint32_t(d[at + 1]) << 16 | std::uint32_t(d[at + 2]) << 8 | d[at + 3];
+  return std::uint32_t(d[at]) << 24 | std::uint32_t(d[at + 1]) << 16 | std::uint32_t(d[at + 2]) << 8 |
+         d[at + 3];
 }
 std::uint32_t le32(Bytes d, std::size_t at) {
   return std::uint32_t(d[at]) | std::uint32_t(d[at + 1]) << 8 | std::uint32_t(d[at + 2]) << 16 |
@@ -50,8 +51,10 @@ void check_bmp(Bytes d) {
 }  // namespace
 
 void check_integrity(Bytes data, ImageFormat format) {
-  if (format == ImageFormat::Png) check_png(data);
-  else if (format == ImageFormat::Bmp) check_bmp(data);
+  if (format == ImageFormat::Png)
+    check_png(data);
+  else if (format == ImageFormat::Bmp)
+    check_bmp(data);
 }
 
 }  // namespace thumbflow::detail

@@ -2,13 +2,13 @@
 // CMYK/YCCK to BGR, and every libjpeg warning treated as an error.
 #include "image/jpeg_decoder.hpp"
 
+#include <jerror.h>
+#include <jpeglib.h>
+
 #include <algorithm>
 #include <csetjmp>
 #include <cstdio>  // jpeglib.h uses FILE without including it
 #include <string>
-
-#include <jpeglib.h>
-#include <jerror.h>
 
 #include "image/decode_error.hpp"
 
@@ -129,10 +129,13 @@ struct OutputPlan {
 // Other colour spaces (JCS_UNKNOWN) make libjpeg fail with "unsupported color conversion".
 OutputPlan plan_output(const jpeg_decompress_struct& c) {
   switch (c.jpeg_color_space) {
-    case JCS_GRAYSCALE: return {JCS_GRAYSCALE, CV_8UC1, false};
+    case JCS_GRAYSCALE:
+      return {JCS_GRAYSCALE, CV_8UC1, false};
     case JCS_CMYK:
-    case JCS_YCCK: return {JCS_CMYK, CV_8UC4, true};
-    default: return {JCS_EXT_BGR, CV_8UC3, false};
+    case JCS_YCCK:
+      return {JCS_CMYK, CV_8UC4, true};
+    default:
+      return {JCS_EXT_BGR, CV_8UC3, false};
   }
 }
 
@@ -170,10 +173,14 @@ bool dc_complete(const jpeg_decompress_struct& c) {
 bool next_scan(jpeg_decompress_struct& c) {
   for (;;) {
     switch (jpeg_consume_input(&c)) {
-      case JPEG_REACHED_SOS: return true;
-      case JPEG_REACHED_EOI: return false;
-      case JPEG_SUSPENDED: throw DecodeError("truncated JPEG (decoder suspended)");
-      default: break;  // a row or a scan completed
+      case JPEG_REACHED_SOS:
+        return true;
+      case JPEG_REACHED_EOI:
+        return false;
+      case JPEG_SUSPENDED:
+        throw DecodeError("truncated JPEG (decoder suspended)");
+      default:
+        break;  // a row or a scan completed
     }
   }
 }

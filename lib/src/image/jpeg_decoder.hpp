@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-
 #include <opencv2/core/mat.hpp>
 
 #include "image/format.hpp"
@@ -11,8 +10,8 @@
 namespace thumbflow::detail {
 
 struct JpegInfo {
-  Dimensions size{};  // as stored, before EXIF orientation
-  int components = 0; // 1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK
+  Dimensions size{};   // as stored, before EXIF orientation
+  int components = 0;  // 1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK
   bool progressive = false;
 };
 

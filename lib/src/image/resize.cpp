@@ -10,11 +10,16 @@ namespace {
 // Scale that maps the depth's full range onto [0, 1].
 double unit_scale(int depth) {
   switch (depth) {
-    case CV_8U: return 1.0 / 255.0;
-    case CV_16U: return 1.0 / 65535.0;
-    case CV_8S: return 1.0 / 127.0;
-    case CV_16S: return 1.0 / 32767.0;
-    default: return 1.0;  // float data is taken as already in [0, 1]
+    case CV_8U:
+      return 1.0 / 255.0;
+    case CV_16U:
+      return 1.0 / 65535.0;
+    case CV_8S:
+      return 1.0 / 127.0;
+    case CV_16S:
+      return 1.0 / 32767.0;
+    default:
+      return 1.0;  // float data is taken as already in [0, 1]
   }
 }
 
@@ -22,8 +27,8 @@ double unit_scale(int depth) {
 // so the picture is not squeezed by the share of a pixel that lies outside it.
 void resize_area(const cv::Mat& in, cv::Mat& out, Dimensions target, cv::Size2d extent) {
   const bool shrinking = target.width <= in.cols && target.height <= in.rows;
-  const bool fractional = extent.width > 0 && extent.height > 0 &&
-                          (extent.width < in.cols || extent.height < in.rows);
+  const bool fractional =
+      extent.width > 0 && extent.height > 0 && (extent.width < in.cols || extent.height < in.rows);
   if (fractional && shrinking) {
     cv::Mat scaled;
     cv::resize(in, scaled, {}, target.width / extent.width, target.height / extent.height, cv::INTER_AREA);
@@ -32,8 +37,10 @@ void resize_area(const cv::Mat& in, cv::Mat& out, Dimensions target, cv::Size2d 
       return;
     }
   }
-  if (target.width == in.cols && target.height == in.rows) out = in;
-  else cv::resize(in, out, {target.width, target.height}, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_CUBIC);
+  if (target.width == in.cols && target.height == in.rows)
+    out = in;
+  else
+    cv::resize(in, out, {target.width, target.height}, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_CUBIC);
 }
 
 bool alpha_is_opaque(const cv::Mat& bgra) {
@@ -46,7 +53,8 @@ bool alpha_is_opaque(const cv::Mat& bgra) {
 }
 
 // Alpha path in float: premultiply, resize, then either un-premultiply or composite.
-cv::Mat resize_with_alpha(const cv::Mat& bgra, Dimensions target, bool keep_alpha, Rgb bg, cv::Size2d extent) {
+cv::Mat resize_with_alpha(const cv::Mat& bgra, Dimensions target, bool keep_alpha, Rgb bg,
+                          cv::Size2d extent) {
   cv::Mat f;
   bgra.convertTo(f, CV_32F, unit_scale(bgra.depth()));
   std::vector<cv::Mat> ch;
@@ -86,7 +94,8 @@ cv::Mat resize_for_thumbnail(const cv::Mat& pixels, Dimensions target, bool keep
   if (in.channels() == 4) return resize_with_alpha(in, target, keep_alpha, background, extent);
   cv::Mat small;
   resize_area(in, small, target, extent);
-  if (small.depth() == CV_8U) return small.data == pixels.data || !small.isContinuous() ? small.clone() : small;
+  if (small.depth() == CV_8U)
+    return small.data == pixels.data || !small.isContinuous() ? small.clone() : small;
   cv::Mat out;
   small.convertTo(out, CV_8U, 255.0 * unit_scale(small.depth()));
   return out;

@@ -1,14 +1,14 @@
 // WebP decoding on libwebp: scaled decode of still images, first frame of animations.
 #include "image/webp_decoder.hpp"
 
+#include <webp/decode.h>
+#include <webp/demux.h>
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
-#include <string>
-
 #include <opencv2/imgproc.hpp>
-#include <webp/decode.h>
-#include <webp/demux.h>
+#include <string>
 
 #include "image/decode_error.hpp"
 
@@ -17,14 +17,22 @@ namespace {
 
 const char* reason(VP8StatusCode status) {
   switch (status) {
-    case VP8_STATUS_OK: return "ok";
-    case VP8_STATUS_OUT_OF_MEMORY: return "out of memory";
-    case VP8_STATUS_INVALID_PARAM: return "invalid parameter";
-    case VP8_STATUS_BITSTREAM_ERROR: return "corrupt bitstream";
-    case VP8_STATUS_UNSUPPORTED_FEATURE: return "unsupported feature";
-    case VP8_STATUS_SUSPENDED: return "decoder suspended";
-    case VP8_STATUS_USER_ABORT: return "aborted";
-    case VP8_STATUS_NOT_ENOUGH_DATA: return "truncated data";
+    case VP8_STATUS_OK:
+      return "ok";
+    case VP8_STATUS_OUT_OF_MEMORY:
+      return "out of memory";
+    case VP8_STATUS_INVALID_PARAM:
+      return "invalid parameter";
+    case VP8_STATUS_BITSTREAM_ERROR:
+      return "corrupt bitstream";
+    case VP8_STATUS_UNSUPPORTED_FEATURE:
+      return "unsupported feature";
+    case VP8_STATUS_SUSPENDED:
+      return "decoder suspended";
+    case VP8_STATUS_USER_ABORT:
+      return "aborted";
+    case VP8_STATUS_NOT_ENOUGH_DATA:
+      return "truncated data";
   }
   return "unknown error";
 }

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-
 #include <opencv2/core/mat.hpp>
 
 #include "image/format.hpp"

@@ -71,7 +71,10 @@ class DiskStorage final : public Storage {
     // refused by the S_ISREG check. Regular files ignore the flag.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) fail_errno("cannot open");
-    struct Closer { int fd; ~Closer() { ::close(fd); } } closer{fd};
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
     struct stat st {};
     if (::fstat(fd, &st) != 0) fail_errno("cannot stat");
     if (!S_ISREG(st.st_mode)) throw std::runtime_error("not a regular file");
@@ -95,7 +98,8 @@ class DiskStorage final : public Storage {
     const fs::path target(path);
     std::error_code ec;
     if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
-    if (ec) throw std::runtime_error("cannot create folder " + target.parent_path().string() + ": " + ec.message());
+    if (ec)
+      throw std::runtime_error("cannot create folder " + target.parent_path().string() + ": " + ec.message());
     TempFile temp(target);
     temp.write_all(bytes);
     temp.commit_as(target);

@@ -1,12 +1,12 @@
 #include "pipeline/run_batch.hpp"
 
+#include <tbb/info.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
-#include <tbb/info.h>
 
 #include "pipeline/plan.hpp"
 #include "pipeline/runners.hpp"
@@ -56,9 +56,15 @@ Summary summarise(const std::vector<ItemResult>& results, const BatchOptions& op
         s.bytes_out += r.bytes_out;
         s.megapixels_in += double(r.in_size.width) * r.in_size.height / 1e6;
         break;
-      case ItemStatus::Skipped: ++s.skipped; break;
-      case ItemStatus::Failed: ++s.failed; break;
-      case ItemStatus::Cancelled: ++s.cancelled; break;
+      case ItemStatus::Skipped:
+        ++s.skipped;
+        break;
+      case ItemStatus::Failed:
+        ++s.failed;
+        break;
+      case ItemStatus::Cancelled:
+        ++s.cancelled;
+        break;
     }
   }
   return s;
@@ -84,7 +90,9 @@ BatchReport run_batch_with(const std::vector<Item>& items, const BatchOptions& o
   const FinishedCallback on_finished = [&](Job& job) {
     if (on_item) on_item(*job.result);
   };
-  const int threads = options.serial ? 1 : options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  const int threads = options.serial        ? 1
+                      : options.threads > 0 ? options.threads
+                                            : tbb::info::default_concurrency();
   if (options.serial) {
     run_serial(jobs, ctx, on_finished);
   } else {
@@ -100,7 +108,8 @@ BatchReport run_batch_with(const std::vector<Item>& items, const BatchOptions& o
 
 namespace thumbflow {
 
-BatchReport run_batch(const std::vector<Item>& items, const BatchOptions& options, const ItemCallback& on_item) {
+BatchReport run_batch(const std::vector<Item>& items, const BatchOptions& options,
+                      const ItemCallback& on_item) {
   return detail::run_batch_with(items, options, detail::disk_storage(), on_item);
 }
 

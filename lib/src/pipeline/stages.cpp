@@ -60,15 +60,16 @@ void stage_decode(Job& job, const StageContext& ctx) {
 void stage_resize(Job& job, const StageContext& ctx) {
   run_stage(job, job.result->times.resize_ms, [&] {
     const bool alpha = keeps_alpha(format_for_output_name(job.result->output));
-    job.pixels = resize_for_thumbnail(job.pixels, job.target, alpha, ctx.options.thumbnail.background, job.extent);
+    job.pixels =
+        resize_for_thumbnail(job.pixels, job.target, alpha, ctx.options.thumbnail.background, job.extent);
     job.result->out_size = {job.pixels.cols, job.pixels.rows};
   });
 }
 
 void stage_encode_write(Job& job, const StageContext& ctx) {
   run_stage(job, job.result->times.encode_ms, [&] {
-    job.encoded = encode_image(job.pixels, format_for_output_name(job.result->output),
-                               ctx.options.thumbnail.quality);
+    job.encoded =
+        encode_image(job.pixels, format_for_output_name(job.result->output), ctx.options.thumbnail.quality);
     job.pixels.release();
   });
   run_stage(job, job.result->times.write_ms, [&] {

@@ -20,11 +20,12 @@ json item_json(const ItemResult& r) {
             {"bytes_out", r.bytes_out},
             {"in", size_json(r.in_size)},
             {"out", size_json(r.out_size)},
-            {"ms", {{"read", r.times.read_ms},
-                    {"decode", r.times.decode_ms},
-                    {"resize", r.times.resize_ms},
-                    {"encode", r.times.encode_ms},
-                    {"write", r.times.write_ms}}}};
+            {"ms",
+             {{"read", r.times.read_ms},
+              {"decode", r.times.decode_ms},
+              {"resize", r.times.resize_ms},
+              {"encode", r.times.encode_ms},
+              {"write", r.times.write_ms}}}};
   if (!r.error.empty()) j["error"] = r.error;
   return j;
 }
@@ -47,21 +48,29 @@ json summary_json(const Summary& s) {
 }
 
 // Names may hold any bytes; invalid UTF-8 is replaced rather than failing the whole report.
-std::string dump(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j, int indent) {
+  return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
 
 }  // namespace
 
 const char* to_string(ItemStatus status) {
   switch (status) {
-    case ItemStatus::Done: return "done";
-    case ItemStatus::Skipped: return "skipped";
-    case ItemStatus::Failed: return "failed";
-    case ItemStatus::Cancelled: return "cancelled";
+    case ItemStatus::Done:
+      return "done";
+    case ItemStatus::Skipped:
+      return "skipped";
+    case ItemStatus::Failed:
+      return "failed";
+    case ItemStatus::Cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
 
-std::string summary_to_json(const Summary& summary, int indent) { return dump(summary_json(summary), indent); }
+std::string summary_to_json(const Summary& summary, int indent) {
+  return dump(summary_json(summary), indent);
+}
 
 std::string report_to_json(const BatchReport& report, int indent) {
   json items = json::array();
@@ -72,8 +81,8 @@ std::string report_to_json(const BatchReport& report, int indent) {
 void write_report_file(const BatchReport& report, const std::string& path) {
   const std::string text = report_to_json(report) + "\n";
   try {
-    detail::disk_storage().write_atomic(
-        path, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+    detail::disk_storage().write_atomic(path,
+                                        {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot write report " + path + ": " + e.what());
   }

@@ -23,7 +23,8 @@ void drop_earlier_outputs(std::vector<Item>& items, std::size_t from, const Coll
   for (std::size_t i = from; i < items.size(); ++i) {
     paths.push_back(normal(items[i].input));
     if (items[i].error.empty())
-      outputs.insert(out / output_relative_path(items[i].relative_path, options.name_template, options.thumbnail));
+      outputs.insert(out /
+                     output_relative_path(items[i].relative_path, options.name_template, options.thumbnail));
   }
   std::size_t kept = from;
   for (std::size_t i = from; i < items.size(); ++i) {
@@ -50,8 +51,7 @@ struct Walk {
   void folder(const fs::path& dir, const std::string& relative) {
     std::error_code ec;
     std::vector<fs::directory_entry> entries;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-      entries.push_back(*it);
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) entries.push_back(*it);
     if (ec) return add_failure(dir, relative, ec);
     std::sort(entries.begin(), entries.end(),
               [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
@@ -73,30 +73,28 @@ struct Walk {
 
 bool has_image_extension(const std::string& filename) {
   static constexpr std::array<std::string_view, 24> kExtensions = {
-      "jpg", "jpeg", "jpe", "jfif", "png", "webp", "bmp", "dib", "tif", "tiff", "pbm", "pgm",
-      "ppm", "pnm", "gif", "heic", "heif", "avif", "jxl", "jp2", "j2k", "ico", "psd", "pam"};
+      "jpg", "jpeg", "jpe", "jfif", "png",  "webp", "bmp", "dib", "tif", "tiff", "pbm", "pgm",
+      "ppm", "pnm",  "gif", "heic", "heif", "avif", "jxl", "jp2", "j2k", "ico",  "psd", "pam"};
   const auto dot = filename.rfind('.');
   if (dot == std::string::npos || dot == 0) return false;
   std::string ext = filename.substr(dot + 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
   return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
 }
 
-std::vector<Item> collect_local_items(const std::vector<std::string>& paths,
-                                      const CollectOptions& options) {
+std::vector<Item> collect_local_items(const std::vector<std::string>& paths, const CollectOptions& options) {
   std::vector<Item> items;
   Walk walk{options, items};
   for (const auto& given : paths) {
     std::error_code ec;
     const auto status = fs::status(given, ec);
-    if (ec || !fs::exists(status))
-      throw std::invalid_argument("input '" + given + "' does not exist");
+    if (ec || !fs::exists(status)) throw std::invalid_argument("input '" + given + "' does not exist");
     if (fs::is_directory(status)) {
       const std::size_t from = items.size();
       walk.folder(given, "");
       if (!options.output_dir.empty()) drop_earlier_outputs(items, from, options);
-    } else items.push_back({given, fs::path(given).filename().string(), {}});
+    } else
+      items.push_back({given, fs::path(given).filename().string(), {}});
   }
   return items;
 }

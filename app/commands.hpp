@@ -8,5 +8,6 @@ namespace thumbflow::cli {
 // Each add_*_command registers a subcommand; when it is chosen, `command` is set to the function
 // that runs it and returns the process exit status.
 void add_run_command(CLI::App& app, std::function<int()>& command);
+void add_fetch_command(CLI::App& app, std::function<int()>& command);
 
 }  // namespace thumbflow::cli

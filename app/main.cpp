@@ -6,7 +6,7 @@
 #include "thumbflow/version.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"thumbflow: fast batch thumbnails from folders of images."};
+  CLI::App app{"thumbflow: fast batch thumbnails of folders and URL lists."};
   app.set_version_flag(
       "--version", std::string("thumbflow ") + thumbflow::version() + "\n" + thumbflow::library_versions());
   app.require_subcommand(1);
@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
       "Exit status: 0 all done, 1 usage or setup error, 2 some items failed, 130 interrupted.");
   std::function<int()> command;
   thumbflow::cli::add_run_command(app, command);
+  thumbflow::cli::add_fetch_command(app, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -37,6 +37,7 @@ class ProbeStorage final : public Storage {
   bool is_up_to_date(const std::string& o, const std::string& i) override {
     return disk_storage().is_up_to_date(o, i);
   }
+  bool exists(const std::string& p) override { return disk_storage().exists(p); }
   bool same_file(const std::string& a, const std::string& b) override {
     return disk_storage().same_file(a, b);
   }

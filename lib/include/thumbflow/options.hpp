@@ -43,6 +43,29 @@ struct ThumbnailOptions {
   DecodeMode decode = DecodeMode::Fast;
 };
 
+// How remote images (http/https URLs) are downloaded.
+struct DownloadOptions {
+  // Transfers at once (and connections at most). Default 16. 1..1024. Serial runs use 1.
+  int connections = 16;
+  // Connections to one host at once. Default 8. 0 = no cap beyond `connections`.
+  int per_host = 8;
+  // Tries after the first for timeouts, resets and HTTP 408/429/500/502/503/504. Default 3. 0..20.
+  int retries = 3;
+  // Backoff before the first retry, doubled each time (with jitter), capped at 30 s. Default 500 ms.
+  int backoff_ms = 500;
+  // Longest Retry-After honoured; a longer one is cut to this. Default 60 s.
+  int retry_after_max_s = 60;
+  // Time allowed to connect. Default 10 s.
+  int connect_timeout_s = 10;
+  // A transfer slower than 1 KB/s for this long is aborted (and retried): catches servers that
+  // stall, without a total time limit that would kill big files on slow links. Default 30 s.
+  int stall_timeout_s = 30;
+  // Bodies larger than this are aborted; the item fails. Default 50 MB.
+  std::uint64_t max_bytes = 50'000'000;
+  // When set, each downloaded original is also saved there (atomically) under its safe name.
+  std::string keep_originals_dir;
+};
+
 struct BatchOptions {
   ThumbnailOptions thumbnail{};
   // Output folder. Required. Created if missing. Thumbnails mirror the input tree under it.
@@ -62,6 +85,8 @@ struct BatchOptions {
   // settings of each run are kept in OUTPUT/.thumbflow.settings.json; when they differ from the
   // previous run's, nothing is skipped (thumbnails made with another size are not kept).
   bool skip_existing = true;
+  // Used for items whose input is an http(s) URL.
+  DownloadOptions download{};
   // When set and true, no new items are started; items in flight finish, the rest are reported
   // as cancelled. Not owned; may be flipped from a signal handler.
   const std::atomic<bool>* cancel = nullptr;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "thumbflow/options.hpp"
@@ -35,5 +36,20 @@ bool has_image_extension(const std::string& filename);
 // its name); a folder gives every image file under it (sorted, hidden entries and symlinked folders
 // skipped). Throws std::invalid_argument naming the path if one does not exist.
 std::vector<Item> collect_local_items(const std::vector<std::string>& paths, const CollectOptions& options);
+
+// True for http:// and https:// inputs (case-insensitive scheme).
+bool is_remote(std::string_view input);
+
+// A file name for what `url` points at that is safe to create anywhere: the last path segment,
+// percent-decoded, with every character outside [A-Za-z0-9._-] replaced by '_', no leading dots,
+// at most 100 bytes (the extension kept), "image" when nothing is left. Never contains '/', "..",
+// control characters or an absolute path.
+std::string safe_name_from_url(std::string_view url);
+
+// Items of a URL list: one URL per line; blank lines and lines starting with '#' are skipped;
+// surrounding whitespace is trimmed; a URL listed again is skipped. Each item's relative_path is its safe name; URLs whose safe
+// names (minus extension) collide get "-<8 hex digits of a hash of the URL>" appended, so no two
+// items share a name. A line that is not an http(s) URL becomes an item with an error.
+std::vector<Item> parse_url_list(std::string_view text);
 
 }  // namespace thumbflow

@@ -112,6 +112,11 @@ class DiskStorage final : public Storage {
     return !ec1 && !ec2 && out_time >= in_time;
   }
 
+  bool exists(const std::string& path) override {
+    std::error_code ec;
+    return fs::exists(path, ec);
+  }
+
   bool same_file(const std::string& a, const std::string& b) override {
     std::error_code ec;
     return fs::equivalent(a, b, ec) && !ec;

@@ -18,6 +18,8 @@ class Storage {
   // `path`, so readers see the old file or the complete new one, never a part. On failure the
   // temporary file is removed and std::runtime_error("<reason>") is thrown.
   virtual void write_atomic(const std::string& path, std::span<const std::uint8_t> bytes) = 0;
+  // True if `path` exists.
+  virtual bool exists(const std::string& path) = 0;
   // True if `output` exists and was modified no earlier than `input`.
   virtual bool is_up_to_date(const std::string& output, const std::string& input) = 0;
   // True if both names refer to the same existing file (hard links and symlinks included).

@@ -28,7 +28,22 @@ void run_flow_graph(std::vector<Job>& jobs, const StageContext& ctx, int threads
         return job;
       });
     };
-    auto read = stage(stage_read);
+    // Local files are read on a worker; remote ones are handed to the fetcher, and the job
+    // re-enters the graph from the fetcher's thread when its body has arrived, so thumbnailing
+    // overlaps downloading.
+    using Fetch = flow::async_node<Job*, Job*>;
+    Fetch read(g, flow::unlimited, [&ctx](Job* job, Fetch::gateway_type& gateway) {
+      if (!is_remote_job(*job)) {
+        stage_read(*job, ctx);
+        gateway.try_put(job);
+        return;
+      }
+      gateway.reserve_wait();
+      start_fetch(*job, ctx, [job, &gateway] {
+        gateway.try_put(job);
+        gateway.release_wait();
+      });
+    });
     auto decode = stage(stage_decode);
     auto resize = stage(stage_resize);
     auto write = stage(stage_encode_write);

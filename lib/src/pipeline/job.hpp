@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "io/storage.hpp"
+#include "net/fetcher.hpp"
 #include "thumbflow/options.hpp"
 #include "thumbflow/report.hpp"
 #include "thumbflow/sources.hpp"
@@ -23,8 +24,13 @@ struct Job {
   cv::Size2d extent{};  // see DecodedImage::extent_width
   std::vector<std::uint8_t> encoded;
 
-  bool failed() const { return result->status == ItemStatus::Failed; }
+  // True once the job failed or was cancelled mid-way: later stages leave it alone.
+  bool stopped = false;
+
+  bool failed() const { return stopped; }
   void fail(std::string reason);
+  // Ends the job as Cancelled (a transfer cut short by cancellation).
+  void cancel();
 };
 
 // Shared, read-only context of one batch.
@@ -32,11 +38,16 @@ struct StageContext {
   const BatchOptions& options;
   Storage& storage;
   std::uint64_t max_input_bytes;
+  Fetcher* fetcher = nullptr;  // for remote items; null when the batch has none
 };
 
 // Each stage records its time and turns any exception into a failed item; a failed job passes
 // through the later stages untouched.
+// Reading a local item. Remote items are fetched instead: start_fetch calls `then` (on any
+// thread) once the body is in job.bytes or the job failed.
 void stage_read(Job& job, const StageContext& ctx);
+void start_fetch(Job& job, const StageContext& ctx, std::function<void()> then);
+bool is_remote_job(const Job& job);
 void stage_decode(Job& job, const StageContext& ctx);
 void stage_resize(Job& job, const StageContext& ctx);
 void stage_encode_write(Job& job, const StageContext& ctx);

@@ -35,11 +35,14 @@ std::vector<Job> plan_jobs(const std::vector<Item>& items, std::vector<ItemResul
       continue;
     }
     owner_of_output.emplace(key, i);
-    if (input_paths.count(key) != 0 || storage.same_file(r.output, item.input)) {
+    const bool remote = is_remote(item.input);
+    if (!remote && (input_paths.count(key) != 0 || storage.same_file(r.output, item.input))) {
       r.error = "its thumbnail " + r.output + " would overwrite an input; choose another --output or --name";
       continue;
     }
-    if (options.skip_existing && storage.is_up_to_date(r.output, item.input)) {
+    // A remote input has no date to compare with: its thumbnail, once there, is up to date.
+    const bool done_before = remote ? storage.exists(r.output) : storage.is_up_to_date(r.output, item.input);
+    if (options.skip_existing && done_before) {
       r.status = ItemStatus::Skipped;
       continue;
     }

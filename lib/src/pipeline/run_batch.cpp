@@ -3,11 +3,14 @@
 #include <tbb/info.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "net/curl_downloader.hpp"
 #include "pipeline/plan.hpp"
 #include "pipeline/runners.hpp"
 #include "pipeline/settings_stamp.hpp"
@@ -29,6 +32,11 @@ void validate(const BatchOptions& o) {
   if (o.max_in_flight < 0 || o.max_in_flight > 4096)
     throw std::invalid_argument("max_in_flight must be 0..4096");
   if (o.output_dir.empty()) throw std::invalid_argument("an output folder is required");
+  const DownloadOptions& d = o.download;
+  if (d.connections < 1 || d.connections > 1024) throw std::invalid_argument("connections must be 1..1024");
+  if (d.per_host < 0 || d.retries < 0 || d.retries > 20 || d.backoff_ms < 0 || d.retry_after_max_s < 0 ||
+      d.connect_timeout_s < 1 || d.stall_timeout_s < 1 || d.max_bytes == 0)
+    throw std::invalid_argument("invalid download options");
   validate_name_template(o.name_template);
 }
 
@@ -86,7 +94,14 @@ BatchReport run_batch_with(const std::vector<Item>& items, const BatchOptions& o
     for (const ItemResult& r : report.items)
       if (r.status != ItemStatus::Cancelled) on_item(r);
   }
-  const StageContext ctx{options, storage, kMaxInputBytes};
+  // One downloader for the batch, only if it has remote items; serial runs fetch one at a time.
+  std::unique_ptr<CurlDownloader> downloader;
+  if (std::any_of(jobs.begin(), jobs.end(), [](const Job& j) { return is_remote_job(j); })) {
+    DownloadOptions download = options.download;
+    if (options.serial) download.connections = 1;
+    downloader = std::make_unique<CurlDownloader>(download, options.cancel);
+  }
+  const StageContext ctx{options, storage, kMaxInputBytes, downloader.get()};
   const FinishedCallback on_finished = [&](Job& job) {
     if (on_item) on_item(*job.result);
   };

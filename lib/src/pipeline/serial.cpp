@@ -1,3 +1,5 @@
+#include <future>
+
 #include "pipeline/runners.hpp"
 
 namespace thumbflow::detail {
@@ -5,7 +7,13 @@ namespace thumbflow::detail {
 void run_serial(std::vector<Job>& jobs, const StageContext& ctx, const FinishedCallback& on_finished) {
   for (Job& job : jobs) {
     if (ctx.options.cancel != nullptr && ctx.options.cancel->load()) break;
-    stage_read(job, ctx);
+    if (is_remote_job(job)) {
+      std::promise<void> arrived;
+      start_fetch(job, ctx, [&arrived] { arrived.set_value(); });
+      arrived.get_future().wait();
+    } else {
+      stage_read(job, ctx);
+    }
     stage_decode(job, ctx);
     stage_resize(job, ctx);
     stage_encode_write(job, ctx);

@@ -1,5 +1,6 @@
 #include <chrono>
 #include <exception>
+#include <filesystem>
 #include <utility>
 
 #include "image/decode.hpp"
@@ -31,7 +32,16 @@ void release(std::vector<std::uint8_t>& v) { std::vector<std::uint8_t>().swap(v)
 
 }  // namespace
 
+void Job::cancel() {
+  stopped = true;
+  result->status = ItemStatus::Cancelled;
+  release(bytes);
+  pixels.release();
+  release(encoded);
+}
+
 void Job::fail(std::string reason) {
+  stopped = true;
   result->status = ItemStatus::Failed;
   result->error = std::move(reason);
   release(bytes);
@@ -46,8 +56,36 @@ void stage_read(Job& job, const StageContext& ctx) {
   });
 }
 
+bool is_remote_job(const Job& job) { return is_remote(job.item->input); }
+
+void start_fetch(Job& job, const StageContext& ctx, std::function<void()> then) {
+  const auto start = std::chrono::steady_clock::now();
+  ctx.fetcher->fetch(job.item->input, [&job, start, then = std::move(then)](FetchResult r) {
+    job.result->times.read_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (r.cancelled)
+      job.cancel();
+    else if (!r.ok())
+      job.fail(std::move(r.error));
+    else {
+      job.bytes = std::move(r.body);
+      job.result->bytes_in = job.bytes.size();
+    }
+    then();
+  });
+}
+
+// Keeps the downloaded original when asked (written before decoding, so a file that downloads
+// but does not decode is kept too, for inspection).
+void keep_original(Job& job, const StageContext& ctx) {
+  const std::string& dir = ctx.options.download.keep_originals_dir;
+  if (dir.empty() || !is_remote_job(job)) return;
+  ctx.storage.write_atomic((std::filesystem::path(dir) / job.item->relative_path).string(), job.bytes);
+}
+
 void stage_decode(Job& job, const StageContext& ctx) {
   run_stage(job, job.result->times.decode_ms, [&] {
+    keep_original(job, ctx);
     DecodedImage decoded = decode_for_thumbnail(job.bytes, ctx.options.thumbnail);
     release(job.bytes);
     job.result->in_size = decoded.stored;
@@ -79,8 +117,10 @@ void stage_encode_write(Job& job, const StageContext& ctx) {
 }
 
 void finish(Job& job) {
-  if (!job.failed()) job.result->status = ItemStatus::Done;
-  if (!job.failed()) job.result->error.clear();
+  if (!job.stopped) {
+    job.result->status = ItemStatus::Done;
+    job.result->error.clear();
+  }
   release(job.bytes);
   job.pixels.release();
   release(job.encoded);

@@ -1,0 +1,36 @@
+// What `run` and `fetch` share: the thumbnail options, running the batch, and reporting it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "thumbflow/options.hpp"
+#include "thumbflow/sources.hpp"
+
+namespace thumbflow::cli {
+
+struct BatchArgs {
+  std::string output, size = "128x128", name = "{stem}_thumbnail.{ext}", format = "same";
+  std::string background = "white", decode = "fast", report;
+  int quality = 85, threads = 0, in_flight = 0;
+  std::uint64_t max_pixels = 100'000'000;
+  bool serial = false, force = false, enlarge = false;
+  bool quiet = false, verbose = false, json = false;
+};
+
+// Registers -o, -s, --name, --format, ... on `cmd`, storing into `args`.
+void add_batch_options(CLI::App& cmd, BatchArgs& args);
+
+// Turns the parsed arguments into options; throws std::invalid_argument with a clear message.
+BatchOptions to_batch_options(const BatchArgs& args);
+
+// Lists the items (may throw std::invalid_argument for usage errors), runs the batch with
+// Ctrl-C handling, prints errors/summary/JSON, writes the report. Returns the exit status:
+// 0 all done, 1 usage or setup error (nothing written), 2 some items failed, 130 interrupted.
+int run_batch_command(const BatchArgs& args, BatchOptions options,
+                      const std::function<std::vector<Item>(const BatchOptions&)>& list_items);
+
+}  // namespace thumbflow::cli

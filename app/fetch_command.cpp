@@ -1,0 +1,85 @@
+// `thumbflow fetch`: download the images of a URL list and make their thumbnails, overlapped.
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+
+#include "batch_cli.hpp"
+#include "commands.hpp"
+
+namespace thumbflow::cli {
+namespace {
+
+std::string read_list(const std::string& path) {
+  if (path == "-") return {std::istreambuf_iterator<char>(std::cin), {}};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::invalid_argument("cannot read URL list '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+void add_fetch_command(CLI::App& app, std::function<int()>& command) {
+  struct Args : BatchArgs {
+    std::string list;
+    DownloadOptions download;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("fetch", "Download the images of a URL list and make their thumbnails.");
+  cmd->footer(
+      "The list has one http(s) URL per line; blank lines and lines starting with # are skipped.\n"
+      "Downloads run concurrently (libcurl multi) and each image is thumbnailed as soon as it arrives.\n"
+      "A re-run downloads nothing whose thumbnail is already there (--force redoes everything).\n"
+      "Examples:\n"
+      "  thumbflow fetch urls.txt -o thumbs/\n"
+      "  cat urls.txt | thumbflow fetch - -o thumbs/ --connections 32 --keep-originals originals/\n"
+      "  thumbflow fetch urls.txt -o thumbs/ --serial      one download at a time (the baseline)");
+  cmd->add_option("list", args->list, "File with one URL per line, or - for standard input")->required();
+  DownloadOptions& d = args->download;
+  cmd->add_option("--connections", d.connections, "Transfers at once")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd->add_option("--per-host", d.per_host, "Connections to one host at once (0 = no cap)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  cmd->add_option("--retries", d.retries, "Retries on timeouts, resets, 408/429/5xx")
+      ->check(CLI::Range(0, 20))
+      ->capture_default_str();
+  cmd->add_option("--backoff-ms", d.backoff_ms, "First retry delay, doubled each time (with jitter)")
+      ->check(CLI::Range(0, 600000))
+      ->capture_default_str();
+  cmd->add_option("--retry-after-max", d.retry_after_max_s, "Longest Retry-After honoured, seconds")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+  cmd->add_option("--connect-timeout", d.connect_timeout_s, "Seconds allowed to connect")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  cmd->add_option("--stall-timeout", d.stall_timeout_s,
+                  "Abort a transfer slower than 1 KB/s for this many seconds")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd->add_option("--max-bytes", d.max_bytes, "Largest body accepted")
+      ->check(CLI::Range(1.0, 1e12))
+      ->capture_default_str();
+  cmd->add_option("--keep-originals", d.keep_originals_dir, "Also save each downloaded file in this folder");
+  add_batch_options(*cmd, *args);
+  cmd->callback([&command, args] {
+    command = [args] {
+      BatchOptions options;
+      try {
+        options = to_batch_options(*args);
+      } catch (const std::exception& e) {
+        std::cerr << "thumbflow: " << e.what() << "\n";
+        return 1;
+      }
+      options.download = args->download;
+      return run_batch_command(*args, options,
+                               [&](const BatchOptions&) { return parse_url_list(read_list(args->list)); });
+    };
+  });
+}
+
+}  // namespace thumbflow::cli

@@ -1,0 +1,322 @@
+#include "net/curl_downloader.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include "image/format.hpp"
+#include "net/retry_policy.hpp"
+
+namespace thumbflow::detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+bool is_transient(CURLcode code) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string tries_text(int tries) {
+  return " after " + std::to_string(tries) + (tries == 1 ? " try" : " tries");
+}
+
+}  // namespace
+
+struct CurlDownloader::Impl {
+  struct Transfer {
+    std::string url;
+    FetchCallback done;
+    CURL* easy = nullptr;
+    std::vector<std::uint8_t> body;
+    int tries = 0;
+    bool too_big = false;
+    std::optional<double> retry_after_s;
+    Clock::time_point not_before{};
+    char error_buffer[CURL_ERROR_SIZE] = {};
+    Impl* owner = nullptr;
+  };
+
+  DownloadOptions options;
+  RetryPolicy policy;
+  const std::atomic<bool>* cancel;
+  CURLM* multi = nullptr;
+  std::mt19937_64 rng{std::random_device{}()};
+
+  std::mutex mutex;  // guards `incoming` and `stopping`
+  std::deque<std::unique_ptr<Transfer>> incoming;
+  bool stopping = false;
+
+  // Loop-thread state.
+  std::deque<std::unique_ptr<Transfer>> ready;
+  std::vector<std::unique_ptr<Transfer>> waiting;  // retries, due at not_before
+  std::unordered_map<CURL*, std::unique_ptr<Transfer>> active;
+  std::thread thread;
+
+  static std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    const std::size_t bytes = size * n;
+    if (t->body.size() + bytes > t->owner->options.max_bytes) {
+      t->too_big = true;
+      return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+    }
+    if (t->body.empty()) {
+      curl_off_t length = -1;
+      curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+      if (length > 0)
+        t->body.reserve(std::min<std::size_t>(std::size_t(length), t->owner->options.max_bytes));
+    }
+    t->body.insert(t->body.end(), data, data + bytes);
+    return bytes;
+  }
+
+  // Remembers the Retry-After of the last response (headers of each redirect hop arrive too).
+  static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    const std::string line(data, size * n);
+    if (line.rfind("HTTP/", 0) == 0) t->retry_after_s.reset();
+    constexpr std::string_view key = "retry-after:";
+    if (line.size() > key.size()) {
+      std::string head = line.substr(0, key.size());
+      std::transform(head.begin(), head.end(), head.begin(),
+                     [](unsigned char c) { return char(std::tolower(c)); });
+      if (head == key) {
+        const double now = double(std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
+        t->retry_after_s = parse_retry_after(line.substr(key.size()), now);
+      }
+    }
+    return size * n;
+  }
+
+  void configure(Transfer& t) {
+    CURL* e = t.easy;
+    curl_easy_setopt(e, CURLOPT_URL, t.url.c_str());
+    curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error_buffer);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, long(options.connect_timeout_s));
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(options.stall_timeout_s));
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.max_bytes));
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "thumbflow/" THUMBFLOW_VERSION);
+  }
+
+  void start(std::unique_ptr<Transfer> t) {
+    if (t->easy == nullptr) {
+      t->easy = curl_easy_init();
+      if (t->easy == nullptr)
+        return finish(std::move(t), "cannot create a transfer (out of memory)", 0, false);
+      configure(*t);
+    }
+    ++t->tries;
+    t->body.clear();
+    t->too_big = false;
+    t->retry_after_s.reset();
+    t->error_buffer[0] = '\0';
+    if (curl_multi_add_handle(multi, t->easy) != CURLM_OK)
+      return finish(std::move(t), "cannot start the transfer", 0, false);
+    CURL* key = t->easy;
+    active.emplace(key, std::move(t));
+  }
+
+  void finish(std::unique_ptr<Transfer> t, std::string error, long status, bool cancelled) {
+    FetchResult result;
+    result.error = std::move(error);
+    result.http_status = status;
+    result.tries = t->tries;
+    result.cancelled = cancelled;
+    if (result.error.empty()) result.body = std::move(t->body);
+    if (t->easy != nullptr) curl_easy_cleanup(t->easy);
+    t->easy = nullptr;
+    FetchCallback done = std::move(t->done);
+    t.reset();
+    done(std::move(result));
+  }
+
+  // Classifies a finished try: success, retry later, or failure.
+  void completed(CURL* easy, CURLcode code) {
+    auto it = active.find(easy);
+    if (it == active.end()) return;
+    std::unique_ptr<Transfer> t = std::move(it->second);
+    active.erase(it);
+    curl_multi_remove_handle(multi, easy);
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+
+    if (t->too_big || code == CURLE_FILESIZE_EXCEEDED)
+      return finish(std::move(t),
+                    "body larger than --max-bytes (" + std::to_string(options.max_bytes) + " bytes)", status,
+                    false);
+    if (code == CURLE_UNSUPPORTED_PROTOCOL)
+      return finish(std::move(t), "only http and https are allowed (also after redirects)", status, false);
+    if (code == CURLE_TOO_MANY_REDIRECTS) return finish(std::move(t), "more than 5 redirects", status, false);
+    if (code == CURLE_OK && status >= 200 && status < 300) {
+      const ImageFormat format = sniff_format(t->body);
+      if (format == ImageFormat::Unknown) {
+        char* type = nullptr;
+        curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &type);
+        return finish(
+            std::move(t),
+            "not an image (HTTP " + std::to_string(status) + ", " +
+                (type != nullptr ? std::string("Content-Type ") + type : std::string("no Content-Type")) +
+                ")",
+            status, false);
+      }
+      return finish(std::move(t), "", status, false);
+    }
+
+    TryOutcome outcome;
+    outcome.http_status = code == CURLE_OK ? status : 0;
+    outcome.transport_error = code != CURLE_OK;
+    outcome.transient_transport = is_transient(code);
+    outcome.retry_after_s = t->retry_after_s;
+    const std::string reason =
+        code == CURLE_OK
+            ? "HTTP " + std::to_string(status)
+            : std::string(t->error_buffer[0] != '\0' ? t->error_buffer : curl_easy_strerror(code)) +
+                  " (curl error " + std::to_string(int(code)) + ")";
+    const auto delay =
+        retry_delay_ms(outcome, t->tries + 1, policy, std::uniform_real_distribution<double>(0, 1)(rng));
+    if (!delay) return finish(std::move(t), reason + tries_text(t->tries), status, false);
+    t->not_before = Clock::now() + std::chrono::microseconds(static_cast<long long>(*delay * 1000));
+    waiting.push_back(std::move(t));
+  }
+
+  bool cancelled() const { return cancel != nullptr && cancel->load(); }
+
+  void fail_everything(const std::string& why) {
+    for (auto& [easy, t] : active) curl_multi_remove_handle(multi, easy);
+    std::vector<std::unique_ptr<Transfer>> all;
+    for (auto& [easy, t] : active) all.push_back(std::move(t));
+    active.clear();
+    for (auto& t : ready) all.push_back(std::move(t));
+    ready.clear();
+    for (auto& t : waiting) all.push_back(std::move(t));
+    waiting.clear();
+    for (auto& t : all) finish(std::move(t), why, 0, true);
+  }
+
+  void loop() {
+    while (true) {
+      bool stop = false;
+      {
+        std::lock_guard lock(mutex);
+        for (auto& t : incoming) ready.push_back(std::move(t));
+        incoming.clear();
+        stop = stopping;
+      }
+      if (stop || cancelled()) {
+        fail_everything("cancelled");
+        if (stop) return;
+      }
+      const auto now = Clock::now();
+      for (auto it = waiting.begin(); it != waiting.end();) {
+        if ((*it)->not_before <= now) {
+          ready.push_back(std::move(*it));
+          it = waiting.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      while (!ready.empty() && int(active.size()) < options.connections) {
+        std::unique_ptr<Transfer> t = std::move(ready.front());
+        ready.pop_front();
+        start(std::move(t));
+      }
+      int running = 0;
+      curl_multi_perform(multi, &running);
+      int left = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi, &left))
+        if (msg->msg == CURLMSG_DONE) completed(msg->easy_handle, msg->data.result);
+      // Sleep until socket activity, a wakeup (new work, stop), the next retry, or 200 ms (to
+      // notice `cancel`, which a signal handler may set without waking us).
+      int timeout_ms = 200;
+      for (const auto& t : waiting) {
+        const auto wait =
+            std::chrono::duration_cast<std::chrono::milliseconds>(t->not_before - Clock::now()).count();
+        timeout_ms = int(std::clamp<long long>(wait, 0, timeout_ms));
+      }
+      if (!ready.empty() && int(active.size()) < options.connections) timeout_ms = 0;
+      curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
+    }
+  }
+};
+
+CurlDownloader::CurlDownloader(const DownloadOptions& options, const std::atomic<bool>* cancel)
+    : impl_(std::make_unique<Impl>()) {
+  global_init();
+  impl_->options = options;
+  impl_->options.connections = std::clamp(options.connections, 1, 1024);
+  impl_->policy.retries = options.retries;
+  impl_->policy.backoff_base_ms = options.backoff_ms;
+  impl_->policy.retry_after_max_s = options.retry_after_max_s;
+  impl_->cancel = cancel;
+  impl_->multi = curl_multi_init();
+  if (impl_->multi == nullptr) throw std::runtime_error("cannot create a libcurl multi handle");
+  curl_multi_setopt(impl_->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, long(impl_->options.connections));
+  curl_multi_setopt(impl_->multi, CURLMOPT_MAX_HOST_CONNECTIONS, long(std::max(0, options.per_host)));
+  curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, long(CURLPIPE_MULTIPLEX));
+  impl_->thread = std::thread([impl = impl_.get()] { impl->loop(); });
+}
+
+CurlDownloader::~CurlDownloader() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  curl_multi_wakeup(impl_->multi);
+  impl_->thread.join();
+  curl_multi_cleanup(impl_->multi);
+}
+
+void CurlDownloader::fetch(const std::string& url, FetchCallback done) {
+  auto t = std::make_unique<Impl::Transfer>();
+  t->url = url;
+  t->done = std::move(done);
+  t->owner = impl_.get();
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->incoming.push_back(std::move(t));
+  }
+  curl_multi_wakeup(impl_->multi);
+}
+
+}  // namespace thumbflow::detail

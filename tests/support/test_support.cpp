@@ -43,7 +43,7 @@ cv::Mat make_picture(int width, int height, int type, int seed) {
   std::mt19937 rng{static_cast<std::uint32_t>(seed)};
   for (int i = 0; i < 12; ++i) {
     const cv::Point c(int(rng() % std::uint32_t(width)), int(rng() % std::uint32_t(height)));
-    const cv::Scalar colour(rng() % 256, rng() % 256, rng() % 256);
+    const cv::Scalar colour(double(rng() % 256), double(rng() % 256), double(rng() % 256));
     cv::circle(bgr, c, 1 + int(rng() % std::uint32_t(std::max(2, std::min(width, height) / 6))), colour, -1,
                cv::LINE_AA);
   }

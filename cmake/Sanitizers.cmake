@@ -9,7 +9,4 @@ if(THUMBFLOW_SANITIZE)
   if(THUMBFLOW_SANITIZE MATCHES "undefined")
     add_compile_options(-fno-sanitize=vptr)
   endif()
-  # GCC's flow analysis gives false -Wmaybe-uninitialized / -Wnull-dereference warnings under sanitizers (GCC manual,
-  # -fsanitize=address notes); the normal builds keep the warning.
-  add_compile_options(-Wno-maybe-uninitialized -Wno-null-dereference)
 endif()

@@ -47,9 +47,9 @@ bool is_remote(std::string_view input);
 std::string safe_name_from_url(std::string_view url);
 
 // Items of a URL list: one URL per line; blank lines and lines starting with '#' are skipped;
-// surrounding whitespace is trimmed; a URL listed again is skipped. Each item's relative_path is its safe name; URLs whose safe
-// names (minus extension) collide get "-<8 hex digits of a hash of the URL>" appended, so no two
-// items share a name. A line that is not an http(s) URL becomes an item with an error.
+// surrounding whitespace is trimmed; a URL listed again is skipped. Each item's relative_path is its safe
+// name; URLs whose safe names (minus extension) collide get "-<8 hex digits of a hash of the URL>" appended,
+// so no two items share a name. A line that is not an http(s) URL becomes an item with an error.
 std::vector<Item> parse_url_list(std::string_view text);
 
 }  // namespace thumbflow

@@ -1,9 +1,7 @@
 // `thumbflow fetch`: download the images of a URL list and make their thumbnails, overlapped.
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 
 #include "batch_cli.hpp"
 #include "commands.hpp"
@@ -12,12 +10,16 @@ namespace thumbflow::cli {
 namespace {
 
 std::string read_list(const std::string& path) {
-  if (path == "-") return {std::istreambuf_iterator<char>(std::cin), {}};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::invalid_argument("cannot read URL list '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::istream* in = &std::cin;
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) throw std::invalid_argument("cannot read URL list '" + path + "'");
+    in = &file;
+  }
+  std::string text;
+  for (std::string line; std::getline(*in, line);) text.append(line).push_back('\n');
+  return text;
 }
 
 }  // namespace

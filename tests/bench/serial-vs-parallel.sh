@@ -20,7 +20,7 @@ for _ in $(seq "$repeats"); do
   run --serial >>"$out/serial"
   run "" >>"$out/parallel"
 done
-count=$(find "$out/thumbs" -type f | wc -l)
+count=$(find "$out/thumbs" -type f ! -name '.*' | wc -l)
 s=$(cut -d' ' -f1 "$out/serial" | median); p=$(cut -d' ' -f1 "$out/parallel" | median)
 sr=$(cut -d' ' -f2 "$out/serial" | median); pr=$(cut -d' ' -f2 "$out/parallel" | median)
 echo "folder: $folder ($count thumbnails), $(nproc) cores, median of $repeats runs"

@@ -215,5 +215,38 @@ TEST_F(Fetch, ReRunDownloadsNothingAndForceRedoes) {
   EXPECT_EQ(server.total_requests(), 10);
 }
 
+TEST_F(Fetch, ReadsTheListFromStandardInput) {
+  server.set("/in.jpg", Response::ok(jpeg_bytes(7), "image/jpeg"));
+  test::write_text(dir / "list.txt", "# from stdin\n" + server.url("/in.jpg") + "\n");
+  const CommandResult r =
+      test::run_command({kCli, "fetch", "-", "-o", out().string()}, 60, -1, (dir / "list.txt").string());
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  expect_only({"in_thumbnail.jpg"});
+}
+
+TEST_F(Fetch, CtrlCEndsTransfersInFlightAndWritesTheReport) {
+  std::string list;
+  for (int i = 0; i < 20; ++i) {
+    const std::string path = "/wait/" + std::to_string(i) + ".jpg";
+    Response r = Response::ok(jpeg_bytes(i, 64, 48), "image/jpeg");
+    r.latency_ms = i < 2 ? 0 : 5000;  // two arrive at once, the rest would take seconds
+    server.set(path, r);
+    list += server.url(path) + "\n";
+  }
+  test::write_text(dir / "urls.txt", list);
+  const std::string report = (dir / "report.json").string();
+  const auto start = std::chrono::steady_clock::now();
+  const CommandResult r = test::run_command(
+      {kCli, "fetch", (dir / "urls.txt").string(), "-o", out().string(), "--report", report}, 60, 800);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(r.exit_code, 130) << describe(r);
+  EXPECT_LT(seconds, 3.0);
+  const auto j = nlohmann::json::parse(test::read_bytes(report));
+  EXPECT_EQ(j["summary"]["done"], 2);
+  EXPECT_EQ(j["summary"]["cancelled"], 18);
+  EXPECT_EQ(j["summary"]["failed"], 0);
+  expect_only({"0_thumbnail.jpg", "1_thumbnail.jpg"});
+}
+
 }  // namespace
 }  // namespace thumbflow::e2e

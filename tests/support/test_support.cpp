@@ -198,13 +198,15 @@ void drain(int fd, std::string& into) {
 
 }  // namespace
 
-CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, int sigint_after_ms) {
+CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, int sigint_after_ms,
+                          const std::string& stdin_path) {
   int out_pipe[2], err_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = ::fork();
   if (pid == 0) {
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, 0);
+    const int input = ::open(stdin_path.c_str(), O_RDONLY);
+    if (input < 0) ::_exit(126);
+    ::dup2(input, 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
     ::close(out_pipe[0]);

@@ -53,8 +53,9 @@ struct CommandResult {
 
 // Runs argv[0] with the arguments (no shell), stdin from /dev/null, and waits at most
 // `timeout_s` seconds (then kills it and reports exit code -1). With sigint_after_ms >= 0 the
-// child gets one SIGINT that many milliseconds after it started (as from Ctrl-C).
-CommandResult run_command(const std::vector<std::string>& argv, int timeout_s = 120,
-                          int sigint_after_ms = -1);
+// child gets one SIGINT that many milliseconds after it started (as from Ctrl-C). stdin_path
+// replaces /dev/null as standard input.
+CommandResult run_command(const std::vector<std::string>& argv, int timeout_s = 120, int sigint_after_ms = -1,
+                          const std::string& stdin_path = "/dev/null");
 
 }  // namespace thumbflow::test

@@ -125,10 +125,13 @@ BatchOptions to_batch_options(const BatchArgs& a) {
   return o;
 }
 
-int run_batch_command(const BatchArgs& args, BatchOptions options,
+int run_batch_command(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
                       const std::function<std::vector<Item>(const BatchOptions&)>& list_items) {
+  BatchOptions options;
   std::vector<Item> items;
   try {
+    options = to_batch_options(args);
+    adjust(options);
     items = list_items(options);
     check_report_path(args.report);
   } catch (const std::exception& e) {

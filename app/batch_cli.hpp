@@ -27,10 +27,11 @@ void add_batch_options(CLI::App& cmd, BatchArgs& args);
 // Turns the parsed arguments into options; throws std::invalid_argument with a clear message.
 BatchOptions to_batch_options(const BatchArgs& args);
 
-// Lists the items (may throw std::invalid_argument for usage errors), runs the batch with
-// Ctrl-C handling, prints errors/summary/JSON, writes the report. Returns the exit status:
-// 0 all done, 1 usage or setup error (nothing written), 2 some items failed, 130 interrupted.
-int run_batch_command(const BatchArgs& args, BatchOptions options,
+// Turns `args` into options (then `adjust` adds what only one command sets), lists the items
+// (both may throw std::invalid_argument for usage errors), runs the batch with Ctrl-C handling,
+// prints errors/summary/JSON, writes the report. Returns the exit status: 0 all done, 1 usage or
+// setup error (nothing written), 2 some items failed, 130 interrupted.
+int run_batch_command(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
                       const std::function<std::vector<Item>(const BatchOptions&)>& list_items);
 
 }  // namespace thumbflow::cli

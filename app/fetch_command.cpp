@@ -70,16 +70,9 @@ void add_fetch_command(CLI::App& app, std::function<int()>& command) {
   add_batch_options(*cmd, *args);
   cmd->callback([&command, args] {
     command = [args] {
-      BatchOptions options;
-      try {
-        options = to_batch_options(*args);
-      } catch (const std::exception& e) {
-        std::cerr << "thumbflow: " << e.what() << "\n";
-        return 1;
-      }
-      options.download = args->download;
-      return run_batch_command(*args, options,
-                               [&](const BatchOptions&) { return parse_url_list(read_list(args->list)); });
+      return run_batch_command(
+          *args, [&](BatchOptions& o) { o.download = args->download; },
+          [&](const BatchOptions&) { return parse_url_list(read_list(args->list)); });
     };
   });
 }

@@ -26,21 +26,16 @@ void add_run_command(CLI::App& app, std::function<int()>& command) {
   add_batch_options(*cmd, *args);
   cmd->callback([&command, args] {
     command = [args] {
-      BatchOptions options;
-      try {
-        options = to_batch_options(*args);
-      } catch (const std::exception& e) {
-        std::cerr << "thumbflow: " << e.what() << "\n";
-        return 1;
-      }
-      return run_batch_command(*args, options, [&](const BatchOptions& o) {
-        CollectOptions collect;
-        collect.recursive = !args->no_recursive;
-        collect.output_dir = o.output_dir;
-        collect.name_template = o.name_template;
-        collect.thumbnail = o.thumbnail;
-        return collect_local_items(args->inputs, collect);
-      });
+      return run_batch_command(
+          *args, [](BatchOptions&) {},
+          [&](const BatchOptions& o) {
+            CollectOptions collect;
+            collect.recursive = !args->no_recursive;
+            collect.output_dir = o.output_dir;
+            collect.name_template = o.name_template;
+            collect.thumbnail = o.thumbnail;
+            return collect_local_items(args->inputs, collect);
+          });
     };
   });
 }

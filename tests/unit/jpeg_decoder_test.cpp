@@ -253,7 +253,8 @@ TEST(JpegDecoder, PixelLimitIsCheckedBeforeDecoding) {
     decode_jpeg(jpeg, {0, 0}, 59'999);
     FAIL() << "no error";
   } catch (const DecodeError& e) {
-    EXPECT_EQ(std::string(e.what()), "declares 300x200 pixels, over the 59999 pixel limit");
+    EXPECT_EQ(std::string(e.what()),
+              "declares 300x200 pixels (60000 pixels), over the limit of 59999 pixels (--max-pixels)");
   }
 }
 

@@ -12,6 +12,7 @@
 #include "image/header.hpp"
 #include "image/integrity.hpp"
 #include "image/jpeg_decoder.hpp"
+#include "image/pixel_limit.hpp"
 #include "image/webp_decoder.hpp"
 
 namespace thumbflow::detail {
@@ -27,19 +28,6 @@ std::string describe_unknown(Bytes data) {
     return c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c != 0x7F);
   });
   return text ? "not an image (the content is text)" : "not an image (unrecognised content)";
-}
-
-std::string megapixels(std::uint64_t pixels) {
-  const auto tenths = (pixels + 50'000) / 100'000;
-  return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " MP";
-}
-
-void check_pixel_limit(Dimensions size, std::uint64_t max_pixels) {
-  const std::uint64_t pixels = std::uint64_t(size.width) * std::uint64_t(size.height);
-  if (max_pixels != 0 && pixels > max_pixels)
-    throw DecodeError("declares " + std::to_string(size.width) + "x" + std::to_string(size.height) +
-                      " pixels (" + megapixels(pixels) + "), over the limit of " + megapixels(max_pixels) +
-                      " (--max-pixels)");
 }
 
 cv::Mat decode_with_opencv(Bytes data, ImageFormat format) {

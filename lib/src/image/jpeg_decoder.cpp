@@ -11,6 +11,7 @@
 #include <string>
 
 #include "image/decode_error.hpp"
+#include "image/pixel_limit.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -109,15 +110,6 @@ void open(Decompressor& d, Bytes data) {
 
 Dimensions stored_size(const jpeg_decompress_struct& c) {
   return {static_cast<int>(c.image_width), static_cast<int>(c.image_height)};
-}
-
-void check_pixel_limit(Dimensions size, std::uint64_t max_pixels) {
-  const auto pixels = static_cast<std::uint64_t>(size.width) * static_cast<std::uint64_t>(size.height);
-  if (max_pixels == 0 || pixels <= max_pixels) return;
-  const std::string limit = max_pixels % 1'000'000 == 0 ? std::to_string(max_pixels / 1'000'000) + " MP"
-                                                        : std::to_string(max_pixels) + " pixel";
-  throw DecodeError("declares " + std::to_string(size.width) + "x" + std::to_string(size.height) +
-                    " pixels, over the " + limit + " limit");
 }
 
 struct OutputPlan {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "image/decode_error.hpp"
+#include "image/pixel_limit.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -39,15 +40,6 @@ const char* reason(VP8StatusCode status) {
 
 [[noreturn]] void fail(const char* what, VP8StatusCode status) {
   throw DecodeError(std::string(what) + " (" + reason(status) + ")");
-}
-
-void check_pixel_limit(Dimensions size, std::uint64_t max_pixels) {
-  const auto pixels = static_cast<std::uint64_t>(size.width) * static_cast<std::uint64_t>(size.height);
-  if (max_pixels == 0 || pixels <= max_pixels) return;
-  const std::string limit = max_pixels % 1'000'000 == 0 ? std::to_string(max_pixels / 1'000'000) + " MP"
-                                                        : std::to_string(max_pixels) + " pixel";
-  throw DecodeError("declares " + std::to_string(size.width) + "x" + std::to_string(size.height) +
-                    " pixels, over the " + limit + " limit");
 }
 
 // ceil(a * b / c) for non-negative sides; 64-bit so that 16383 * 65535 cannot overflow.

@@ -47,8 +47,8 @@ struct ThumbnailOptions {
 struct DownloadOptions {
   // Transfers at once (and connections at most). Default 16. 1..1024. Serial runs use 1.
   int connections = 16;
-  // Connections to one host at once. Default 8. 0 = no cap beyond `connections`.
-  int per_host = 8;
+  // Connections to one host at once. Default 0 = no cap beyond `connections` (as curl --parallel).
+  int per_host = 0;
   // Tries after the first for timeouts, resets and HTTP 408/429/500/502/503/504. Default 3. 0..20.
   int retries = 3;
   // Backoff before the first retry, doubled each time (with jitter), capped at 30 s. Default 500 ms.
@@ -78,8 +78,9 @@ struct BatchOptions {
   int threads = 0;
   // Run the stages one image at a time in a plain loop on the calling thread (the baseline).
   bool serial = false;
-  // Images allowed in flight at once (read, decoded or being encoded). Bounds peak memory.
-  // Default 0 = 2 x threads. Limits 1..4096.
+  // Images allowed in flight at once (downloading, read, decoded or being encoded). Bounds peak
+  // memory. Default 0 = 2 x threads, plus download.connections when the batch has URLs.
+  // Limits 1..4096.
   int max_in_flight = 0;
   // Skip inputs whose thumbnail exists and is not older than the input. Default true. The
   // settings of each run are kept in OUTPUT/.thumbflow.settings.json; when they differ from the

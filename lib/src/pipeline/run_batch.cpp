@@ -111,7 +111,11 @@ BatchReport run_batch_with(const std::vector<Item>& items, const BatchOptions& o
   if (options.serial) {
     run_serial(jobs, ctx, on_finished);
   } else {
-    const int in_flight = options.max_in_flight > 0 ? options.max_in_flight : 2 * threads;
+    // Images waiting on the network hold no pixels yet, but they count as in flight (they get a
+    // body any moment); so a batch that downloads gets room for every transfer on top of the
+    // images being decoded, or the limiter, not --connections, would decide the download rate.
+    const int downloading = downloader ? std::max(1, options.download.connections) : 0;
+    const int in_flight = options.max_in_flight > 0 ? options.max_in_flight : downloading + 2 * threads;
     run_flow_graph(jobs, ctx, threads, in_flight, on_finished);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -138,7 +138,9 @@ std::optional<GalleryImage> to_image(const json& e, std::optional<bool> inherite
 
 std::string entry_name(const json& e, std::size_t index) {
   const auto id = e.is_object() ? get<std::string>(e, "id") : std::nullopt;
-  return id && !id->empty() ? one_line(*id, 64) : "#" + std::to_string(index);
+  if (id && !id->empty()) return one_line(*id, 64);
+  std::string name = "#";  // appended, not "#" + ...: GCC 12 warns falsely (-Wrestrict) on that
+  return name.append(std::to_string(index));
 }
 
 // Checks the status and the envelope; returns `data`, an array, or throws GalleryError.

@@ -27,7 +27,6 @@ struct Job {
   // True once the job failed or was cancelled mid-way: later stages leave it alone.
   bool stopped = false;
 
-  bool failed() const { return stopped; }
   void fail(std::string reason);
   // Ends the job as Cancelled (a transfer cut short by cancellation).
   void cancel();

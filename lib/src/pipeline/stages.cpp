@@ -11,11 +11,11 @@
 namespace thumbflow::detail {
 namespace {
 
-// Runs `work` unless the job already failed, adds its duration to `ms`, and turns exceptions
-// into the item's error.
+// Runs `work` unless the job already stopped (failed or cancelled), adds its duration to `ms`, and turns
+// exceptions into the item's error.
 template <typename Work>
 void run_stage(Job& job, double& ms, Work&& work) {
-  if (job.failed()) return;
+  if (job.stopped) return;
   const auto start = std::chrono::steady_clock::now();
   try {
     work();
@@ -32,21 +32,23 @@ void release(std::vector<std::uint8_t>& v) { std::vector<std::uint8_t>().swap(v)
 
 }  // namespace
 
+void drop_buffers(Job& job) {
+  release(job.bytes);
+  job.pixels.release();
+  release(job.encoded);
+}
+
 void Job::cancel() {
   stopped = true;
   result->status = ItemStatus::Cancelled;
-  release(bytes);
-  pixels.release();
-  release(encoded);
+  drop_buffers(*this);
 }
 
 void Job::fail(std::string reason) {
   stopped = true;
   result->status = ItemStatus::Failed;
   result->error = std::move(reason);
-  release(bytes);
-  pixels.release();
-  release(encoded);
+  drop_buffers(*this);
 }
 
 void stage_read(Job& job, const StageContext& ctx) {
@@ -121,9 +123,7 @@ void finish(Job& job) {
     job.result->status = ItemStatus::Done;
     job.result->error.clear();
   }
-  release(job.bytes);
-  job.pixels.release();
-  release(job.encoded);
+  drop_buffers(job);
 }
 
 }  // namespace thumbflow::detail

@@ -14,23 +14,14 @@
 #include <vector>
 
 #include "image/decode_error.hpp"
+#include "test_support.hpp"
 
 namespace thumbflow::detail {
 namespace {
 
 using Buffer = std::vector<std::uint8_t>;
 
-cv::Mat picture(int width, int height) {
-  cv::Mat img(height, width, CV_8UC3);
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x)
-      img.at<cv::Vec3b>(y, x) = {cv::saturate_cast<uchar>(x * 255 / width),
-                                 cv::saturate_cast<uchar>(y * 255 / height),
-                                 cv::saturate_cast<uchar>(128 + 90 * std::sin(x * 0.05))};
-  cv::circle(img, {width / 2, height / 2}, height / 4, {30, 200, 240}, cv::FILLED, cv::LINE_AA);
-  cv::rectangle(img, {width / 8, height / 8}, {width / 3, height / 3}, {250, 40, 60}, cv::FILLED);
-  return img;
-}
+cv::Mat picture(int width, int height) { return test::make_picture(width, height, CV_8UC3); }
 
 // BGRA with alpha growing from left (almost transparent) to right (opaque). Alpha is never 0:
 // the lossless encoder may change the colour of fully transparent pixels.

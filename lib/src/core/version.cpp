@@ -1,5 +1,6 @@
 #include "thumbflow/version.hpp"
 
+#include <curl/curl.h>
 #include <jpeglib.h>
 #include <oneapi/tbb/version.h>
 #include <webp/decode.h>
@@ -23,6 +24,7 @@ std::string library_versions() {
 #else
   out += "libjpeg " + std::to_string(JPEG_LIB_VERSION) + "\n";
 #endif
+  out += "libcurl " + std::string(curl_version_info(CURLVERSION_NOW)->version) + "\n";
   out += "libwebp " + std::to_string(webp >> 16) + "." + std::to_string((webp >> 8) & 0xFF) + "." +
          std::to_string(webp & 0xFF) + "\n";
   return out;

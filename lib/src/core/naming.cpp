@@ -6,14 +6,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/text.hpp"
+
 namespace thumbflow {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return out;
-}
+std::string lower(std::string_view s) { return detail::ascii_lower(s); }
 
 constexpr std::array<std::string_view, 5> kPlaceholders = {"stem", "ext", "srcext", "w", "h"};
 

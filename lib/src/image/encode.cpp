@@ -7,12 +7,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/text.hpp"
+
 namespace thumbflow::detail {
 
 OutputFormat format_for_output_name(std::string_view name) {
   const auto dot = name.rfind('.');
-  std::string ext(dot == std::string_view::npos ? std::string_view{} : name.substr(dot + 1));
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  const std::string ext =
+      ascii_lower(dot == std::string_view::npos ? std::string_view{} : name.substr(dot + 1));
   if (ext == "jpg" || ext == "jpeg") return OutputFormat::Jpeg;
   if (ext == "png") return OutputFormat::Png;
   if (ext == "webp") return OutputFormat::Webp;

@@ -12,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/text.hpp"
 #include "image/format.hpp"
 #include "net/retry_policy.hpp"
 
@@ -102,10 +103,7 @@ struct CurlDownloader::Impl {
     if (line.rfind("HTTP/", 0) == 0) t->retry_after_s.reset();
     constexpr std::string_view key = "retry-after:";
     if (line.size() > key.size()) {
-      std::string head = line.substr(0, key.size());
-      std::transform(head.begin(), head.end(), head.begin(),
-                     [](unsigned char c) { return char(std::tolower(c)); });
-      if (head == key) {
+      if (ascii_lower(std::string_view(line).substr(0, key.size())) == key) {
         const double now = double(std::chrono::duration_cast<std::chrono::seconds>(
                                       std::chrono::system_clock::now().time_since_epoch())
                                       .count());

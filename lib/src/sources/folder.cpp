@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "core/text.hpp"
 #include "thumbflow/naming.hpp"
 #include "thumbflow/sources.hpp"
 
@@ -77,8 +78,7 @@ bool has_image_extension(const std::string& filename) {
       "ppm", "pnm",  "gif", "heic", "heif", "avif", "jxl", "jp2", "j2k", "ico",  "psd", "pam"};
   const auto dot = filename.rfind('.');
   if (dot == std::string::npos || dot == 0) return false;
-  std::string ext = filename.substr(dot + 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  const std::string ext = detail::ascii_lower(std::string_view(filename).substr(dot + 1));
   return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
 }
 

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/text.hpp"
 #include "thumbflow/sources.hpp"
 
 namespace thumbflow {
@@ -11,11 +12,7 @@ namespace {
 
 constexpr std::size_t kMaxNameBytes = 100;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return out;
-}
+std::string lower(std::string_view s) { return detail::ascii_lower(s); }
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

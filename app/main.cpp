@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   std::function<int()> command;
   thumbflow::cli::add_run_command(app, command);
   thumbflow::cli::add_fetch_command(app, command);
+  thumbflow::cli::add_enqueue_command(app, command);
+  thumbflow::cli::add_worker_command(app, command);
+  thumbflow::cli::add_status_command(app, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

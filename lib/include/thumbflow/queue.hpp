@@ -84,7 +84,7 @@ struct WorkerOptions {
   int claim_after_ms = 300'000;
   // A job delivered this many times without success goes to NAME:dead. Default 3. 1..100.
   int max_deliveries = 3;
-  // A failed job becomes available again after this long. Default 5000 ms. 0..claim_after_ms.
+  // A failed job becomes available again after this long (at most claim_after_ms). Default 5000 ms.
   int retry_delay_ms = 5000;
   // How long a worker keeps reconnecting to a Redis that went away before giving up (QueueError).
   // Default 300 s.

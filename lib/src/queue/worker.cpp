@@ -25,8 +25,7 @@ void validate(const WorkerOptions& o) {
     throw std::invalid_argument("claim-after must be 1..86400 s");
   if (o.max_deliveries < 1 || o.max_deliveries > 100)
     throw std::invalid_argument("max deliveries must be 1..100");
-  if (o.retry_delay_ms < 0 || o.retry_delay_ms > o.claim_after_ms)
-    throw std::invalid_argument("retry delay must be 0..claim-after");
+  if (o.retry_delay_ms < 0) throw std::invalid_argument("retry delay must not be negative");
   if (o.reconnect_timeout_s < 1) throw std::invalid_argument("reconnect timeout must be at least 1 s");
 }
 

@@ -54,7 +54,7 @@ std::vector<Item> make_items(const test::TempDir& dir, int n) {
   for (int i = 0; i < n; ++i) {
     const std::string name = "img" + std::to_string(i) + ".png";
     test::write_bytes(dir / name, test::encode(test::make_picture(300, 200, CV_8UC3, i), ".png"));
-    items.push_back({(dir / name).string(), name, {}});
+    items.push_back({(dir / name).string(), name, {}, {}});
   }
   return items;
 }

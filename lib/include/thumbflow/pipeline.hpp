@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "thumbflow/options.hpp"
@@ -10,15 +11,32 @@
 
 namespace thumbflow {
 
-// Called once per finished item (any status), never concurrently, in completion order.
+// Called once per finished item (any status), never concurrently, in completion order. Items that
+// need no work (up to date, failed while listing or planning) are reported as soon as they are
+// listed; items cancelled before they started are not reported (they are in the BatchReport).
 using ItemCallback = std::function<void(const ItemResult&)>;
 
 // Makes a thumbnail of every item. With options.serial the stages run one item at a time on the
 // calling thread; otherwise in a oneTBB flow graph on options.threads threads with at most
 // options.max_in_flight items in memory. Per-item problems are reported in the items, never
 // thrown. Throws std::invalid_argument for bad options and std::runtime_error when the output
-// folder cannot be created; nothing is written then.
+// folder cannot be created; nothing is written then. Thread-safe for distinct output folders.
 BatchReport run_batch(const std::vector<Item>& items, const BatchOptions& options,
                       const ItemCallback& on_item = {});
+
+// A source that lists items while the batch runs (gallery pages, a queue): returns the next item,
+// or std::nullopt when there are no more. It may block (waiting on the network); it is called from
+// one thread at a time, and only when the pipeline has room for another item, so a source that
+// claims work (a queue) never takes more than the batch can hold. It should return std::nullopt
+// soon after *options.cancel becomes true. Exceptions it throws end the listing (items already
+// listed are still processed) and are rethrown by run_batch_stream after the batch has drained.
+using NextItem = std::function<std::optional<Item>()>;
+
+// run_batch over a source that is still listing: thumbnailing starts with the first item, so
+// listing, downloading and thumbnailing overlap. Unlike run_batch, a local item is not checked
+// against the inputs listed after it ("would overwrite an input"); its thumbnail still never
+// replaces its own input.
+BatchReport run_batch_stream(const NextItem& next, const BatchOptions& options,
+                             const ItemCallback& on_item = {});
 
 }  // namespace thumbflow

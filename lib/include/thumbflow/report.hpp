@@ -32,6 +32,7 @@ struct ItemResult {
   Dimensions out_size{};  // thumbnail size; 0x0 unless Done
   std::uint64_t bytes_in = 0, bytes_out = 0;
   StageTimes times{};
+  std::string tag;  // Item::tag of the item
 };
 
 struct Summary {
@@ -46,7 +47,7 @@ struct Summary {
 };
 
 struct BatchReport {
-  std::vector<ItemResult> items;  // in input order
+  std::vector<ItemResult> items;  // in input (listing) order
   Summary summary{};
 };
 

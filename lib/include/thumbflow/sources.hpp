@@ -14,6 +14,7 @@ struct Item {
   std::string relative_path;  // path under its root, '/'-separated, e.g. "trip/a.jpg";
                               // decides the output's folder and name
   std::string error;          // non-empty: the item failed while listing (e.g. unreadable folder)
+  std::string tag;            // opaque to thumbflow, copied to ItemResult::tag (e.g. a queue entry id)
 };
 
 struct CollectOptions {

@@ -132,7 +132,11 @@ struct CurlDownloader::Impl {
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(options.stall_timeout_s));
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.max_bytes));
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    // Waiting for a connection that may multiplex only pays where HTTP/2 can come (over TLS, by
+    // ALPN). On plain http it made a transfer queue behind a busy HTTP/1.1 connection to the same
+    // host until that transfer had ended, so transfers started one by one ran one after another.
+    if (ascii_lower(std::string_view(t.url).substr(0, 8)) == "https://")
+      curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "thumbflow/" THUMBFLOW_VERSION);
   }

@@ -1,27 +1,26 @@
 #include <tbb/flow_graph.h>
 #include <tbb/task_arena.h>
 
+#include <semaphore>
+#include <thread>
+
 #include "pipeline/runners.hpp"
 
 namespace thumbflow::detail {
 
-void run_flow_graph(std::vector<Job>& jobs, const StageContext& ctx, int threads, int max_in_flight,
+void run_flow_graph(const NextJob& next, const StageContext& ctx, int threads, int max_in_flight,
                     const FinishedCallback& on_finished) {
   namespace flow = tbb::flow;
+  // Jobs between the lister and the report stage: this bounds the images in memory, and keeps the
+  // lister from claiming more work than the graph holds (a queue shared with other workers must not
+  // be drained into one of them). The lister hands each job to the graph itself, in listing order:
+  // jobs released in a burst from a buffer would start their transfers in reverse (a TBB thread
+  // runs the tasks it spawned last first), and the first items listed would wait behind the rest.
+  std::counting_semaphore<> room(max_in_flight);
+  const auto cancelled = [&ctx] { return ctx.options.cancel != nullptr && ctx.options.cancel->load(); };
   tbb::task_arena arena(threads);
   arena.execute([&] {
     flow::graph g;
-    std::size_t next = 0;  // touched only by the input node's body, which runs serially
-    flow::input_node<Job*> source(g, [&](tbb::flow_control& control) -> Job* {
-      const bool cancelled = ctx.options.cancel != nullptr && ctx.options.cancel->load();
-      if (cancelled || next == jobs.size()) {
-        control.stop();
-        return nullptr;
-      }
-      return &jobs[next++];
-    });
-    // Bounds the jobs between the source and the report node, and so the memory they hold.
-    flow::limiter_node<Job*> limiter(g, std::size_t(max_in_flight));
     const auto stage = [&](auto fn) {
       return flow::function_node<Job*, Job*>(g, flow::unlimited, [fn, &ctx](Job* job) {
         fn(*job, ctx);
@@ -32,7 +31,12 @@ void run_flow_graph(std::vector<Job>& jobs, const StageContext& ctx, int threads
     // re-enters the graph from the fetcher's thread when its body has arrived, so thumbnailing
     // overlaps downloading.
     using Fetch = flow::async_node<Job*, Job*>;
-    Fetch read(g, flow::unlimited, [&ctx](Job* job, Fetch::gateway_type& gateway) {
+    Fetch read(g, flow::unlimited, [&ctx, &cancelled](Job* job, Fetch::gateway_type& gateway) {
+      if (cancelled()) {
+        job->stopped = job->never_started = true;
+        gateway.try_put(job);
+        return;
+      }
       if (!is_remote_job(*job)) {
         stage_read(*job, ctx);
         gateway.try_put(job);
@@ -49,18 +53,34 @@ void run_flow_graph(std::vector<Job>& jobs, const StageContext& ctx, int threads
     auto write = stage(stage_encode_write);
     flow::function_node<Job*, flow::continue_msg> report(g, flow::serial, [&](Job* job) {
       finish(*job);
-      on_finished(*job);
+      if (!job->never_started) on_finished(*job);
+      room.release();
       return flow::continue_msg{};
     });
-    flow::make_edge(source, limiter);
-    flow::make_edge(limiter, read);
     flow::make_edge(read, decode);
     flow::make_edge(decode, resize);
     flow::make_edge(resize, write);
     flow::make_edge(write, report);
-    flow::make_edge(report, limiter.decrementer());
-    source.activate();
+    // The lister runs on a thread of its own, since next() may block on the network; the graph
+    // waits for it as for an outstanding async message.
+    g.reserve_wait();
+    std::thread lister;
+    try {
+      lister = std::thread([&] {
+        for (;;) {
+          room.acquire();
+          Job* job = next();
+          if (job == nullptr) break;
+          read.try_put(job);
+        }
+        g.release_wait();
+      });
+    } catch (...) {
+      g.release_wait();
+      throw;
+    }
     g.wait_for_all();
+    lister.join();
   });
 }
 

@@ -26,6 +26,8 @@ struct Job {
 
   // True once the job failed or was cancelled mid-way: later stages leave it alone.
   bool stopped = false;
+  // Cancelled before its first stage: not reported to the item callback.
+  bool never_started = false;
 
   void fail(std::string reason);
   // Ends the job as Cancelled (a transfer cut short by cancellation).

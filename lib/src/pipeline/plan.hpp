@@ -1,16 +1,37 @@
 #pragma once
 
-#include <vector>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
 
-#include "pipeline/job.hpp"
+#include "io/storage.hpp"
+#include "thumbflow/options.hpp"
+#include "thumbflow/report.hpp"
+#include "thumbflow/sources.hpp"
 
 namespace thumbflow::detail {
 
 // Decides each item's output path and what happens to it before any image is read: items that
-// failed while listing, would overwrite an input, collide with another item's output, or are
-// already up to date get their final status now. Returns the jobs left to run, in input order;
-// their status is Cancelled until a stage finishes them.
-std::vector<Job> plan_jobs(const std::vector<Item>& items, std::vector<ItemResult>& results,
-                           const BatchOptions& options, Storage& storage);
+// failed while listing, would overwrite an input, collide with an earlier item's output, or are
+// already up to date get their final status now. Items are planned one at a time, in listing
+// order, from one thread.
+class Planner {
+ public:
+  Planner(const BatchOptions& options, Storage& storage) : options_(options), storage_(storage) {}
+
+  // A local path that is an input of this batch, so that no thumbnail may overwrite it. Items are
+  // always protected against overwriting themselves; this also covers items listed later.
+  void add_input(const std::string& path);
+
+  // Fills `result` for `item`. Returns true if the item needs to run (its status is then
+  // Cancelled until a stage finishes it), false if its status is already final.
+  bool plan(const Item& item, ItemResult& result);
+
+ private:
+  const BatchOptions& options_;
+  Storage& storage_;
+  std::unordered_map<std::string, std::string> owner_of_output_;  // normalised output -> its input
+  std::unordered_set<std::string> inputs_;                        // normalised input paths
+};
 
 }  // namespace thumbflow::detail

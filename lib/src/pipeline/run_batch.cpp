@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -78,49 +81,124 @@ Summary summarise(const std::vector<ItemResult>& results, const BatchOptions& op
   return s;
 }
 
-}  // namespace
+// Everything one batch lists and plans. Deques keep addresses stable while the listing grows.
+struct Listing {
+  std::deque<Item> items;
+  std::deque<ItemResult> results;
+  std::deque<Job> jobs;
+  bool open = true;
+};
 
-BatchReport run_batch_with(const std::vector<Item>& items, const BatchOptions& options, Storage& storage,
-                           const ItemCallback& on_item) {
+// Runs the items `next_item` lists. `known`: all items, when they are known up front (run_batch):
+// then a thumbnail may not overwrite any of them, and the downloader is made only if one is remote.
+BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* known,
+                        const BatchOptions& options, Storage& storage, const ItemCallback& on_item) {
   validate(options);
   prepare_output_dir(options.output_dir);
   const auto start = std::chrono::steady_clock::now();
 
-  BatchReport report;
   BatchOptions effective = options;
   if (!record_settings(options, storage)) effective.skip_existing = false;
-  std::vector<Job> jobs = plan_jobs(items, report.items, effective, storage);
-  if (on_item) {
-    for (const ItemResult& r : report.items)
-      if (r.status != ItemStatus::Cancelled) on_item(r);
+  Planner planner(effective, storage);
+  bool may_download = known == nullptr;
+  if (known != nullptr) {
+    for (const Item& item : *known) planner.add_input(item.input);
+    may_download =
+        std::any_of(known->begin(), known->end(), [](const Item& i) { return is_remote(i.input); });
   }
-  // One downloader for the batch, only if it has remote items; serial runs fetch one at a time.
+  // One downloader for the batch; serial runs fetch one at a time.
   std::unique_ptr<CurlDownloader> downloader;
-  if (std::any_of(jobs.begin(), jobs.end(), [](const Job& j) { return is_remote_job(j); })) {
+  if (may_download) {
     DownloadOptions download = options.download;
     if (options.serial) download.connections = 1;
     downloader = std::make_unique<CurlDownloader>(download, options.cancel);
   }
-  const StageContext ctx{options, storage, kMaxInputBytes, downloader.get()};
-  const FinishedCallback on_finished = [&](Job& job) {
-    if (on_item) on_item(*job.result);
+  // on_item is called from the lister (items that need no work) and from the report stage.
+  std::mutex on_item_mutex;
+  const auto report_item = [&](const ItemResult& r) {
+    if (!on_item) return;
+    const std::lock_guard lock(on_item_mutex);
+    on_item(r);
   };
+  const auto cancelled = [&options] { return options.cancel != nullptr && options.cancel->load(); };
+
+  Listing listing;
+  const NextJob next_job = [&]() -> Job* {
+    while (listing.open) {
+      std::optional<Item> next;
+      try {
+        next = next_item();
+      } catch (const std::exception& e) {
+        next = Item{"(listing)", "", std::string("listing stopped: ") + e.what(), ""};
+        listing.open = false;
+      }
+      if (!next) break;
+      const Item& item = listing.items.emplace_back(std::move(*next));
+      ItemResult& r = listing.results.emplace_back();
+      if (cancelled()) {
+        r.input = item.input;
+        r.tag = item.tag;
+        r.status = ItemStatus::Cancelled;
+        continue;
+      }
+      bool run = false;
+      try {
+        run = planner.plan(item, r);
+      } catch (const std::exception& e) {
+        r.status = ItemStatus::Failed;
+        r.error = e.what();
+      }
+      if (!run) {
+        report_item(r);
+        continue;
+      }
+      Job& job = listing.jobs.emplace_back();
+      job.item = &item;
+      job.result = &r;
+      return &job;
+    }
+    listing.open = false;
+    return nullptr;
+  };
+
+  const StageContext ctx{options, storage, kMaxInputBytes, downloader.get()};
+  const FinishedCallback on_finished = [&](Job& job) { report_item(*job.result); };
   const int threads = options.serial        ? 1
                       : options.threads > 0 ? options.threads
                                             : tbb::info::default_concurrency();
   if (options.serial) {
-    run_serial(jobs, ctx, on_finished);
+    run_serial(next_job, ctx, on_finished);
   } else {
     // Images waiting on the network hold no pixels yet, but they count as in flight (they get a
     // body any moment); so a batch that downloads gets room for every transfer on top of the
     // images being decoded, or the limiter, not --connections, would decide the download rate.
     const int downloading = downloader ? std::max(1, options.download.connections) : 0;
     const int in_flight = options.max_in_flight > 0 ? options.max_in_flight : downloading + 2 * threads;
-    run_flow_graph(jobs, ctx, threads, in_flight, on_finished);
+    run_flow_graph(next_job, ctx, threads, in_flight, on_finished);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  BatchReport report;
+  report.items.assign(std::make_move_iterator(listing.results.begin()),
+                      std::make_move_iterator(listing.results.end()));
   report.summary = summarise(report.items, options, threads, seconds);
   return report;
+}
+
+}  // namespace
+
+BatchReport run_batch_with(const std::vector<Item>& items, const BatchOptions& options, Storage& storage,
+                           const ItemCallback& on_item) {
+  std::size_t next = 0;
+  const NextItem next_item = [&]() -> std::optional<Item> {
+    if (next == items.size()) return std::nullopt;
+    return items[next++];
+  };
+  return run_listing(next_item, &items, options, storage, on_item);
+}
+
+BatchReport run_stream_with(const NextItem& next, const BatchOptions& options, Storage& storage,
+                            const ItemCallback& on_item) {
+  return run_listing(next, nullptr, options, storage, on_item);
 }
 
 }  // namespace thumbflow::detail
@@ -130,6 +208,10 @@ namespace thumbflow {
 BatchReport run_batch(const std::vector<Item>& items, const BatchOptions& options,
                       const ItemCallback& on_item) {
   return detail::run_batch_with(items, options, detail::disk_storage(), on_item);
+}
+
+BatchReport run_batch_stream(const NextItem& next, const BatchOptions& options, const ItemCallback& on_item) {
+  return detail::run_stream_with(next, options, detail::disk_storage(), on_item);
 }
 
 }  // namespace thumbflow

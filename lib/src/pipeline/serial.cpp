@@ -4,21 +4,20 @@
 
 namespace thumbflow::detail {
 
-void run_serial(std::vector<Job>& jobs, const StageContext& ctx, const FinishedCallback& on_finished) {
-  for (Job& job : jobs) {
-    if (ctx.options.cancel != nullptr && ctx.options.cancel->load()) break;
-    if (is_remote_job(job)) {
+void run_serial(const NextJob& next, const StageContext& ctx, const FinishedCallback& on_finished) {
+  while (Job* job = next()) {
+    if (is_remote_job(*job)) {
       std::promise<void> arrived;
-      start_fetch(job, ctx, [&arrived] { arrived.set_value(); });
+      start_fetch(*job, ctx, [&arrived] { arrived.set_value(); });
       arrived.get_future().wait();
     } else {
-      stage_read(job, ctx);
+      stage_read(*job, ctx);
     }
-    stage_decode(job, ctx);
-    stage_resize(job, ctx);
-    stage_encode_write(job, ctx);
-    finish(job);
-    on_finished(job);
+    stage_decode(*job, ctx);
+    stage_resize(*job, ctx);
+    stage_encode_write(*job, ctx);
+    finish(*job);
+    on_finished(*job);
   }
 }
 

@@ -27,6 +27,7 @@ json item_json(const ItemResult& r) {
               {"encode", r.times.encode_ms},
               {"write", r.times.write_ms}}}};
   if (!r.error.empty()) j["error"] = r.error;
+  if (!r.tag.empty()) j["tag"] = r.tag;
   return j;
 }
 

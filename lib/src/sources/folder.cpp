@@ -45,7 +45,7 @@ struct Walk {
   std::vector<Item>& items;
 
   void add_failure(const fs::path& path, const std::string& relative, const std::error_code& ec) {
-    items.push_back({path.string(), relative, "cannot list folder: " + ec.message()});
+    items.push_back({path.string(), relative, "cannot list folder: " + ec.message(), {}});
   }
 
   // Depth-first, entries sorted by name so that runs are reproducible.
@@ -64,7 +64,7 @@ struct Walk {
       if (entry.is_directory(type_ec)) {
         if (options.recursive && !entry.is_symlink(type_ec)) folder(entry.path(), rel);
       } else if (entry.is_regular_file(type_ec) && has_image_extension(name)) {
-        items.push_back({entry.path().string(), rel, {}});
+        items.push_back({entry.path().string(), rel, {}, {}});
       }
     }
   }
@@ -94,7 +94,7 @@ std::vector<Item> collect_local_items(const std::vector<std::string>& paths, con
       walk.folder(given, "");
       if (!options.output_dir.empty()) drop_earlier_outputs(items, from, options);
     } else
-      items.push_back({given, fs::path(given).filename().string(), {}});
+      items.push_back({given, fs::path(given).filename().string(), {}, {}});
   }
   return items;
 }

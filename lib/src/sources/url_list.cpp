@@ -97,7 +97,7 @@ std::vector<Item> parse_url_list(std::string_view text) {
     start = end + 1;
     if (line.empty() || line.front() == '#') continue;
     if (!seen.insert(std::string(line)).second) continue;  // the same URL twice is the same work
-    Item item{std::string(line), safe_name_from_url(line), {}};
+    Item item{std::string(line), safe_name_from_url(line), {}, {}};
     if (!is_remote(line)) {
       item.error = "not an http(s) URL";
       item.relative_path = "";

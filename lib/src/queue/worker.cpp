@@ -1,9 +1,14 @@
 // `worker`: jobs from the stream through the local pipeline, acknowledged once written.
 #include <unistd.h>
 
+#include <deque>
 #include <filesystem>
-#include <map>
+#include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 
 #include "queue/job_fields.hpp"
 #include "queue/job_ledger.hpp"
@@ -35,10 +40,16 @@ std::string default_consumer() {
   return std::string(host[0] ? host : "worker") + "-" + std::to_string(::getpid());
 }
 
-struct Held {
+// Pipeline runs end after this many jobs, so that what a run keeps per job (its report, the
+// planner's outputs) stays bounded on a worker that runs for weeks. The graph drains once per run.
+constexpr std::size_t kJobsPerRun = 5000;
+
+// A delivery ready to run: decoded, with what decides whether it fits the current run.
+struct Prepared {
   Delivery delivery;
   QueueJob job;
-  bool handled = false;
+  std::string settings;  // job_settings_key
+  std::string output;    // relative output path
 };
 
 class Worker {
@@ -55,25 +66,31 @@ class Worker {
         // A burst worker waits briefly: it only needs to see the last jobs of others finish.
         reader_(reader_redis_, keys, consumer_,
                 options.burst ? std::min(options.block_ms, 100) : options.block_ms, options.claim_after_ms),
+        reading_ledger_(reader_redis_, keys, consumer_, options.claim_after_ms, options.retry_delay_ms),
         ledger_(writer_redis_, keys, consumer_, options.claim_after_ms, options.retry_delay_ms) {
     ensure_group(reader_redis_, keys.stream);
+    const int threads = options.batch.threads > 0 ? options.batch.threads
+                                                  : int(std::max(1u, std::thread::hardware_concurrency()));
+    // Small reads: jobs wait in this worker's hands only briefly, and other workers get their share.
+    read_count_ = options.read_count > 0 ? options.read_count : std::max(2, threads);
   }
 
   WorkerSummary run() {
     const auto start = std::chrono::steady_clock::now();
-    const int threads = options_.batch.threads > 0 ? options_.batch.threads
-                                                   : int(std::max(1u, std::thread::hardware_concurrency()));
-    const int count = options_.read_count > 0            ? options_.read_count
-                      : options_.batch.max_in_flight > 0 ? options_.batch.max_in_flight
-                                                         : std::max(4, 2 * threads);
-    bool maybe_empty = true;
-    while (!stopping()) {
-      if (options_.burst && maybe_empty && reader_.queue_empty()) break;
-      std::vector<Delivery> batch = reader_.next(count);
-      maybe_empty = int(batch.size()) < count;
-      process(std::move(batch));
+    try {
+      // One pipeline run per stretch of jobs with the same settings; the first job of a run is
+      // read here, so that the run can be given its settings.
+      for (;;) {
+        if (!carry_ && !stopping()) carry_ = next_prepared();
+        if (!carry_ || stopping()) break;
+        run_once();
+      }
+    } catch (...) {
+      hand_back_unlisted();
+      throw;
     }
-    ledger_.leave();
+    hand_back_unlisted();
+    reading_ledger_.leave();
     summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return summary_;
   }
@@ -81,128 +98,199 @@ class Worker {
  private:
   bool stopping() const { return options_.batch.cancel != nullptr && options_.batch.cancel->load(); }
 
-  // Jobs delivered too often are given up before anything is tried (they may be what kills
-  // workers); unreadable entries too. The rest are grouped by settings, one pipeline run each.
-  void process(std::vector<Delivery> batch) {
-    std::vector<std::pair<std::string, std::vector<Held>>> groups;
-    for (Delivery& d : batch) {
+  // The next job to run, reading (and waiting) as needed; std::nullopt when stopping, or with
+  // burst when the queue is empty. Jobs delivered too often are given up before anything is tried
+  // (they may be what kills workers); unreadable entries too.
+  std::optional<Prepared> next_prepared() {
+    for (;;) {
+      if (stopping() || writer_failed_) return std::nullopt;
+      if (buffer_.empty()) {
+        if (options_.burst && maybe_empty_ && reader_.queue_empty()) return std::nullopt;
+        std::vector<Delivery> read = reader_.next(read_count_);
+        maybe_empty_ = int(read.size()) < read_count_;
+        buffer_.insert(buffer_.end(), std::make_move_iterator(read.begin()),
+                       std::make_move_iterator(read.end()));
+        continue;
+      }
+      Delivery d = std::move(buffer_.front());
+      buffer_.pop_front();
       if (d.fields.empty()) {
-        ledger_.forget(d);
+        reading_ledger_.forget(d);
         continue;
       }
       if (d.deliveries > options_.max_deliveries) {
-        const std::string last = ledger_.last_error(d.id);
+        const std::string last = reading_ledger_.last_error(d.id);
         give_up(d, "no result after " + std::to_string(d.deliveries - 1) + " deliveries" +
                        (last.empty() ? " (its workers stopped or died)" : ": " + last));
         continue;
       }
-      QueueJob job;
       try {
-        job = decode_job(d.fields);
+        QueueJob job = decode_job(d.fields);
+        Prepared p{std::move(d), std::move(job), "", ""};
+        p.settings = job_settings_key(p.job);
+        p.output = output_relative_path(p.job.item.relative_path, p.job.name_template, p.job.thumbnail);
+        return p;
       } catch (const std::exception& e) {
         give_up(d, std::string("malformed job: ") + e.what());
-        continue;
       }
-      const std::string key = job_settings_key(job);
-      auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == key; });
-      if (group == groups.end()) group = groups.insert(groups.end(), {key, {}});
-      group->second.push_back(Held{std::move(d), std::move(job)});
     }
-    for (auto& group : groups) run_group(group.second);
   }
 
-  void run_group(std::vector<Held>& held) {
+  // One run of the pipeline over jobs with carry_'s settings. It ends when a job with other
+  // settings comes (kept in carry_ for the next run), when a job's thumbnail was already made in
+  // this run (a retry, or the same job enqueued again: the next run sees it fresh), after
+  // kJobsPerRun jobs, or when there is no more work.
+  void run_once() {
     BatchOptions o = options_.batch;
-    o.thumbnail = held.front().job.thumbnail;
-    o.name_template = held.front().job.name_template;
-    o.skip_existing = o.skip_existing && !held.front().job.force;
-    // The same job enqueued twice (--force) is made once: the twins share the result.
-    std::vector<Item> items;
-    std::vector<std::vector<std::size_t>> twins;
-    std::map<std::pair<std::string, std::string>, std::size_t> index_of;
-    for (std::size_t i = 0; i < held.size(); ++i) {
-      const Item& item = held[i].job.item;
-      const auto [it, fresh] = index_of.emplace(std::make_pair(item.input, item.relative_path), items.size());
-      if (fresh) {
-        items.push_back(item);
-        twins.emplace_back();
+    o.thumbnail = carry_->job.thumbnail;
+    o.name_template = carry_->job.name_template;
+    o.skip_existing = o.skip_existing && !carry_->job.force;
+    const std::string settings = carry_->settings;
+    std::unordered_set<std::string> outputs;
+    std::exception_ptr listing_error;
+    const NextItem next = [&]() -> std::optional<Item> {
+      try {
+        if (outputs.size() >= kJobsPerRun) return std::nullopt;
+        std::optional<Prepared> p = carry_ ? std::exchange(carry_, std::nullopt) : next_prepared();
+        if (!p) return std::nullopt;
+        if (p->settings != settings || outputs.count(p->output) != 0) {
+          carry_ = std::move(p);
+          return std::nullopt;
+        }
+        outputs.insert(p->output);
+        Item item = p->job.item;
+        item.tag = p->delivery.id;
+        const std::lock_guard lock(held_mutex_);
+        held_.emplace(item.tag, std::move(*p));
+        return item;
+      } catch (...) {
+        listing_error = std::current_exception();
+        return std::nullopt;
       }
-      twins[it->second].push_back(i);
-    }
-    // Results name their input and output, not their index; plan_jobs makes the output this way.
-    std::map<std::pair<std::string, std::string>, std::size_t> by_result;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      const auto output = std::filesystem::path(o.output_dir) /
-                          output_relative_path(items[i].relative_path, o.name_template, o.thumbnail);
-      by_result.emplace(std::make_pair(items[i].input, output.string()), i);
-    }
-    std::vector<bool> settled(items.size(), false);
-    const auto settle = [&](std::size_t i, const ItemResult& r) {
-      if (settled[i]) return;
-      settled[i] = true;
-      for (const std::size_t h : twins[i]) handle(held[h], r);
     };
+    BatchReport report;
     try {
-      // Settled as each finishes (the pipeline keeps going meanwhile), the rest from the report.
-      const BatchReport report = run_batch(items, o, [&](const ItemResult& r) {
-        if (const auto it = by_result.find({r.input, r.output}); it != by_result.end()) settle(it->second, r);
-      });
-      for (std::size_t i = 0; i < items.size(); ++i) settle(i, report.items[i]);
+      report = run_batch_stream(next, o, [&](const ItemResult& r) { settle(r); });
     } catch (...) {
-      for (Held& h : held)
-        if (!h.handled) ledger_.release(h.delivery);
+      release_held();
       throw;
     }
+    for (const ItemResult& r : report.items) settle(r);  // those not reported: cancelled before starting
+    if (listing_error) std::rethrow_exception(listing_error);
+    if (writer_error_) std::rethrow_exception(writer_error_);
   }
 
-  void handle(Held& h, const ItemResult& r) {
-    h.handled = true;
-    JobEvent event{h.delivery.id, r, h.delivery.deliveries, false};
+  // What becomes of a job once the pipeline is through with it. Called from the pipeline's report
+  // stage while the lister adds jobs, and after the run for the rest.
+  void settle(const ItemResult& r) {
+    std::optional<Prepared> p;
+    {
+      const std::lock_guard lock(held_mutex_);
+      const auto it = held_.find(r.tag);
+      if (it == held_.end()) return;
+      p = std::move(it->second);
+      held_.erase(it);
+    }
+    // After the connection for results is lost for good, jobs are left pending: other workers
+    // take them over after --claim-after.
+    if (writer_failed_) return;
+    try {
+      handle(p->delivery, r);
+    } catch (...) {
+      writer_error_ = std::current_exception();
+      writer_failed_ = true;
+    }
+  }
+
+  void handle(const Delivery& d, const ItemResult& r) {
+    JobEvent event{d.id, r, d.deliveries, false};
     switch (r.status) {
       case ItemStatus::Done:
       case ItemStatus::Skipped:
-        ledger_.finished(h.delivery, r.status == ItemStatus::Skipped);
-        ++(r.status == ItemStatus::Done ? summary_.done : summary_.skipped);
+        ledger_.finished(d, r.status == ItemStatus::Skipped);
         break;
       case ItemStatus::Failed:
-        if (h.delivery.deliveries >= options_.max_deliveries) {
-          const std::string error =
-              "failed " + std::to_string(h.delivery.deliveries) + " times, last: " + r.error;
-          ledger_.dead(h.delivery, error);
+        if (d.deliveries >= options_.max_deliveries) {
+          event.result.error = "failed " + std::to_string(d.deliveries) + " times, last: " + r.error;
+          ledger_.dead(d, event.result.error);
           event.dead = true;
-          event.result.error = error;
-          ++summary_.dead;
         } else {
-          ledger_.retry_later(h.delivery, r.error);
-          ++summary_.retried;
+          ledger_.retry_later(d, r.error);
         }
         break;
       case ItemStatus::Cancelled:
-        ledger_.release(h.delivery);
-        ++summary_.released;
+        ledger_.release(d);
         break;
     }
-    if (on_event_) on_event_(event);
+    report(event);
   }
 
   void give_up(const Delivery& d, const std::string& error) {
-    ledger_.dead(d, error);
-    ++summary_.dead;
-    JobEvent event{d.id, {}, d.deliveries, true};
-    event.result.status = ItemStatus::Failed;
+    reading_ledger_.dead(d, error);
+    JobEvent event = event_for(d, ItemStatus::Failed);
+    event.dead = true;
     event.result.error = error;
+    report(event);
+  }
+
+  // An event for a job that did not go through the pipeline.
+  static JobEvent event_for(const Delivery& d, ItemStatus status) {
+    JobEvent event{d.id, {}, d.deliveries, false};
+    event.result.status = status;
     for (std::size_t i = 0; i + 1 < d.fields.size(); i += 2)
       if (d.fields[i] == "input") event.result.input = d.fields[i + 1];
-    if (on_event_) on_event_(event);
+    return event;
+  }
+
+  void report(const JobEvent& e) {
+    const std::lock_guard lock(event_mutex_);
+    if (e.dead)
+      ++summary_.dead;
+    else if (e.result.status == ItemStatus::Done)
+      ++summary_.done;
+    else if (e.result.status == ItemStatus::Skipped)
+      ++summary_.skipped;
+    else if (e.result.status == ItemStatus::Failed)
+      ++summary_.retried;
+    else
+      ++summary_.released;
+    if (on_event_) on_event_(e);
+  }
+
+  // Jobs read but not given to the pipeline go back to the queue at once (stopping, or an error).
+  void hand_back_unlisted() {
+    if (writer_failed_) return;
+    if (carry_) buffer_.push_front(std::exchange(carry_, std::nullopt)->delivery);
+    for (const Delivery& d : buffer_) {
+      ledger_.release(d);
+      report(event_for(d, ItemStatus::Cancelled));
+    }
+    buffer_.clear();
+  }
+
+  void release_held() {
+    const std::lock_guard lock(held_mutex_);
+    for (const auto& [id, p] : held_) buffer_.push_back(p.delivery);
+    held_.clear();
   }
 
   const WorkerOptions& options_;
   const std::function<void(const JobEvent&)>& on_event_;
   std::string consumer_;
   // Two connections: reading blocks for up to block_ms, acknowledging must not wait behind it.
+  // The reading side (jobs given up before they run) uses its own.
   ResilientRedis reader_redis_, writer_redis_;
   JobReader reader_;
-  JobLedger ledger_;
+  JobLedger reading_ledger_, ledger_;
+  int read_count_ = 2;
+  std::deque<Delivery> buffer_;    // read, not yet decoded
+  std::optional<Prepared> carry_;  // decoded, waiting for the next run
+  bool maybe_empty_ = true;
+  std::mutex held_mutex_;  // held_ is filled by the lister and emptied by the report stage
+  std::unordered_map<std::string, Prepared> held_;  // entry id -> job in the pipeline
+  std::atomic<bool> writer_failed_{false};
+  std::exception_ptr writer_error_;
+  std::mutex event_mutex_;
   WorkerSummary summary_;
 };
 

@@ -38,6 +38,7 @@ int run_worker_command(WorkerArgs& a) {
     o.batch.download.connections = a.connections;
     o.claim_after_ms = int(a.claim_after_s * 1000);
     o.retry_delay_ms = int(a.retry_delay_s * 1000);
+    o.on_notice = print_error;
   } catch (const std::exception& e) {
     print_error(e.what());
     return 1;

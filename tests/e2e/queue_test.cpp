@@ -225,7 +225,14 @@ TEST_F(QueueWithAof, WorkersReconnectAfterRedisRestart) {
   EXPECT_LT(thumbnails_made(), std::size_t(count)) << "the restart came too late to test anything";
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   redis->start();
-  for (auto& w : workers) EXPECT_EQ(w->wait(kWorkerTimeoutS), 0) << w->err();
+  std::string said;
+  for (auto& w : workers) {
+    EXPECT_EQ(w->wait(kWorkerTimeoutS), 0) << w->err();
+    said += w->err();
+  }
+  // They noticed: one line when Redis went, one when it was back.
+  EXPECT_FALSE(lines_with(said, "reconnecting").empty()) << said;
+  EXPECT_FALSE(lines_with(said, "is back after").empty()) << said;
   expect_all_thumbnails(tmp / "out", images);
   expect_queue_finished();
 }

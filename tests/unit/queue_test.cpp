@@ -108,7 +108,7 @@ TEST(JobFields, MalformedEntriesNameTheField) {
     return f;
   };
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"quality", "0"},   {"quality", "high"}, {"box_w", "-1"}, {"format", "gif"},
+      {"quality", "0"},   {"quality", "high"}, {"box_w", "-1"}, {"box_w", "0"},     {"format", "gif"},
       {"decode", "slow"}, {"v", "2"},          {"input", ""},   {"name", "no-stem"}};
   for (const auto& [name, value] : bad)
     EXPECT_THROW(detail::decode_job(set(fields, name, value)), std::invalid_argument) << name << "=" << value;

@@ -92,6 +92,9 @@ struct WorkerOptions {
   // Exit once the queue holds nothing (no waiting or unfinished job anywhere), as `rq worker
   // --burst`. Default false: wait for new jobs until stopped.
   bool burst = false;
+  // Hears one line when the connection to Redis is lost (the worker keeps reconnecting) and one
+  // when it is back. Optional.
+  std::function<void(const std::string&)> on_notice;
 };
 
 // One job handled by a worker.

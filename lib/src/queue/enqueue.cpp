@@ -16,11 +16,7 @@ namespace {
 constexpr std::size_t kPipelineDepth = 256;
 
 void validate(const EnqueueOptions& o) {
-  const ThumbnailOptions& t = o.thumbnail;
-  if (t.box_width < 0 || t.box_width > 65535 || t.box_height < 0 || t.box_height > 65535 ||
-      (t.box_width == 0 && t.box_height == 0))
-    throw std::invalid_argument("box size must be 1..65535 on at least one side");
-  if (t.quality < 1 || t.quality > 100) throw std::invalid_argument("quality must be 1..100");
+  detail::check_thumbnail_options(o.thumbnail);
   validate_name_template(o.name_template);
 }
 

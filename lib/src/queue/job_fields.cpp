@@ -12,19 +12,7 @@ namespace {
 // Version of the entry layout; a worker refuses entries of another version.
 constexpr const char* kLayout = "1";
 
-const char* format_name(OutputFormat f) {
-  switch (f) {
-    case OutputFormat::Jpeg:
-      return "jpg";
-    case OutputFormat::Png:
-      return "png";
-    case OutputFormat::Webp:
-      return "webp";
-    case OutputFormat::Same:
-      break;
-  }
-  return "same";
-}
+std::string format_name(OutputFormat f) { return f == OutputFormat::Same ? "same" : output_extension(f, ""); }
 
 OutputFormat parse_format(const std::string& s) {
   if (s == "same") return OutputFormat::Same;
@@ -55,6 +43,13 @@ const std::string& text(const std::map<std::string, std::string>& f, const std::
 }
 
 }  // namespace
+
+void check_thumbnail_options(const ThumbnailOptions& t) {
+  if (t.box_width < 0 || t.box_width > 65535 || t.box_height < 0 || t.box_height > 65535 ||
+      (t.box_width == 0 && t.box_height == 0))
+    throw std::invalid_argument("box size must be 1..65535 on at least one side");
+  if (t.quality < 1 || t.quality > 100) throw std::invalid_argument("quality must be 1..100");
+}
 
 std::vector<std::string> encode_job(const QueueJob& job) {
   const ThumbnailOptions& t = job.thumbnail;
@@ -100,6 +95,7 @@ QueueJob decode_job(const std::vector<std::string>& fields) {
   job.name_template = text(f, "name");
   validate_name_template(job.name_template);
   job.force = parse_int(f, "force", 0, 1) == 1;
+  check_thumbnail_options(t);
   return job;
 }
 

@@ -16,6 +16,10 @@ struct QueueJob {
   bool force = false;  // redo even if the thumbnail exists
 };
 
+// Throws std::invalid_argument for options no pipeline run accepts (a job with them would stop
+// every worker that takes it, instead of failing alone).
+void check_thumbnail_options(const ThumbnailOptions& options);
+
 // name, value, name, value, ... for XADD. Includes "output", the relative output path, so that
 // people looking at the stream (or at NAME:dead) see where the thumbnail goes.
 std::vector<std::string> encode_job(const QueueJob& job);

@@ -41,6 +41,10 @@ std::string JobLedger::last_error(const std::string& id) {
   return v.is_nil() ? std::string() : v.str;
 }
 
+void JobLedger::forget_stale_consumers() {
+  redis_.command(eval_args(kForgetStaleScript, {keys_.stream}, {std::to_string(claim_after_ms_)}));
+}
+
 void JobLedger::leave() { redis_.command(eval_args(kLeaveScript, {keys_.stream}, {consumer_})); }
 
 }  // namespace thumbflow::detail

@@ -30,6 +30,9 @@ class JobLedger {
   std::string last_error(const std::string& id);
   // Leaves the group if no job is held.
   void leave();
+  // Removes consumers (workers that died or were stopped) that hold no job and were idle longer
+  // than claim-after, so that status lists the workers there are.
+  void forget_stale_consumers();
 
  private:
   ResilientRedis& redis_;

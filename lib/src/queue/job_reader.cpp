@@ -28,6 +28,11 @@ JobReader::JobReader(ResilientRedis& redis, const QueueKeys& keys, std::string c
       claim_after_ms_(claim_after_ms) {}
 
 std::vector<Delivery> JobReader::next(int count) {
+  if (must_recover_) {
+    must_recover_ = false;
+    std::vector<Delivery> lost = recover();
+    if (!lost.empty()) return lost;
+  }
   std::vector<Delivery> out;
   const auto now = std::chrono::steady_clock::now();
   if (last_read_empty_ || now - last_claim_ >= kClaimInterval) {
@@ -94,6 +99,25 @@ std::vector<Delivery> JobReader::read_new(int count) {
         if (!d.id.empty()) out.push_back(std::move(d));
       }
   return out;
+}
+
+std::vector<Delivery> JobReader::recover() {
+  // A consumer holds at most a few reads' worth of jobs; 10000 is far above.
+  const RedisValue pending = redis_.command({"XPENDING", keys_.stream, kGroup, "-", "+", "10000", consumer_});
+  std::vector<Delivery> lost;
+  std::vector<RedisArgs> reads;
+  for (const RedisValue& p : pending.elements) {
+    if (p.elements.size() < 4 || (held_ && held_(p.elements[0].str))) continue;
+    Delivery& d = lost.emplace_back();
+    d.id = p.elements[0].str;
+    d.deliveries = int(p.elements[3].as_int());
+    reads.push_back({"XRANGE", keys_.stream, d.id, d.id});
+  }
+  if (reads.empty()) return lost;
+  const std::vector<RedisValue> entries = redis_.pipeline(reads);
+  for (std::size_t i = 0; i < lost.size(); ++i)
+    if (!entries[i].elements.empty()) lost[i].fields = to_delivery(entries[i].elements[0]).fields;
+  return lost;
 }
 
 bool JobReader::queue_empty() { return redis_.command({"XLEN", keys_.stream}).as_int() == 0; }

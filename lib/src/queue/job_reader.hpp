@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,12 +28,18 @@ class JobReader {
   // came) and new ones, waiting at most block_ms for new ones. Empty when nothing came.
   std::vector<Delivery> next(int count);
 
+  // After the connection was lost, Redis may have handed jobs to this consumer whose reply never
+  // came: next() first gives those (jobs of this consumer still pending that `held` does not know).
+  void note_reconnected() { must_recover_ = true; }
+  void set_held_check(std::function<bool(const std::string& id)> held) { held_ = std::move(held); }
+
   // True when the stream holds no entry at all: nothing waiting, nothing unfinished anywhere.
   bool queue_empty();
 
  private:
   std::vector<Delivery> claim(int count);
   std::vector<Delivery> read_new(int count);
+  std::vector<Delivery> recover();
 
   ResilientRedis& redis_;
   const QueueKeys& keys_;
@@ -41,6 +48,8 @@ class JobReader {
   std::string claim_cursor_ = "0-0";
   std::chrono::steady_clock::time_point last_claim_{};
   bool last_read_empty_ = true;
+  bool must_recover_ = false;
+  std::function<bool(const std::string&)> held_;
 };
 
 }  // namespace thumbflow::detail

@@ -90,6 +90,19 @@ if #redis.call('XPENDING', KEYS[1], 'thumbflow', '-', '+', 1, ARGV[1]) > 0 then 
 return redis.call('XGROUP', 'DELCONSUMER', KEYS[1], 'thumbflow', ARGV[1])
 )lua";
 
+// KEYS: stream. ARGV: idle ms. Removes the consumers holding no job that were idle longer.
+inline constexpr const char* kForgetStaleScript = R"lua(
+local removed = 0
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], 'thumbflow')) do
+  local f = {}
+  for i = 1, #c, 2 do f[c[i]] = c[i + 1] end
+  if f['pending'] == 0 and f['idle'] > tonumber(ARGV[1]) then
+    removed = removed + redis.call('XGROUP', 'DELCONSUMER', KEYS[1], 'thumbflow', f['name'])
+  end
+end
+return removed
+)lua";
+
 // EVAL script with its keys and arguments.
 RedisArgs eval_args(const char* script, const std::vector<std::string>& keys,
                     const std::vector<std::string>& argv);

@@ -151,17 +151,22 @@ std::vector<RedisValue> RedisConnection::pipeline(const std::vector<RedisArgs>& 
 }
 
 ResilientRedis::ResilientRedis(const RedisAddress& address, std::chrono::milliseconds timeout,
-                               std::chrono::seconds give_up_after)
+                               std::chrono::seconds give_up_after, const std::atomic<bool>* cancel,
+                               Notice on_notice)
     : address_(address),
       timeout_(timeout),
       give_up_after_(give_up_after),
+      cancel_(cancel),
+      on_notice_(std::move(on_notice)),
       connection_(std::make_unique<RedisConnection>(address, timeout)) {}
 
 template <typename F>
 auto ResilientRedis::with_retries(F&& call) {
   using clock = std::chrono::steady_clock;
-  const auto give_up = clock::now() + give_up_after_;
+  const auto started = clock::now();
+  const auto give_up = started + give_up_after_;
   std::chrono::milliseconds backoff{100};
+  bool failed_before = false;
   for (;;) {
     std::string problem;
     try {
@@ -169,7 +174,13 @@ auto ResilientRedis::with_retries(F&& call) {
         connection_ = std::make_unique<RedisConnection>(address_, timeout_);
         if (on_reconnect_) on_reconnect_(*connection_);
       }
-      return call(*connection_);
+      auto result = call(*connection_);
+      if (failed_before && on_notice_) {
+        const double seconds = std::chrono::duration<double>(clock::now() - started).count();
+        on_notice_("Redis at " + describe(address_) + " is back after " + std::to_string(int(seconds + 0.5)) +
+                   " s");
+      }
+      return result;
     } catch (const RedisConnectionLost& e) {
       connection_.reset();
       problem = e.what();
@@ -180,9 +191,17 @@ auto ResilientRedis::with_retries(F&& call) {
       if (!e.transient()) throw;
       problem = std::string("Redis at ") + describe(address_) + " is not ready: " + e.what();
     }
+    if (!failed_before && on_notice_) on_notice_(problem + "; reconnecting");
+    failed_before = true;
     if (clock::now() + backoff > give_up)
       throw QueueError(problem + " (gave up after " + std::to_string(give_up_after_.count()) + " s)");
-    std::this_thread::sleep_for(backoff);
+    // Sleeps in slices, so that a stop request is not kept waiting by an absent server.
+    for (auto slept = std::chrono::milliseconds(0); slept < backoff; slept += std::chrono::milliseconds(50)) {
+      if (cancel_ != nullptr && cancel_->load())
+        throw QueueError("stopped while Redis at " + describe(address_) +
+                         " was unreachable; jobs in hand go to other workers after --claim-after");
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   }
 }

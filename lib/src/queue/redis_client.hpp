@@ -2,6 +2,7 @@
 // error replies as distinct exceptions, and a reconnecting wrapper for long-running workers.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -70,13 +71,16 @@ class RedisConnection {
 
 // A connection that survives Redis going away: every call that loses the connection (or meets a
 // transient error such as LOADING) reconnects with exponential backoff (100 ms doubling to 5 s)
-// and runs again, until `give_up_after` has passed without success; then QueueError. So the
-// commands given to it must be safe to run twice (the queue's scripts are).
+// and runs again, until `give_up_after` has passed without success, or *cancel is set; then
+// QueueError. So the commands given to it must be safe to run twice (the queue's scripts are).
 class ResilientRedis {
  public:
+  using Notice = std::function<void(const std::string&)>;
   // Connects now; a failure here is a QueueError at once (a setup error, nothing started).
+  // on_notice (optional) hears one line when the connection is lost and one when it is back.
   ResilientRedis(const RedisAddress& address, std::chrono::milliseconds timeout,
-                 std::chrono::seconds give_up_after);
+                 std::chrono::seconds give_up_after, const std::atomic<bool>* cancel = nullptr,
+                 Notice on_notice = {});
 
   RedisValue command(const RedisArgs& args);
   std::vector<RedisValue> pipeline(const std::vector<RedisArgs>& commands);
@@ -90,6 +94,8 @@ class ResilientRedis {
   RedisAddress address_;
   std::chrono::milliseconds timeout_;
   std::chrono::seconds give_up_after_;
+  const std::atomic<bool>* cancel_;
+  Notice on_notice_;
   std::unique_ptr<RedisConnection> connection_;
   std::function<void(RedisConnection&)> on_reconnect_;
 };

@@ -38,6 +38,10 @@ QueueStatus queue_status(const RedisAddress& redis, const std::string& queue) {
         {"XLEN", keys.dead},
         {"TIME"},
     });
+    // XINFO fails on a queue that does not exist yet (then it is empty); anything else is a refusal.
+    for (const RedisValue& r : replies)
+      if (r.type == RedisValue::Type::Error && r.str.find("no such key") == std::string::npos)
+        throw RedisServerError(r.str);
     const std::int64_t length = replies[0].as_int();
     std::int64_t pending = 0;
     for (const RedisValue& group : replies[1].elements)  // an error (no stream yet) has none

@@ -1,6 +1,7 @@
 // `worker`: jobs from the stream through the local pipeline, acknowledged once written.
 #include <unistd.h>
 
+#include <algorithm>
 #include <deque>
 #include <filesystem>
 #include <mutex>
@@ -60,15 +61,21 @@ class Worker {
         on_event_(on_event),
         consumer_(options.consumer.empty() ? default_consumer() : options.consumer),
         // Commands wait at most the BLOCK time plus a margin for a slow server.
+        // Only the reader reports outages: it is always polling, so it notices them first.
         reader_redis_(redis, std::chrono::milliseconds(options.block_ms + 10'000),
-                      std::chrono::seconds(options.reconnect_timeout_s)),
-        writer_redis_(redis, std::chrono::seconds(10), std::chrono::seconds(options.reconnect_timeout_s)),
+                      std::chrono::seconds(options.reconnect_timeout_s), options.batch.cancel,
+                      options.on_notice),
+        writer_redis_(redis, std::chrono::seconds(10), std::chrono::seconds(options.reconnect_timeout_s),
+                      options.batch.cancel),
         // A burst worker waits briefly: it only needs to see the last jobs of others finish.
         reader_(reader_redis_, keys, consumer_,
                 options.burst ? std::min(options.block_ms, 100) : options.block_ms, options.claim_after_ms),
         reading_ledger_(reader_redis_, keys, consumer_, options.claim_after_ms, options.retry_delay_ms),
         ledger_(writer_redis_, keys, consumer_, options.claim_after_ms, options.retry_delay_ms) {
     ensure_group(reader_redis_, keys.stream);
+    reading_ledger_.forget_stale_consumers();
+    reader_redis_.on_reconnect([this](RedisConnection&) { reader_.note_reconnected(); });
+    reader_.set_held_check([this](const std::string& id) { return holds(id); });
     const int threads = options.batch.threads > 0 ? options.batch.threads
                                                   : int(std::max(1u, std::thread::hardware_concurrency()));
     // Small reads: jobs wait in this worker's hands only briefly, and other workers get their share.
@@ -231,6 +238,15 @@ class Worker {
     event.dead = true;
     event.result.error = error;
     report(event);
+  }
+
+  // Called from the reading side: buffer_ and carry_ are its own.
+  bool holds(const std::string& id) {
+    if (carry_ && carry_->delivery.id == id) return true;
+    if (std::any_of(buffer_.begin(), buffer_.end(), [&](const Delivery& d) { return d.id == id; }))
+      return true;
+    const std::lock_guard lock(held_mutex_);
+    return held_.count(id) != 0;
   }
 
   // An event for a job that did not go through the pipeline.

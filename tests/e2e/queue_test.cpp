@@ -220,6 +220,10 @@ TEST_F(QueueWithAof, WorkersReconnectAfterRedisRestart) {
   std::vector<std::unique_ptr<BackgroundProcess>> workers;
   for (const char* name : {"w1", "w2"})
     workers.push_back(start_worker(name, {"--burst", "--reconnect-timeout", "30"}));
+  // Both must be connected first: a worker that cannot reach Redis at start stops (exit 1).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (status()["consumers"].size() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   wait_for_outputs(40);
   redis->stop();
   EXPECT_LT(thumbnails_made(), std::size_t(count)) << "the restart came too late to test anything";

@@ -207,6 +207,19 @@ TEST_F(Queue, PoisonJobEndsInDeadListAndTheRestFinish) {
   EXPECT_TRUE(lines_with(dead, "deliveries").size() == 1) << dead;
 }
 
+TEST_F(Queue, ThumbnailsOfOtherSettingsAreRedoneNotKept) {
+  // The output folder already holds thumbnails of every input, made in a smaller box.
+  const CommandResult before =
+      thumbflow({"run", (tmp / "in").string(), "-o", (tmp / "out").string(), "-s", "48"});
+  ASSERT_EQ(before.exit_code, 0) << describe(before);
+  ASSERT_EQ(enqueue().exit_code, 0);
+  std::vector<std::unique_ptr<BackgroundProcess>> workers;
+  for (const char* name : {"w1", "w2"}) workers.push_back(start_worker(name, {"--burst"}));
+  for (auto& w : workers) EXPECT_EQ(w->wait(kWorkerTimeoutS), 0) << w->err();
+  expect_all_thumbnails(tmp / "out", images);  // all in the 96x96 box
+  EXPECT_EQ(status()["done"], count);
+}
+
 class QueueWithAof : public Queue {
  protected:
   void SetUp() override {

@@ -49,7 +49,7 @@ constexpr std::size_t kJobsPerRun = 5000;
 struct Prepared {
   Delivery delivery;
   QueueJob job;
-  std::string settings;  // job_settings_key
+  std::string settings;  // job_settings_key, and whether it was delivered before (see run_once)
   std::string output;    // relative output path
 };
 
@@ -134,7 +134,7 @@ class Worker {
       try {
         QueueJob job = decode_job(d.fields);
         Prepared p{std::move(d), std::move(job), "", ""};
-        p.settings = job_settings_key(p.job);
+        p.settings = job_settings_key(p.job) + (p.delivery.deliveries > 1 ? "again" : "first");
         p.output = output_relative_path(p.job.item.relative_path, p.job.name_template, p.job.thumbnail);
         return p;
       } catch (const std::exception& e) {
@@ -151,7 +151,11 @@ class Worker {
     BatchOptions o = options_.batch;
     o.thumbnail = carry_->job.thumbnail;
     o.name_template = carry_->job.name_template;
-    o.skip_existing = o.skip_existing && !carry_->job.force;
+    // A thumbnail already there is trusted only for a job delivered before: most likely written by
+    // the earlier attempt, which died before acknowledging. A first delivery always makes its
+    // thumbnail: one already there may be from another run with other settings (the output
+    // folder's settings record cannot tell, with several workers writing it at once).
+    o.skip_existing = o.skip_existing && !carry_->job.force && carry_->delivery.deliveries > 1;
     const std::string settings = carry_->settings;
     std::unordered_set<std::string> outputs;
     std::exception_ptr listing_error;

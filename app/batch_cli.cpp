@@ -34,9 +34,6 @@ void install_signal_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-// One write per line, so lines from a run never interleave with other output mid-line.
-void print_line(const std::string& line) { std::cerr << (line + "\n") << std::flush; }
-
 const std::map<std::string, OutputFormat> kFormats = {{"same", OutputFormat::Same},
                                                       {"jpg", OutputFormat::Jpeg},
                                                       {"jpeg", OutputFormat::Jpeg},
@@ -126,14 +123,19 @@ BatchOptions to_batch_options(const BatchArgs& a) {
   return o;
 }
 
-int run_batch_command(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
-                      const std::function<std::vector<Item>(const BatchOptions&)>& list_items) {
+namespace {
+
+// What runs the batch once the options are known: run_batch over a list, or run_batch_stream.
+using Runner = std::function<BatchReport(const BatchOptions&, const ItemCallback&)>;
+
+int run_with(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
+             const std::function<Runner(const BatchOptions&)>& prepare) {
   BatchOptions options;
-  std::vector<Item> items;
+  Runner run;
   try {
     options = to_batch_options(args);
     adjust(options);
-    items = list_items(options);
+    run = prepare(options);
     check_report_path(args.report);
   } catch (const std::exception& e) {
     print_line(std::string("thumbflow: ") + e.what());
@@ -148,7 +150,7 @@ int run_batch_command(const BatchArgs& args, const std::function<void(BatchOptio
   };
   BatchReport report;
   try {
-    report = run_batch(items, options, on_item);
+    report = run(options, on_item);
   } catch (const std::exception& e) {
     print_line(std::string("thumbflow: ") + e.what());
     return 1;
@@ -167,5 +169,57 @@ int run_batch_command(const BatchArgs& args, const std::function<void(BatchOptio
   if (report.summary.cancelled > 0) return 130;
   return report.summary.failed > 0 || report_failed ? 2 : 0;
 }
+
+}  // namespace
+
+int run_batch_command(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
+                      const std::function<std::vector<Item>(const BatchOptions&)>& list_items) {
+  return run_with(args, adjust, [&](const BatchOptions& options) -> Runner {
+    auto items = std::make_shared<std::vector<Item>>(list_items(options));
+    return
+        [items](const BatchOptions& o, const ItemCallback& on_item) { return run_batch(*items, o, on_item); };
+  });
+}
+
+int run_stream_command(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
+                       const std::function<NextItem(const BatchOptions&)>& make_source) {
+  return run_with(args, adjust, [&](const BatchOptions& options) -> Runner {
+    NextItem next = make_source(options);
+    return [next](const BatchOptions& o, const ItemCallback& on_item) {
+      return run_batch_stream(next, o, on_item);
+    };
+  });
+}
+
+void add_download_options(CLI::App& cmd, DownloadOptions& d) {
+  cmd.add_option("--connections", d.connections, "Transfers at once")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd.add_option("--per-host", d.per_host, "Connections to one host at once (0 = no cap)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  cmd.add_option("--retries", d.retries, "Retries on timeouts, resets, 408/429/5xx")
+      ->check(CLI::Range(0, 20))
+      ->capture_default_str();
+  cmd.add_option("--backoff-ms", d.backoff_ms, "First retry delay, doubled each time (with jitter)")
+      ->check(CLI::Range(0, 600000))
+      ->capture_default_str();
+  cmd.add_option("--retry-after-max", d.retry_after_max_s, "Longest Retry-After honoured, seconds")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+  cmd.add_option("--connect-timeout", d.connect_timeout_s, "Seconds allowed to connect")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  cmd.add_option("--stall-timeout", d.stall_timeout_s,
+                 "Abort a transfer slower than 1 KB/s for this many seconds")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd.add_option("--max-bytes", d.max_bytes, "Largest body accepted")
+      ->check(CLI::Range(1.0, 1e12))
+      ->capture_default_str();
+  cmd.add_option("--keep-originals", d.keep_originals_dir, "Also save each downloaded file in this folder");
+}
+
+void print_line(const std::string& line) { std::cerr << (line + "\n") << std::flush; }
 
 }  // namespace thumbflow::cli

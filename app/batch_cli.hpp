@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "thumbflow/options.hpp"
+#include "thumbflow/pipeline.hpp"
 #include "thumbflow/sources.hpp"
 
 namespace thumbflow::cli {
@@ -33,5 +34,17 @@ BatchOptions to_batch_options(const BatchArgs& args);
 // setup error (nothing written), 2 some items failed, 130 interrupted.
 int run_batch_command(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
                       const std::function<std::vector<Item>(const BatchOptions&)>& list_items);
+
+// run_batch_command for a source that lists while the batch runs (run_batch_stream); make_source
+// may throw std::invalid_argument for usage errors (exit 1, nothing written).
+int run_stream_command(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
+                       const std::function<NextItem(const BatchOptions&)>& make_source);
+
+// Registers --connections, --per-host, --retries, --backoff-ms, --retry-after-max, --connect-timeout,
+// --stall-timeout, --max-bytes and --keep-originals on `cmd`, storing into `d`.
+void add_download_options(CLI::App& cmd, DownloadOptions& d);
+
+// One line on stderr, written at once, so lines never interleave with other output mid-line.
+void print_line(const std::string& line);
 
 }  // namespace thumbflow::cli

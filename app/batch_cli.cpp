@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 
+#include "progress.hpp"
 #include "thumbflow/geometry.hpp"
 #include "thumbflow/naming.hpp"
 #include "thumbflow/pipeline.hpp"
@@ -37,26 +38,53 @@ void install_signal_handlers() {
 // One write per line, so lines from a run never interleave with other output mid-line.
 void print_line(const std::string& line) { std::cerr << (line + "\n") << std::flush; }
 
+void write_stderr(std::string_view text) { std::cerr << text << std::flush; }
+
+// The contact sheet's default name in the output folder.
+constexpr const char* kDefaultHtml = "index.html";
+
 const std::map<std::string, OutputFormat> kFormats = {{"same", OutputFormat::Same},
                                                       {"jpg", OutputFormat::Jpeg},
                                                       {"jpeg", OutputFormat::Jpeg},
                                                       {"png", OutputFormat::Png},
                                                       {"webp", OutputFormat::Webp}};
 
-// The report is written at the end; a path that cannot work is a usage error before anything
-// is written, not a surprise after the batch.
-void check_report_path(const std::string& report) {
-  if (report.empty()) return;
+// The report and the contact sheet are written at the end; a path that cannot work is a usage
+// error before anything is written, not a surprise after the batch.
+void check_result_path(const std::string& path, const std::string& what) {
+  if (path.empty()) return;
   namespace fs = std::filesystem;
-  const fs::path parent = fs::absolute(report).parent_path();
+  const fs::path parent = fs::absolute(path).parent_path();
   if (!fs::is_directory(parent))
-    throw std::invalid_argument("report folder " + parent.string() + " does not exist");
+    throw std::invalid_argument(what + " folder " + parent.string() + " does not exist");
   if (::access(parent.c_str(), W_OK | X_OK) != 0)
-    throw std::invalid_argument("report folder " + parent.string() + " is not writable");
-  if (fs::is_directory(report)) throw std::invalid_argument("report path " + report + " is a folder");
+    throw std::invalid_argument(what + " folder " + parent.string() + " is not writable");
+  if (fs::is_directory(path)) throw std::invalid_argument(what + " path " + path + " is a folder");
 }
 
-void print_summary(const Summary& s, const std::string& report_path) {
+// An .html name keeps the page out of every folder scan (not an image extension) and apart from
+// any thumbnail name.
+void check_html_name(const std::string& path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext != ".html" && ext != ".htm")
+    throw std::invalid_argument("--html " + path + ": the contact sheet's name must end in .html");
+}
+
+// Where the contact sheet goes, "" for none. The default page replaces only a page of its own:
+// an index.html of the user's in the output folder is left alone (with a note).
+std::string html_path(const BatchArgs& args, const std::string& output_dir) {
+  if (args.no_html) return {};
+  if (!args.html.empty()) return args.html;
+  const std::string path = (std::filesystem::path(output_dir) / kDefaultHtml).string();
+  if (std::filesystem::exists(path) && !is_contact_sheet(path)) {
+    print_line("thumbflow: " + path + " was not made by thumbflow; leaving it alone (use --html FILE)");
+    return {};
+  }
+  return path;
+}
+
+void print_summary(const Summary& s, const ProgressCounts& counts, const std::string& report_path,
+                   const std::string& html) {
   std::cerr << "thumbflow: " << s.done << " thumbnail" << (s.done == 1 ? "" : "s") << " written to "
             << s.output_dir << "/";
   if (s.skipped) std::cerr << ", " << s.skipped << " already there";
@@ -67,8 +95,29 @@ void print_summary(const Summary& s, const std::string& report_path) {
   if (s.done && s.seconds > 0)
     std::cerr << " (" << double(s.done) / s.seconds << " images/s, "
               << (s.serial ? "serial" : std::to_string(s.threads) + " threads") << ")";
+  if (counts.bytes_downloaded) std::cerr << ", " << double(counts.bytes_downloaded) / 1e6 << " MB downloaded";
   std::cerr << "\n";
+  if (!html.empty()) std::cerr << "thumbflow: contact sheet in " << html << "\n";
   if (!report_path.empty()) std::cerr << "thumbflow: report in " << report_path << "\n";
+}
+
+// Writes the JSON report and the contact sheet; false (after one line on stderr) if one failed,
+// whose path is then cleared.
+bool write_results(const BatchReport& report, std::string& report_path, std::string& html) {
+  bool ok = true;
+  const auto attempt = [&](const std::function<void()>& write) {
+    try {
+      write();
+    } catch (const std::exception& e) {
+      print_line(std::string("thumbflow: ") + e.what());
+      ok = false;
+      return false;
+    }
+    return true;
+  };
+  if (!report_path.empty() && !attempt([&] { write_report_file(report, report_path); })) report_path.clear();
+  if (!html.empty() && !attempt([&] { write_contact_sheet(report, html); })) html.clear();
+  return ok;
 }
 
 }  // namespace
@@ -99,6 +148,9 @@ void add_batch_options(CLI::App& cmd, BatchArgs& a) {
       ->check(CLI::Range(0, 4096));
   cmd.add_flag("--force", a.force, "Redo thumbnails that are already up to date");
   cmd.add_option("--report", a.report, "Write a JSON report of every item to this file");
+  auto* html =
+      cmd.add_option("--html", a.html, "Write the HTML contact sheet here (default: OUTPUT/index.html)");
+  cmd.add_flag("--no-html", a.no_html, "Write no contact sheet")->excludes(html);
   cmd.add_flag("-q,--quiet", a.quiet, "No summary on stderr (errors are still printed)");
   cmd.add_flag("-v,--verbose", a.verbose, "Log every item");
   cmd.add_flag("--json", a.json, "Print the summary as JSON on stdout");
@@ -134,38 +186,41 @@ int run_batch_command(const BatchArgs& args, const std::function<void(BatchOptio
     options = to_batch_options(args);
     adjust(options);
     items = list_items(options);
-    check_report_path(args.report);
+    check_result_path(args.report, "report");
+    if (!args.html.empty()) {
+      check_html_name(args.html);
+      check_result_path(args.html, "contact sheet");
+    }
   } catch (const std::exception& e) {
     print_line(std::string("thumbflow: ") + e.what());
     return 1;
   }
   install_signal_handlers();
+  Progress progress(progress_mode_for_stderr(args.quiet), write_stderr, stderr_columns);
+  progress.set_total(items.size(), true);
   const auto on_item = [&](const ItemResult& r) {
     if (r.status == ItemStatus::Failed)
-      print_line("thumbflow: " + r.input + ": " + r.error);
+      progress.print("thumbflow: " + r.input + ": " + r.error);
     else if (args.verbose)
-      print_line("thumbflow: " + r.input + ": " + to_string(r.status) + " -> " + r.output);
+      progress.print("thumbflow: " + r.input + ": " + to_string(r.status) + " -> " + r.output);
+    progress.add(r);
   };
+  progress.start_ticker();
   BatchReport report;
   try {
     report = run_batch(items, options, on_item);
   } catch (const std::exception& e) {
+    progress.finish();
     print_line(std::string("thumbflow: ") + e.what());
     return 1;
   }
-  bool report_failed = false;
-  if (!args.report.empty()) {
-    try {
-      write_report_file(report, args.report);
-    } catch (const std::exception& e) {
-      print_line(std::string("thumbflow: ") + e.what());
-      report_failed = true;
-    }
-  }
-  if (!args.quiet) print_summary(report.summary, report_failed ? std::string() : args.report);
+  progress.finish();
+  std::string report_path = args.report, html = html_path(args, options.output_dir);
+  const bool written = write_results(report, report_path, html);
+  if (!args.quiet) print_summary(report.summary, progress.counts(), report_path, html);
   if (args.json) std::cout << summary_to_json(report.summary) << "\n";
   if (report.summary.cancelled > 0) return 130;
-  return report.summary.failed > 0 || report_failed ? 2 : 0;
+  return report.summary.failed > 0 || !written ? 2 : 0;
 }
 
 }  // namespace thumbflow::cli

@@ -113,12 +113,17 @@ inline void copy_from_data(const fs::path& dest, const std::vector<std::string>&
 // The record of the last run's settings that thumbflow keeps in each output folder.
 inline const std::string kSettingsRecord = ".thumbflow.settings.json";
 
-// Every regular file under `dir` (recursive) but the settings record, relative to `dir`, sorted.
+// The HTML contact sheet thumbflow writes in the output folder unless told otherwise.
+inline const std::string kContactSheet = "index.html";
+
+// Every regular file under `dir` (recursive) but the settings record and the contact sheet,
+// relative to `dir`, sorted.
 inline std::vector<std::string> files_under(const fs::path& dir) {
   std::vector<std::string> out;
   if (!fs::exists(dir)) return out;
   for (const auto& entry : fs::recursive_directory_iterator(dir))
-    if (entry.is_regular_file() && entry.path().filename() != kSettingsRecord)
+    if (entry.is_regular_file() && entry.path().filename() != kSettingsRecord &&
+        entry.path().filename() != kContactSheet)
       out.push_back(fs::relative(entry.path(), dir).generic_string());
   std::sort(out.begin(), out.end());
   return out;

@@ -151,7 +151,7 @@ void add_batch_options(CLI::App& cmd, BatchArgs& a) {
   auto* html =
       cmd.add_option("--html", a.html, "Write the HTML contact sheet here (default: OUTPUT/index.html)");
   cmd.add_flag("--no-html", a.no_html, "Write no contact sheet")->excludes(html);
-  cmd.add_flag("-q,--quiet", a.quiet, "No summary on stderr (errors are still printed)");
+  cmd.add_flag("-q,--quiet", a.quiet, "No progress line nor summary on stderr (errors are still printed)");
   cmd.add_flag("-v,--verbose", a.verbose, "Log every item");
   cmd.add_flag("--json", a.json, "Print the summary as JSON on stdout");
 }

@@ -4,12 +4,14 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -144,6 +146,17 @@ inline std::vector<std::string> temp_leftovers(const fs::path& dir) {
     if (entry.path().filename().string().find(".thumbflow-") != std::string::npos)
       out.push_back(entry.path().string());
   return out;
+}
+
+// Full path of `name` found in PATH, "" when it is not installed.
+inline std::string find_program(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
+    if (::access(candidate.c_str(), X_OK) == 0 && fs::is_regular_file(candidate)) return candidate.string();
+  }
+  return "";
 }
 
 inline cv::Mat read_image(const fs::path& p, int flags = cv::IMREAD_UNCHANGED) {

@@ -36,9 +36,9 @@ std::string progress_text(const ProgressCounts& c, double elapsed_s) {
   const std::size_t worked = c.done + c.failed;
   const double rate = elapsed_s > 0 ? double(worked) / elapsed_s : 0;
   if (worked > 0) t += " | " + fixed(rate, rate < 10 ? "%.1f" : "%.0f") + " img/s";
-  if (c.bytes_downloaded) t += " | " + fixed(double(c.bytes_downloaded) / 1e6, "%.1f") + " MB";
   if (c.total_final && elapsed_s >= 1 && rate > 0 && c.finished() < c.total)
     t += " | ETA " + duration(double(c.total - c.finished()) / rate);
+  if (c.bytes_downloaded) t += " | " + fixed(double(c.bytes_downloaded) / 1e6, "%.1f") + " MB downloaded";
   return t;
 }
 

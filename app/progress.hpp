@@ -24,10 +24,11 @@ struct ProgressCounts {
 };
 
 // One line of text, without terminal codes, e.g.
-//   "120/500 24% | 3 failed | 45.2 img/s | 12.3 MB | ETA 9s"
+//   "120/500 24% | 3 failed | 45.2 img/s | ETA 9s | 12.3 MB downloaded"
 //   "120/500+ (more coming) | 45.2 img/s"    (total not final: no percentage, no ETA)
 // The rate counts the items worked on (done and failed, not skipped) over `elapsed_s`; the ETA
-// needs a final total and at least a second of history.
+// needs a final total and at least a second of history. The least useful parts come last, as a
+// narrow terminal cuts the end.
 std::string progress_text(const ProgressCounts& counts, double elapsed_s);
 
 // Draws progress_text on a stream. Terminal mode redraws one line in place (at most 10 times a

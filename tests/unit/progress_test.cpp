@@ -45,7 +45,7 @@ TEST(ProgressText, FinalTotalShowsPercentRateDownloadsAndEta) {
   c.done = 2;
   c.failed = 1;
   c.bytes_downloaded = 12'345'678;
-  EXPECT_EQ(progress_text(c, 1.5), "3/10 30% | 1 failed | 2.0 img/s | 12.3 MB | ETA 4s");
+  EXPECT_EQ(progress_text(c, 1.5), "3/10 30% | 1 failed | 2.0 img/s | ETA 4s | 12.3 MB downloaded");
 }
 
 TEST(ProgressText, GrowingTotalHasNoPercentNorEta) {

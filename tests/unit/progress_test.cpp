@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace thumbflow::cli {
@@ -160,6 +161,35 @@ TEST(ProgressTerminal, TotalCanGrowAndBecomeFinal) {
   p.set_total(9, true, t0 + milliseconds(600));
   EXPECT_NE(screen.all().find("1/9 11%"), std::string::npos) << screen.all();
   p.finish();
+}
+
+TEST(ProgressTerminal, TickerAndItemsFromAnotherThreadEndClean) {
+  Screen screen;
+  {
+    Progress p(Progress::Mode::Terminal, screen.sink(), [] { return 60; });
+    p.set_total(40, true);
+    p.start_ticker();
+    std::thread worker([&] {
+      for (int i = 0; i < 40; ++i) {
+        p.add(item(i % 10 == 0 ? ItemStatus::Failed : ItemStatus::Done));
+        if (i % 10 == 0) p.print("thumbflow: item " + std::to_string(i) + ": broken");
+        std::this_thread::sleep_for(milliseconds(10));
+      }
+    });
+    worker.join();
+    p.finish();
+    p.finish();
+    EXPECT_EQ(p.counts().finished(), 40u);
+    EXPECT_EQ(p.counts().failed, 4u);
+  }
+  ASSERT_FALSE(screen.writes.empty());
+  EXPECT_EQ(screen.writes.back(), "\r\x1b[K");
+  for (const auto& w : screen.writes) {
+    const auto newline = w.find('\n');
+    if (newline == std::string::npos) continue;
+    EXPECT_EQ(newline, w.size() - 1) << "only messages end lines: " << w;
+    EXPECT_NE(w.find("broken"), std::string::npos) << w;
+  }
 }
 
 TEST(ProgressLog, PlainLinesEveryFiveSecondsAtMost) {

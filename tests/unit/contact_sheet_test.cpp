@@ -176,6 +176,27 @@ TEST(ContactSheetFile, WrittenAtomicallyRecognisedAndCompletedFromTheFiles) {
   EXPECT_FALSE(is_contact_sheet((tmp / "out" / "mine.html").string()));
 }
 
+TEST(ContactSheetFile, SizeOfAJpegWhoseHeaderComesAfter128KBOfMetadata) {
+  test::TempDir tmp;
+  std::vector<std::uint8_t> jpeg = test::encode(test::make_picture(320, 200, CV_8UC3), ".jpg");
+  std::vector<std::uint8_t> padding;
+  for (int segment = 0; segment < 2; ++segment) {  // two APP2 segments of 65535 bytes, as an ICC profile
+    padding.insert(padding.end(), {0xFF, 0xE2, 0xFF, 0xFF});
+    padding.insert(padding.end(), 65533, 0);
+  }
+  jpeg.insert(jpeg.begin() + 2, padding.begin(), padding.end());
+  test::write_bytes(tmp / "big.jpg", jpeg);
+  test::write_bytes(tmp / "big_thumbnail.jpg", test::encode(test::make_picture(128, 80, CV_8UC3), ".jpg"));
+  ItemResult skipped;
+  skipped.input = (tmp / "big.jpg").string();
+  skipped.output = (tmp / "big_thumbnail.jpg").string();
+  skipped.status = ItemStatus::Skipped;
+  write_contact_sheet(report_of({skipped}), (tmp / "index.html").string());
+  const auto bytes = test::read_bytes(tmp / "index.html");
+  const std::string html(bytes.begin(), bytes.end());
+  EXPECT_NE(html.find("320\u00d7200 &middot; 1"), std::string::npos) << "read past the first 64 KB";
+}
+
 TEST(ContactSheetFile, NeverReplacesAnImage) {
   test::TempDir tmp;
   const std::string thumb = (tmp / "a_thumbnail.html").string();

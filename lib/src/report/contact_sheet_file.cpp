@@ -16,9 +16,10 @@ namespace thumbflow {
 namespace {
 namespace fs = std::filesystem;
 
-// Enough for the header of any image thumbflow reads (a JPEG's SOF comes after its EXIF block,
-// which is at most 64 KB); the rest of the file is never needed for the size.
-constexpr std::size_t kHeadBytes = 256 * 1024;
+// Most headers are in the first 64 KB; a JPEG's SOF can come after a large EXIF block (its
+// embedded preview) or ICC profile, so a second try reads more. Never the whole file: a re-run
+// that skips thousands of big originals must not read them all for the page.
+constexpr std::size_t kHeadBytes[] = {64 * 1024, 1024 * 1024};
 
 std::vector<std::uint8_t> read_head(const std::string& path, std::size_t max_bytes) {
   std::vector<std::uint8_t> head(max_bytes);
@@ -30,14 +31,18 @@ std::vector<std::uint8_t> read_head(const std::string& path, std::size_t max_byt
 
 // Size stored in the image's header, or 0x0 when it cannot be read.
 Dimensions header_size(const std::string& path) {
-  try {
-    const std::vector<std::uint8_t> head = read_head(path, kHeadBytes);
-    const detail::ImageFormat format = detail::sniff_format(head);
-    if (!detail::is_readable(format)) return {};
-    return detail::read_header(head, format).size;
-  } catch (const std::exception&) {
-    return {};
+  for (const std::size_t bytes : kHeadBytes) {
+    const std::vector<std::uint8_t> head = read_head(path, bytes);
+    try {
+      const detail::ImageFormat format = detail::sniff_format(head);
+      if (!detail::is_readable(format)) return {};
+      const Dimensions size = detail::read_header(head, format).size;
+      if (size.width > 0) return size;
+    } catch (const std::exception&) {
+    }
+    if (head.size() < bytes) return {};  // the whole file was read
   }
+  return {};
 }
 
 // Skipped items (thumbnail already up to date) were never opened by the batch, so the report has

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "thumbflow/sources.hpp"
 
@@ -159,7 +160,10 @@ void Progress::draw_locked(Clock::time_point now) {
 
 Progress::Mode progress_mode_for_stderr(bool quiet) {
   if (quiet) return Progress::Mode::Off;
-  return ::isatty(STDERR_FILENO) ? Progress::Mode::Terminal : Progress::Mode::Log;
+  // A dumb terminal cannot erase a line: it gets the plain lines of a log.
+  const char* term = std::getenv("TERM");
+  const bool dumb = term != nullptr && std::string_view(term) == "dumb";
+  return ::isatty(STDERR_FILENO) && !dumb ? Progress::Mode::Terminal : Progress::Mode::Log;
 }
 
 int stderr_columns() {

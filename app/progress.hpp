@@ -84,7 +84,7 @@ class Progress {
   std::thread ticker_;
 };
 
-// The mode for stderr: Off when quiet, Terminal when stderr is a terminal, else Log.
+// The mode for stderr: Off when quiet, Terminal when stderr is a terminal (but TERM=dumb), else Log.
 Progress::Mode progress_mode_for_stderr(bool quiet);
 // Width of the terminal on stderr, 0 when unknown.
 int stderr_columns();

@@ -190,6 +190,9 @@ int run_batch_command(const BatchArgs& args, const std::function<void(BatchOptio
     if (!args.html.empty()) {
       check_html_name(args.html);
       check_result_path(args.html, "contact sheet");
+      if (!args.report.empty() && std::filesystem::absolute(args.html).lexically_normal() ==
+                                      std::filesystem::absolute(args.report).lexically_normal())
+        throw std::invalid_argument("--html and --report name the same file " + args.html);
     }
   } catch (const std::exception& e) {
     print_line(std::string("thumbflow: ") + e.what());

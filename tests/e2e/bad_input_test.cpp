@@ -282,6 +282,7 @@ TEST(Usage, ErrorsExitOneAndWriteNothing) {
       {in, "--html", (tmp / "sheet.txt").string()},
       {in, "--html", (tmp / "sheet.html").string(), "--no-html"},
       {in, "--html", (tmp / "no-such-folder" / "sheet.html").string()},
+      {in, "--html", (tmp / "r.html").string(), "--report", (tmp / "r.html").string()},
   };
   const auto before = snapshot(tmp.path());
   int n = 0;

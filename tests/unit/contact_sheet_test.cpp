@@ -99,6 +99,16 @@ TEST(ContactSheet, NamesCannotInjectMarkup) {
   EXPECT_EQ(srcs[1], "a%20%22q%22%20%26%20%27b%27_thumbnail.jpg");
 }
 
+TEST(ContactSheet, ALineOfAUrlListCannotBecomeAScriptLink) {
+  const BatchReport report = report_of({failed("javascript:alert(1)", "not an http(s) URL"),
+                                        failed("data:text/html,<b>x</b>", "not an http(s) URL")});
+  const std::string html = contact_sheet_html(report, "/data/out");
+  for (const auto& href : attribute_values(html, "href")) {
+    EXPECT_EQ(href.find(':'), std::string::npos) << "no scheme at all: " << href;
+    EXPECT_EQ(href.rfind("javascript", 0), std::string::npos) << href;
+  }
+}
+
 TEST(ContactSheet, GridTotalsFailuresAndNothingExternal) {
   ItemResult skipped = done("/data/in/old.jpg", "/data/out/old_thumbnail.jpg");
   skipped.status = ItemStatus::Skipped;

@@ -65,7 +65,10 @@ TEST(TmuxProgress, RedrawsInPlaceAndEndsWithACleanSummary) {
   Tmux tmux(program);
   const std::string command = "cd '" + tmp.path().string() + "' && '" + kCli +
                               "' fetch urls.txt -o out --connections 1; echo EXIT=$?; sleep 60";
-  const CommandResult started = tmux.run({"new-session", "-d", "-s", "tf", "-x", "100", "-y", "20", command});
+  // As separate arguments, tmux runs the command itself instead of through the user's shell
+  // (which may not be POSIX).
+  const CommandResult started =
+      tmux.run({"new-session", "-d", "-s", "tf", "-x", "100", "-y", "20", "/bin/sh", "-c", command});
   ASSERT_EQ(started.exit_code, 0) << describe(started);
 
   std::vector<std::string> screens;

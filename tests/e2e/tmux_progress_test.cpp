@@ -90,7 +90,9 @@ TEST(TmuxProgress, RedrawsInPlaceAndEndsWithACleanSummary) {
     EXPECT_LE(lines.size(), 1u) << "progress lines stacked up:\n" << screens[i];
     if (lines.empty()) continue;
     EXPECT_EQ(lines_of(screens[i]).back(), lines.front()) << screens[i];
-    seen.insert(lines.front().substr(0, lines.front().find(' ', 11)));
+    if (seen.insert(lines.front().substr(0, lines.front().find(' ', 11))).second)
+      std::cout << "capture " << i << ", row " << lines_of(screens[i]).size() << ": " << lines.front()
+                << "\n";
   }
   EXPECT_GE(seen.size(), 3u) << "the progress line was not redrawn with new counts";
   ::testing::Test::RecordProperty("progress_captures", std::to_string(seen.size()));

@@ -221,6 +221,10 @@ TEST(ProgressOff, DrawsNothingButStillPrintsMessagesAndCounts) {
   EXPECT_EQ(screen.all(), "thumbflow: x: broken\n");
   EXPECT_EQ(p.counts().done, 2u);
   EXPECT_EQ(p.counts().bytes_downloaded, 1000u) << "only remote items are downloads";
+  ProgressCounts small;
+  small.total = 1;
+  small.bytes_downloaded = 34'000;
+  EXPECT_EQ(progress_text(small, 1), "0/1 0% | 0.03 MB downloaded");
 }
 
 }  // namespace

@@ -16,6 +16,8 @@ namespace thumbflow::cli {
 struct BatchArgs {
   std::string output, size = "128x128", name = "{stem}_thumbnail.{ext}", format = "same";
   std::string background = "white", decode = "fast", report;
+  std::string html;  // contact sheet; "" = OUTPUT/index.html
+  bool no_html = false;
   int quality = 85, threads = 0, in_flight = 0;
   std::uint64_t max_pixels = 100'000'000;
   bool serial = false, force = false, enlarge = false;

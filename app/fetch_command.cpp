@@ -38,7 +38,9 @@ void add_fetch_command(CLI::App& app, std::function<int()>& command) {
       "Examples:\n"
       "  thumbflow fetch urls.txt -o thumbs/\n"
       "  cat urls.txt | thumbflow fetch - -o thumbs/ --connections 32 --keep-originals originals/\n"
-      "  thumbflow fetch urls.txt -o thumbs/ --serial      one download at a time (the baseline)");
+      "  thumbflow fetch urls.txt -o thumbs/ --serial      one download at a time (the baseline)\n"
+      "  thumbflow fetch urls.txt -o thumbs/ --json -q     the summary as JSON on stdout, nothing on stderr\n"
+      "thumbs/index.html (--html FILE, --no-html) links each thumbnail to its URL.");
   cmd->add_option("list", args->list, "File with one URL per line, or - for standard input")->required();
   add_download_options(*cmd, args->download);
   add_batch_options(*cmd, *args);

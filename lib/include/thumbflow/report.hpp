@@ -60,4 +60,22 @@ std::string summary_to_json(const Summary& summary, int indent = 2);
 // Writes report_to_json to `path` atomically (temp file + rename). Throws std::runtime_error.
 void write_report_file(const BatchReport& report, const std::string& path);
 
+// An HTML contact sheet of `report`: the totals at the top, a responsive grid of the thumbnails
+// (each with its name, the original's dimensions and size, and a link to the original), then the
+// failures with their reasons and the items not done. Self-contained (inline CSS, no script, no
+// external assets), so it works from file://. Local files are linked relative to `html_dir` (the
+// folder the page will be saved in); remote originals link to their URL. Every name is
+// HTML-escaped. Sizes missing from the report are shown as unknown. Pure, thread-safe.
+std::string contact_sheet_html(const BatchReport& report, const std::string& html_dir);
+
+// Writes contact_sheet_html to `path` atomically (temp file + rename), linking relative to the
+// folder of `path`. Items whose sizes the report lacks (thumbnails skipped as up to date) get them
+// from the headers of their files. Throws std::runtime_error when the file cannot be written or
+// when `path` is the input or output of an item (the page never replaces an image).
+void write_contact_sheet(const BatchReport& report, const std::string& path);
+
+// True if `path` is a file that write_contact_sheet wrote (it carries thumbflow's generator tag),
+// so a re-run may replace it; false for any other file and for a missing one.
+bool is_contact_sheet(const std::string& path);
+
 }  // namespace thumbflow

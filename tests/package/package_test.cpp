@@ -73,5 +73,29 @@ TEST(Package, ConsumerBuildsAgainstTheInstalledTreeAndMakesThumbnails) {
   EXPECT_NE(version.out.find(std::string("thumbflow ")), std::string::npos) << describe(version);
 }
 
+// The README's "Use from C++" example is the consumer's code, line for line, so what the README
+// shows is what the test above compiles and runs.
+TEST(Package, ReadmeExampleIsTheConsumersCode) {
+  const auto text_of = [](const fs::path& p) {
+    const std::vector<std::uint8_t> bytes = test::read_bytes(p);
+    return std::string(bytes.begin(), bytes.end());
+  };
+  const std::string readme = text_of(kDataDir.parent_path() / "README.md");
+  const std::string consumer = text_of(fs::path(THUMBFLOW_CONSUMER_DIR) / "main.cpp");
+  const auto section = readme.find("## Use from C++");
+  ASSERT_NE(section, std::string::npos);
+  const std::string fence = "```cpp\n";
+  const auto begin = readme.find(fence, section);
+  ASSERT_NE(begin, std::string::npos);
+  const auto end = readme.find("```", begin + fence.size());
+  ASSERT_NE(end, std::string::npos);
+  const std::vector<std::string> example =
+      lines_of(readme.substr(begin + fence.size(), end - begin - fence.size()));
+  EXPECT_GE(example.size(), 10u);
+  const std::vector<std::string> code = lines_of(consumer);
+  for (const std::string& line : example)
+    EXPECT_NE(std::find(code.begin(), code.end(), line), code.end()) << "not in main.cpp: " << line;
+}
+
 }  // namespace
 }  // namespace thumbflow::e2e

@@ -104,6 +104,17 @@ TEST(TmuxProgress, RedrawsInPlaceAndEndsWithACleanSummary) {
   EXPECT_EQ(lines_with(last, "MB downloaded").size(), 1u) << last;
   EXPECT_EQ(lines_with(last, "thumbflow: contact sheet in out/index.html").size(), 1u) << last;
   EXPECT_EQ(lines_with(last, "EXIT=2").size(), 1u) << last;
+
+  // The contact sheet of a fetch links each thumbnail to the URL it came from.
+  const auto page = test::read_bytes(tmp / "out" / "index.html");
+  const std::string html(page.begin(), page.end());
+  std::size_t linked = 0;
+  for (std::size_t at = html.find("<a class=\"pic\" href=\"" + server.url("/p")); at != std::string::npos;
+       at = html.find("<a class=\"pic\" href=\"" + server.url("/p"), at + 1))
+    ++linked;
+  EXPECT_EQ(linked, std::size_t(kImages));
+  EXPECT_NE(html.find(server.url("/missing.jpg") + "\">missing.jpg</a>: <span class=\"reason\">HTTP 404"),
+            std::string::npos);
   std::cout << "--- a capture while running ---\n"
             << screens[screens.size() / 2] << "--- the final screen ---\n"
             << last;

@@ -8,7 +8,10 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <mutex>
 
+#include "progress.hpp"
 #include "thumbflow/geometry.hpp"
 #include "thumbflow/naming.hpp"
 #include "thumbflow/pipeline.hpp"
@@ -25,8 +28,14 @@ extern "C" void on_signal(int) {
   std::signal(SIGTERM, SIG_DFL);
 }
 
-// One write per line, so lines from a run never interleave with other output mid-line.
-void print_line(const std::string& line) { std::cerr << (line + "\n") << std::flush; }
+void write_stderr(std::string_view text) { std::cerr << text << std::flush; }
+
+// The contact sheet's default name in the output folder.
+constexpr const char* kDefaultHtml = "index.html";
+
+// While a batch runs, lines go above its progress line (print_line may come from any thread).
+std::mutex g_progress_mutex;
+Progress* g_progress = nullptr;
 
 const std::map<std::string, OutputFormat> kFormats = {{"same", OutputFormat::Same},
                                                       {"jpg", OutputFormat::Jpeg},
@@ -34,20 +43,42 @@ const std::map<std::string, OutputFormat> kFormats = {{"same", OutputFormat::Sam
                                                       {"png", OutputFormat::Png},
                                                       {"webp", OutputFormat::Webp}};
 
-// The report is written at the end; a path that cannot work is a usage error before anything
-// is written, not a surprise after the batch.
-void check_report_path(const std::string& report) {
-  if (report.empty()) return;
+// The report and the contact sheet are written at the end; a path that cannot work is a usage
+// error before anything is written, not a surprise after the batch.
+void check_result_path(const std::string& path, const std::string& what) {
+  if (path.empty()) return;
   namespace fs = std::filesystem;
-  const fs::path parent = fs::absolute(report).parent_path();
+  const fs::path parent = fs::absolute(path).parent_path();
   if (!fs::is_directory(parent))
-    throw std::invalid_argument("report folder " + parent.string() + " does not exist");
+    throw std::invalid_argument(what + " folder " + parent.string() + " does not exist");
   if (::access(parent.c_str(), W_OK | X_OK) != 0)
-    throw std::invalid_argument("report folder " + parent.string() + " is not writable");
-  if (fs::is_directory(report)) throw std::invalid_argument("report path " + report + " is a folder");
+    throw std::invalid_argument(what + " folder " + parent.string() + " is not writable");
+  if (fs::is_directory(path)) throw std::invalid_argument(what + " path " + path + " is a folder");
 }
 
-void print_summary(const Summary& s, const std::string& report_path) {
+// An .html name keeps the page out of every folder scan (not an image extension) and apart from
+// any thumbnail name.
+void check_html_name(const std::string& path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext != ".html" && ext != ".htm")
+    throw std::invalid_argument("--html " + path + ": the contact sheet's name must end in .html");
+}
+
+// Where the contact sheet goes, "" for none. The default page replaces only a page of its own:
+// an index.html of the user's in the output folder is left alone (with a note).
+std::string html_path(const BatchArgs& args, const std::string& output_dir) {
+  if (args.no_html) return {};
+  if (!args.html.empty()) return args.html;
+  const std::string path = (std::filesystem::path(output_dir) / kDefaultHtml).string();
+  if (std::filesystem::exists(path) && !is_contact_sheet(path)) {
+    print_line("thumbflow: " + path + " was not made by thumbflow; leaving it alone (use --html FILE)");
+    return {};
+  }
+  return path;
+}
+
+void print_summary(const Summary& s, const ProgressCounts& counts, const std::string& report_path,
+                   const std::string& html) {
   std::cerr << "thumbflow: " << s.done << " thumbnail" << (s.done == 1 ? "" : "s") << " written to "
             << s.output_dir << "/";
   if (s.skipped) std::cerr << ", " << s.skipped << " already there";
@@ -58,8 +89,29 @@ void print_summary(const Summary& s, const std::string& report_path) {
   if (s.done && s.seconds > 0)
     std::cerr << " (" << double(s.done) / s.seconds << " images/s, "
               << (s.serial ? "serial" : std::to_string(s.threads) + " threads") << ")";
+  if (counts.bytes_downloaded) std::cerr << ", " << double(counts.bytes_downloaded) / 1e6 << " MB downloaded";
   std::cerr << "\n";
+  if (!html.empty()) std::cerr << "thumbflow: contact sheet in " << html << "\n";
   if (!report_path.empty()) std::cerr << "thumbflow: report in " << report_path << "\n";
+}
+
+// Writes the JSON report and the contact sheet; false (after one line on stderr) if one failed,
+// whose path is then cleared.
+bool write_results(const BatchReport& report, std::string& report_path, std::string& html) {
+  bool ok = true;
+  const auto attempt = [&](const std::function<void()>& write) {
+    try {
+      write();
+    } catch (const std::exception& e) {
+      print_line(std::string("thumbflow: ") + e.what());
+      ok = false;
+      return false;
+    }
+    return true;
+  };
+  if (!report_path.empty() && !attempt([&] { write_report_file(report, report_path); })) report_path.clear();
+  if (!html.empty() && !attempt([&] { write_contact_sheet(report, html); })) html.clear();
+  return ok;
 }
 
 }  // namespace
@@ -83,7 +135,10 @@ void add_batch_options(CLI::App& cmd, BatchArgs& a) {
       ->check(CLI::Range(0, 4096));
   cmd.add_flag("--force", a.force, "Redo thumbnails that are already up to date");
   cmd.add_option("--report", a.report, "Write a JSON report of every item to this file");
-  cmd.add_flag("-q,--quiet", a.quiet, "No summary on stderr (errors are still printed)");
+  auto* html =
+      cmd.add_option("--html", a.html, "Write the HTML contact sheet here (default: OUTPUT/index.html)");
+  cmd.add_flag("--no-html", a.no_html, "Write no contact sheet")->excludes(html);
+  cmd.add_flag("-q,--quiet", a.quiet, "No progress line nor summary on stderr (errors are still printed)");
   cmd.add_flag("-v,--verbose", a.verbose, "Log every item");
   cmd.add_flag("--json", a.json, "Print the summary as JSON on stdout");
 }
@@ -137,6 +192,130 @@ BatchOptions to_batch_options(const BatchArgs& a) {
   return o;
 }
 
+namespace {
+
+// What runs the batch once the options are known: run_batch over a list, or run_batch_stream. It
+// says how many items are known (and whether that is all of them) as it learns it.
+using TotalCallback = std::function<void(std::size_t total, bool final)>;
+using Runner = std::function<BatchReport(const BatchOptions&, const ItemCallback&, const TotalCallback&)>;
+
+int run_with(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
+             const std::function<Runner(const BatchOptions&)>& prepare) {
+  // First thing, so that a Ctrl-C while a big folder is listed stops cleanly too.
+  install_signal_handlers();
+  BatchOptions options;
+  Runner run;
+  try {
+    options = to_batch_options(args);
+    adjust(options);
+    run = prepare(options);
+    check_result_path(args.report, "report");
+    if (!args.html.empty()) {
+      check_html_name(args.html);
+      check_result_path(args.html, "contact sheet");
+      if (!args.report.empty() && std::filesystem::absolute(args.html).lexically_normal() ==
+                                      std::filesystem::absolute(args.report).lexically_normal())
+        throw std::invalid_argument("--html and --report name the same file " + args.html);
+    }
+  } catch (const std::exception& e) {
+    print_line(std::string("thumbflow: ") + e.what());
+    return 1;
+  }
+  Progress progress(progress_mode_for_stderr(args.quiet), write_stderr, stderr_columns);
+  {
+    const std::lock_guard lock(g_progress_mutex);
+    g_progress = &progress;
+  }
+  const auto forget_progress = [&progress] {
+    progress.finish();
+    const std::lock_guard lock(g_progress_mutex);
+    g_progress = nullptr;
+  };
+  const auto on_item = [&](const ItemResult& r) {
+    if (r.status == ItemStatus::Failed)
+      progress.print("thumbflow: " + r.input + ": " + r.error);
+    else if (args.verbose)
+      progress.print("thumbflow: " + r.input + ": " + to_string(r.status) + " -> " + r.output);
+    progress.add(r);
+  };
+  progress.start_ticker();
+  BatchReport report;
+  try {
+    report = run(options, on_item, [&](std::size_t total, bool final) { progress.set_total(total, final); });
+  } catch (const std::exception& e) {
+    forget_progress();
+    print_line(std::string("thumbflow: ") + e.what());
+    return 1;
+  }
+  forget_progress();
+  std::string report_path = args.report, html = html_path(args, options.output_dir);
+  const bool written = write_results(report, report_path, html);
+  if (!args.quiet) print_summary(report.summary, progress.counts(), report_path, html);
+  if (args.json) std::cout << summary_to_json(report.summary) << "\n";
+  if (report.summary.cancelled > 0) return 130;
+  return report.summary.failed > 0 || !written ? 2 : 0;
+}
+
+}  // namespace
+
+int run_batch_command(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
+                      const std::function<std::vector<Item>(const BatchOptions&)>& list_items) {
+  return run_with(args, adjust, [&](const BatchOptions& options) -> Runner {
+    auto items = std::make_shared<std::vector<Item>>(list_items(options));
+    return [items](const BatchOptions& o, const ItemCallback& on_item, const TotalCallback& on_total) {
+      on_total(items->size(), true);
+      return run_batch(*items, o, on_item);
+    };
+  });
+}
+
+int run_stream_command(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
+                       const std::function<NextItem(const BatchOptions&)>& make_source) {
+  return run_with(args, adjust, [&](const BatchOptions& options) -> Runner {
+    NextItem source = make_source(options);
+    return [source](const BatchOptions& o, const ItemCallback& on_item, const TotalCallback& on_total) {
+      std::size_t listed = 0;
+      on_total(0, false);
+      const NextItem counted = [&]() -> std::optional<Item> {
+        std::optional<Item> item = source();
+        if (item) ++listed;
+        on_total(listed, !item.has_value());
+        return item;
+      };
+      return run_batch_stream(counted, o, on_item);
+    };
+  });
+}
+
+void add_download_options(CLI::App& cmd, DownloadOptions& d) {
+  cmd.add_option("--connections", d.connections, "Transfers at once")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd.add_option("--per-host", d.per_host, "Connections to one host at once (0 = no cap)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  cmd.add_option("--retries", d.retries, "Retries on timeouts, resets, 408/429/5xx")
+      ->check(CLI::Range(0, 20))
+      ->capture_default_str();
+  cmd.add_option("--backoff-ms", d.backoff_ms, "First retry delay, doubled each time (with jitter)")
+      ->check(CLI::Range(0, 600000))
+      ->capture_default_str();
+  cmd.add_option("--retry-after-max", d.retry_after_max_s, "Longest Retry-After honoured, seconds")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+  cmd.add_option("--connect-timeout", d.connect_timeout_s, "Seconds allowed to connect")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  cmd.add_option("--stall-timeout", d.stall_timeout_s,
+                 "Abort a transfer slower than 1 KB/s for this many seconds")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd.add_option("--max-bytes", d.max_bytes, "Largest body accepted")
+      ->check(CLI::Range(1.0, 1e12))
+      ->capture_default_str();
+  cmd.add_option("--keep-originals", d.keep_originals_dir, "Also save each downloaded file in this folder");
+}
+
 std::string read_url_list(const std::string& path) {
   std::istream* in = &std::cin;
   std::ifstream file;
@@ -150,46 +329,12 @@ std::string read_url_list(const std::string& path) {
   return text;
 }
 
-int run_batch_command(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
-                      const std::function<std::vector<Item>(const BatchOptions&)>& list_items) {
-  BatchOptions options;
-  std::vector<Item> items;
-  try {
-    options = to_batch_options(args);
-    adjust(options);
-    items = list_items(options);
-    check_report_path(args.report);
-  } catch (const std::exception& e) {
-    print_line(std::string("thumbflow: ") + e.what());
-    return 1;
-  }
-  install_signal_handlers();
-  const auto on_item = [&](const ItemResult& r) {
-    if (r.status == ItemStatus::Failed)
-      print_line("thumbflow: " + r.input + ": " + r.error);
-    else if (args.verbose)
-      print_line("thumbflow: " + r.input + ": " + to_string(r.status) + " -> " + r.output);
-  };
-  BatchReport report;
-  try {
-    report = run_batch(items, options, on_item);
-  } catch (const std::exception& e) {
-    print_line(std::string("thumbflow: ") + e.what());
-    return 1;
-  }
-  bool report_failed = false;
-  if (!args.report.empty()) {
-    try {
-      write_report_file(report, args.report);
-    } catch (const std::exception& e) {
-      print_line(std::string("thumbflow: ") + e.what());
-      report_failed = true;
-    }
-  }
-  if (!args.quiet) print_summary(report.summary, report_failed ? std::string() : args.report);
-  if (args.json) std::cout << summary_to_json(report.summary) << "\n";
-  if (report.summary.cancelled > 0) return 130;
-  return report.summary.failed > 0 || report_failed ? 2 : 0;
+void print_line(const std::string& line) {
+  const std::lock_guard lock(g_progress_mutex);
+  if (g_progress != nullptr)
+    g_progress->print(line);
+  else
+    std::cerr << (line + "\n") << std::flush;
 }
 
 }  // namespace thumbflow::cli

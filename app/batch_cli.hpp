@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "thumbflow/options.hpp"
+#include "thumbflow/pipeline.hpp"
 #include "thumbflow/sources.hpp"
 
 namespace thumbflow::cli {
@@ -15,6 +16,8 @@ namespace thumbflow::cli {
 struct BatchArgs {
   std::string output, size = "128x128", name = "{stem}_thumbnail.{ext}", format = "same";
   std::string background = "white", decode = "fast", report;
+  std::string html;  // contact sheet; "" = OUTPUT/index.html
+  bool no_html = false;
   int quality = 85, threads = 0, in_flight = 0;
   std::uint64_t max_pixels = 100'000'000;
   bool serial = false, force = false, enlarge = false;
@@ -48,5 +51,17 @@ BatchOptions to_batch_options(const BatchArgs& args);
 // setup error (nothing written), 2 some items failed, 130 interrupted.
 int run_batch_command(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
                       const std::function<std::vector<Item>(const BatchOptions&)>& list_items);
+
+// run_batch_command for a source that lists while the batch runs (run_batch_stream); make_source
+// may throw std::invalid_argument for usage errors (exit 1, nothing written).
+int run_stream_command(const BatchArgs& args, const std::function<void(BatchOptions&)>& adjust,
+                       const std::function<NextItem(const BatchOptions&)>& make_source);
+
+// Registers --connections, --per-host, --retries, --backoff-ms, --retry-after-max, --connect-timeout,
+// --stall-timeout, --max-bytes and --keep-originals on `cmd`, storing into `d`.
+void add_download_options(CLI::App& cmd, DownloadOptions& d);
+
+// One line on stderr, written at once, so lines never interleave with other output mid-line.
+void print_line(const std::string& line);
 
 }  // namespace thumbflow::cli

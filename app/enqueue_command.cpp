@@ -40,15 +40,16 @@ int run_enqueue(const EnqueueArgs& a) {
       items.insert(items.end(), remote.begin(), remote.end());
     }
   } catch (const std::exception& e) {
-    print_error(e.what());
+    print_line(std::string("thumbflow: ") + e.what());
     return 1;
   }
   EnqueueSummary s;
   try {
-    s = enqueue(redis, a.queue, items, options,
-                [](const Item& item, const std::string& reason) { print_error(item.input + ": " + reason); });
+    s = enqueue(redis, a.queue, items, options, [](const Item& item, const std::string& reason) {
+      print_line("thumbflow: " + item.input + ": " + reason);
+    });
   } catch (const std::exception& e) {
-    print_error(e.what());
+    print_line(std::string("thumbflow: ") + e.what());
     return 1;
   }
   if (!a.quiet)

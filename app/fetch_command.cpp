@@ -21,35 +21,11 @@ void add_fetch_command(CLI::App& app, std::function<int()>& command) {
       "Examples:\n"
       "  thumbflow fetch urls.txt -o thumbs/\n"
       "  cat urls.txt | thumbflow fetch - -o thumbs/ --connections 32 --keep-originals originals/\n"
-      "  thumbflow fetch urls.txt -o thumbs/ --serial      one download at a time (the baseline)");
+      "  thumbflow fetch urls.txt -o thumbs/ --serial      one download at a time (the baseline)\n"
+      "  thumbflow fetch urls.txt -o thumbs/ --json -q     the summary as JSON on stdout, nothing on stderr\n"
+      "thumbs/index.html (--html FILE, --no-html) links each thumbnail to its URL.");
   cmd->add_option("list", args->list, "File with one URL per line, or - for standard input")->required();
-  DownloadOptions& d = args->download;
-  cmd->add_option("--connections", d.connections, "Transfers at once")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
-  cmd->add_option("--per-host", d.per_host, "Connections to one host at once (0 = no cap)")
-      ->check(CLI::Range(0, 1024))
-      ->capture_default_str();
-  cmd->add_option("--retries", d.retries, "Retries on timeouts, resets, 408/429/5xx")
-      ->check(CLI::Range(0, 20))
-      ->capture_default_str();
-  cmd->add_option("--backoff-ms", d.backoff_ms, "First retry delay, doubled each time (with jitter)")
-      ->check(CLI::Range(0, 600000))
-      ->capture_default_str();
-  cmd->add_option("--retry-after-max", d.retry_after_max_s, "Longest Retry-After honoured, seconds")
-      ->check(CLI::Range(0, 3600))
-      ->capture_default_str();
-  cmd->add_option("--connect-timeout", d.connect_timeout_s, "Seconds allowed to connect")
-      ->check(CLI::Range(1, 600))
-      ->capture_default_str();
-  cmd->add_option("--stall-timeout", d.stall_timeout_s,
-                  "Abort a transfer slower than 1 KB/s for this many seconds")
-      ->check(CLI::Range(1, 3600))
-      ->capture_default_str();
-  cmd->add_option("--max-bytes", d.max_bytes, "Largest body accepted")
-      ->check(CLI::Range(1.0, 1e12))
-      ->capture_default_str();
-  cmd->add_option("--keep-originals", d.keep_originals_dir, "Also save each downloaded file in this folder");
+  add_download_options(*cmd, args->download);
   add_batch_options(*cmd, *args);
   cmd->callback([&command, args] {
     command = [args] {

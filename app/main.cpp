@@ -6,11 +6,14 @@
 #include "thumbflow/version.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"thumbflow: fast batch thumbnails of folders and URL lists."};
+  CLI::App app{"thumbflow: fast batch thumbnails of folders and URL lists.", "thumbflow"};
   app.set_version_flag(
       "--version", std::string("thumbflow ") + thumbflow::version() + "\n" + thumbflow::library_versions());
   app.require_subcommand(1);
   app.footer(
+      "Examples:\n"
+      "  thumbflow run photos/ -o thumbs/            thumbnails, and thumbs/index.html to browse them\n"
+      "  thumbflow fetch urls.txt -o thumbs/ --json  a URL list; the summary as JSON on stdout\n"
       "Run 'thumbflow <command> --help' for the options of each command.\n"
       "Exit status: 0 all done, 1 usage or setup error, 2 some items failed, 130 interrupted.");
   std::function<int()> command;
@@ -19,6 +22,20 @@ int main(int argc, char** argv) {
   thumbflow::cli::add_enqueue_command(app, command);
   thumbflow::cli::add_worker_command(app, command);
   thumbflow::cli::add_status_command(app, command);
+  // CLI11 would only say that a subcommand is required.
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string wanted = argv[1];
+    std::string names;
+    bool known = false;
+    for (const CLI::App* c : app.get_subcommands([](CLI::App*) { return true; })) {
+      names += (names.empty() ? "" : ", ") + c->get_name();
+      known |= c->get_name() == wanted;
+    }
+    if (!known) {
+      std::cerr << "thumbflow: unknown command '" << wanted << "' (commands: " << names << "; see --help)\n";
+      return 1;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

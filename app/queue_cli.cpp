@@ -1,7 +1,5 @@
 #include "queue_cli.hpp"
 
-#include <iostream>
-
 namespace thumbflow::cli {
 
 void add_queue_options(CLI::App& cmd, QueueArgs& args) {
@@ -10,7 +8,5 @@ void add_queue_options(CLI::App& cmd, QueueArgs& args) {
       ->capture_default_str();
   cmd.add_option("--queue", args.queue, "Queue (stream) name")->capture_default_str();
 }
-
-void print_error(const std::string& message) { std::cerr << ("thumbflow: " + message + "\n") << std::flush; }
 
 }  // namespace thumbflow::cli

@@ -14,7 +14,4 @@ struct QueueArgs {
 // Registers --redis (also from $THUMBFLOW_REDIS, which keeps a password out of `ps`) and --queue.
 void add_queue_options(CLI::App& cmd, QueueArgs& args);
 
-// One line on stderr, "thumbflow: <message>".
-void print_error(const std::string& message);
-
 }  // namespace thumbflow::cli

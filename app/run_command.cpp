@@ -19,7 +19,11 @@ void add_run_command(CLI::App& app, std::function<int()>& command) {
       "  thumbflow run photos/ -o thumbs/                 128x128 box, names like a_thumbnail.jpg\n"
       "  thumbflow run photos/ -o thumbs/ -s 300x200 --format webp --quality 80\n"
       "  thumbflow run a.jpg b.png -o . --name '{stem}_{w}.{ext}'\n"
-      "  thumbflow run photos/ -o thumbs/ --serial         the one-image-at-a-time baseline");
+      "  thumbflow run photos/ -o thumbs/ --serial         the one-image-at-a-time baseline\n"
+      "  thumbflow run photos/ -o thumbs/ --html sheet.html --report run.json -q\n"
+      "  thumbflow run photos/ -o thumbs/ --json -q | jq .done\n"
+      "The contact sheet (default OUTPUT/index.html, --no-html for none) shows every thumbnail with a\n"
+      "link to its original, and the failures with their reasons; open it in any browser.");
   cmd->add_option("inputs", args->inputs, "Image files and folders (folders are searched recursively)")
       ->required();
   cmd->add_flag("--no-recursive", args->no_recursive, "Only the top level of each folder");

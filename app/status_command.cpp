@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "batch_cli.hpp"
 #include "commands.hpp"
 #include "queue_cli.hpp"
 #include "thumbflow/queue.hpp"
@@ -54,7 +55,7 @@ void add_status_command(CLI::App& app, std::function<int()>& command) {
           print_status(s, redis);
         return 0;
       } catch (const std::exception& e) {
-        print_error(e.what());
+        print_line(std::string("thumbflow: ") + e.what());
         return 1;
       }
     };

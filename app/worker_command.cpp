@@ -14,19 +14,19 @@ namespace {
 struct WorkerArgs : BatchArgs, QueueArgs {
   WorkerOptions worker;
   double claim_after_s = 300, retry_delay_s = 5;
-  int connections = 16;
+  DownloadOptions download;
 };
 
 void log_event(const JobEvent& e, bool verbose, int max_deliveries) {
   const ItemResult& r = e.result;
   if (e.dead)
-    print_error(r.input + ": " + r.error + "; moved to the dead list");
+    print_line("thumbflow: " + r.input + ": " + r.error + "; moved to the dead list");
   else if (r.status == ItemStatus::Failed)
-    print_error(r.input + ": " + r.error + " (attempt " + std::to_string(e.deliveries) + " of " +
-                std::to_string(max_deliveries) + ", will be retried)");
+    print_line("thumbflow: " + r.input + ": " + r.error + " (attempt " + std::to_string(e.deliveries) +
+               " of " + std::to_string(max_deliveries) + ", will be retried)");
   else if (verbose)
-    print_error(r.input + ": " + to_string(r.status) +
-                (r.status == ItemStatus::Cancelled ? "" : " -> " + r.output));
+    print_line("thumbflow: " + r.input + ": " + to_string(r.status) +
+               (r.status == ItemStatus::Cancelled ? "" : " -> " + r.output));
 }
 
 int run_worker_command(WorkerArgs& a) {
@@ -35,12 +35,12 @@ int run_worker_command(WorkerArgs& a) {
   try {
     redis = parse_redis_url(a.redis);
     o.batch = to_batch_options(a);
-    o.batch.download.connections = a.connections;
+    o.batch.download = a.download;
     o.claim_after_ms = int(a.claim_after_s * 1000);
     o.retry_delay_ms = int(a.retry_delay_s * 1000);
-    o.on_notice = print_error;
+    o.on_notice = [](const std::string& line) { print_line("thumbflow: " + line); };
   } catch (const std::exception& e) {
-    print_error(e.what());
+    print_line(std::string("thumbflow: ") + e.what());
     return 1;
   }
   install_signal_handlers();
@@ -48,7 +48,7 @@ int run_worker_command(WorkerArgs& a) {
   try {
     s = run_worker(redis, a.queue, o, [&](const JobEvent& e) { log_event(e, a.verbose, o.max_deliveries); });
   } catch (const std::exception& e) {
-    print_error(e.what());
+    print_line(std::string("thumbflow: ") + e.what());
     return 1;
   }
   if (!a.quiet) {
@@ -86,9 +86,6 @@ void add_worker_command(CLI::App& app, std::function<int()>& command) {
   cmd->add_option("--in-flight", a.in_flight,
                   "Images in flight at once (0 = 2 x threads, + connections for URLs)")
       ->check(CLI::Range(0, 4096));
-  cmd->add_option("--connections", a.connections, "Downloads at once for URL jobs")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
   cmd->add_option("--count", a.worker.read_count, "Jobs per read from the queue (0 = images in flight)")
       ->check(CLI::Range(0, 10000));
   cmd->add_option("--claim-after", a.claim_after_s,
@@ -114,6 +111,7 @@ void add_worker_command(CLI::App& app, std::function<int()>& command) {
   cmd->add_flag("-q,--quiet", a.quiet, "No summary on stderr (errors are still printed)");
   cmd->add_flag("-v,--verbose", a.verbose, "Log every job");
   cmd->add_flag("--json", a.json, "Print the counts as JSON on stdout");
+  add_download_options(*cmd, a.download);
   add_queue_options(*cmd, a);
   cmd->callback([&command, args] { command = [args] { return run_worker_command(*args); }; });
 }

@@ -277,6 +277,12 @@ TEST(Usage, ErrorsExitOneAndWriteNothing) {
       {in, "--background", "purple"},
       {in, "--decode", "slow"},
       {in, "-j", "-1"},
+      {in, "--quality", "abc"},
+      {in, "--threads"},
+      {in, "--html", (tmp / "sheet.txt").string()},
+      {in, "--html", (tmp / "sheet.html").string(), "--no-html"},
+      {in, "--html", (tmp / "no-such-folder" / "sheet.html").string()},
+      {in, "--html", (tmp / "r.html").string(), "--report", (tmp / "r.html").string()},
   };
   const auto before = snapshot(tmp.path());
   int n = 0;
@@ -291,6 +297,7 @@ TEST(Usage, ErrorsExitOneAndWriteNothing) {
     EXPECT_EQ(r.exit_code, 1) << describe(r);
     EXPECT_FALSE(r.err.empty());
     EXPECT_EQ(r.err.rfind("thumbflow: ", 0), 0u) << r.err;
+    EXPECT_EQ(lines_of(r.err).size(), 1u) << "one clear line: " << r.err;
     EXPECT_EQ(r.out, "");
     EXPECT_FALSE(fs::exists(out)) << "the output folder must not be created";
   }
@@ -322,6 +329,30 @@ TEST(Usage, HelpListsTheOptions) {
   for (const char* option : {"--output", "--size", "--name", "--format", "--quality", "--background",
                              "--max-pixels", "--serial", "--report", "--json", "--no-recursive", "--force"})
     EXPECT_NE(r.out.find(option), std::string::npos) << option;
+}
+
+TEST(Usage, EveryCommandHasHelpWithExamples) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {kCli, "--help"}, {kCli, "run", "--help"}, {kCli, "fetch", "--help"}}) {
+    const CommandResult r = test::run_command(args);
+    EXPECT_EQ(r.exit_code, 0) << describe(r);
+    EXPECT_NE(r.out.find("Examples:\n  thumbflow "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Usage: thumbflow"), std::string::npos) << "the program's name, not its path";
+  }
+}
+
+TEST(Usage, VersionNamesTheLibrariesInUse) {
+  const CommandResult r = test::run_command({kCli, "--version"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  for (const char* library : {"thumbflow ", "OpenCV ", "oneTBB ", "libcurl ", "libjpeg-turbo "})
+    EXPECT_EQ(lines_with(r.out, library).size(), 1u) << library << " in\n" << r.out;
+}
+
+TEST(Usage, UnknownCommandIsOneLine) {
+  const CommandResult r = test::run_command({kCli, "thumbnail", "x"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_EQ(r.err.rfind("thumbflow: unknown command 'thumbnail' (commands: run, fetch", 0), 0u) << r.err;
+  EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
 }
 
 TEST(Collision, SameStemDifferentExtension) {

@@ -4,12 +4,14 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -113,12 +115,17 @@ inline void copy_from_data(const fs::path& dest, const std::vector<std::string>&
 // The record of the last run's settings that thumbflow keeps in each output folder.
 inline const std::string kSettingsRecord = ".thumbflow.settings.json";
 
-// Every regular file under `dir` (recursive) but the settings record, relative to `dir`, sorted.
+// The HTML contact sheet thumbflow writes in the output folder unless told otherwise.
+inline const std::string kContactSheet = "index.html";
+
+// Every regular file under `dir` (recursive) but the settings record and the contact sheet,
+// relative to `dir`, sorted.
 inline std::vector<std::string> files_under(const fs::path& dir) {
   std::vector<std::string> out;
   if (!fs::exists(dir)) return out;
   for (const auto& entry : fs::recursive_directory_iterator(dir))
-    if (entry.is_regular_file() && entry.path().filename() != kSettingsRecord)
+    if (entry.is_regular_file() && entry.path().filename() != kSettingsRecord &&
+        entry.path().filename() != kContactSheet)
       out.push_back(fs::relative(entry.path(), dir).generic_string());
   std::sort(out.begin(), out.end());
   return out;
@@ -139,6 +146,17 @@ inline std::vector<std::string> temp_leftovers(const fs::path& dir) {
     if (entry.path().filename().string().find(".thumbflow-") != std::string::npos)
       out.push_back(entry.path().string());
   return out;
+}
+
+// Full path of `name` found in PATH, "" when it is not installed.
+inline std::string find_program(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
+    if (::access(candidate.c_str(), X_OK) == 0 && fs::is_regular_file(candidate)) return candidate.string();
+  }
+  return "";
 }
 
 inline cv::Mat read_image(const fs::path& p, int flags = cv::IMREAD_UNCHANGED) {

@@ -209,8 +209,12 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, i
     ::dup2(input, 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
+    // Only 1 and 2 may hold the write ends: a child that daemonizes (tmux) redirects 0-2 but
+    // would keep a stray copy open, and the wait below would last until the timeout.
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

@@ -1,10 +1,12 @@
-// Box parsing and fit computation. Pure functions, thread-safe.
+// Box parsing and fit computation. Pure functions: no state, safe to call from any thread.
 #pragma once
 
 #include <string_view>
 
 namespace thumbflow {
 
+// A size in pixels. Default 0x0, which means "unknown" in reports and "unbounded" for a side of a
+// box. A plain value: copy it freely; no invariants are enforced.
 struct Dimensions {
   int width = 0;
   int height = 0;
@@ -12,13 +14,15 @@ struct Dimensions {
 };
 
 // Parses a box as vipsthumbnail does: "WxH", "N" (= NxN), "Wx" or "xH" (the missing side is
-// unbounded). Each given side must be 1..65535. Unbounded sides are returned as 0.
-// Throws std::invalid_argument with a message naming the text on anything else.
+// unbounded); 'X' works as 'x'. Each given side must be 1..65535. Unbounded sides are returned as
+// 0, never both. Throws std::invalid_argument with a message naming the text on anything else
+// (empty, not a number, out of range, signs, spaces, "x" alone).
 Dimensions parse_box(std::string_view text);
 
 // Size of the thumbnail of an image of size `in` that fits `box` (0 = unbounded side) keeping the
-// aspect ratio, rounded to the nearest pixel, never below 1. Without allow_enlarge an image that
-// already fits keeps its size. Requires in.width, in.height >= 1.
+// aspect ratio: the limiting side lands exactly on the box, the other is rounded to the nearest
+// pixel, never below 1. Without allow_enlarge an image that already fits keeps its size; a box of
+// 0x0 keeps every size. Throws std::invalid_argument when in.width or in.height is below 1.
 Dimensions fit_within(Dimensions in, Dimensions box, bool allow_enlarge);
 
 }  // namespace thumbflow

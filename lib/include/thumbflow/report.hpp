@@ -1,4 +1,8 @@
 // What a batch did, item by item, and how to save it as JSON.
+//
+// The structs are plain values that run_batch fills in and returns; the caller owns them. Reading a
+// report from several threads is safe; changing it while another thread reads is not. The JSON
+// functions are pure (no state) and safe to call from any thread.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +13,7 @@
 
 namespace thumbflow {
 
+// What happened to one item.
 enum class ItemStatus {
   Done,       // thumbnail written
   Skipped,    // thumbnail already present and up to date (re-run)
@@ -16,6 +21,8 @@ enum class ItemStatus {
   Cancelled,  // not started because the batch was cancelled
 };
 
+// The status as the JSON report writes it: "done", "skipped", "failed", "cancelled" ("unknown"
+// for a value outside the enum). A static string: never null, never to be freed. Never throws.
 const char* to_string(ItemStatus status);
 
 // Milliseconds spent in each stage for one item; 0 for stages it did not reach.
@@ -23,6 +30,7 @@ struct StageTimes {
   double read_ms = 0, decode_ms = 0, resize_ms = 0, encode_ms = 0, write_ms = 0;
 };
 
+// One item of a batch: what it was, where its thumbnail went, how it ended, what it cost.
 struct ItemResult {
   std::string input;   // as given: a path (or URL for remote sources)
   std::string output;  // planned output path, also for failures ("" if none could be planned)
@@ -30,11 +38,13 @@ struct ItemResult {
   std::string error;      // one line, without the item name; "" unless Failed
   Dimensions in_size{};   // as stored in the file (before orientation); 0x0 if unknown
   Dimensions out_size{};  // thumbnail size; 0x0 unless Done
+  // Bytes read (or downloaded) and written; 0 for what did not happen.
   std::uint64_t bytes_in = 0, bytes_out = 0;
   StageTimes times{};
   std::string tag;  // Item::tag of the item
 };
 
+// Totals of a batch. Every item is counted in exactly one of done/skipped/failed/cancelled.
 struct Summary {
   std::size_t total = 0, done = 0, skipped = 0, failed = 0, cancelled = 0;
   double seconds = 0;           // wall time of the batch
@@ -43,21 +53,47 @@ struct Summary {
   double megapixels_in = 0;     // input pixels of Done items, in millions
   int threads = 1;              // threads used (1 when serial)
   bool serial = false;
-  std::string output_dir;
+  std::string output_dir;  // as given in BatchOptions
 };
 
+// What run_batch returns.
 struct BatchReport {
   std::vector<ItemResult> items;  // in input (listing) order
   Summary summary{};
 };
 
-// The whole report as JSON: {"summary": {...}, "items": [{...}, ...]}. Thread-safe (pure).
+// The whole report as JSON: {"summary": {...}, "items": [{...}, ...]}, with `indent` spaces per
+// level (default 2; -1 puts it all on one line). The summary also gets images_per_second and
+// megapixels_per_second; an item's "error" key is present only when it failed. Bytes that are not
+// valid UTF-8 in names are replaced by U+FFFD rather than failing. Never throws (but bad_alloc).
 std::string report_to_json(const BatchReport& report, int indent = 2);
 
-// The summary alone as JSON (for --json on stdout).
+// The summary alone as JSON, the "summary" object of report_to_json (for --json on stdout). Same
+// indent, encoding and guarantees.
 std::string summary_to_json(const Summary& summary, int indent = 2);
 
-// Writes report_to_json to `path` atomically (temp file + rename). Throws std::runtime_error.
+// Writes report_to_json(report) and a newline to `path`, creating missing parent folders, through
+// a temporary file beside it renamed over `path`: readers see the old file or the whole new one.
+// Throws std::runtime_error("cannot write report <path>: <reason>") and leaves no temporary file
+// behind. Concurrent calls on different paths are safe; on the same path the last rename wins.
 void write_report_file(const BatchReport& report, const std::string& path);
+
+// An HTML contact sheet of `report`: the totals at the top, a responsive grid of the thumbnails
+// (each with its name, the original's dimensions and size, and a link to the original), then the
+// failures with their reasons and the items not done. Self-contained (inline CSS, no script, no
+// external assets), so it works from file://. Local files are linked relative to `html_dir` (the
+// folder the page will be saved in); remote originals link to their URL. Every name is
+// HTML-escaped. Sizes missing from the report are shown as unknown. Pure, thread-safe.
+std::string contact_sheet_html(const BatchReport& report, const std::string& html_dir);
+
+// Writes contact_sheet_html to `path` atomically (temp file + rename), linking relative to the
+// folder of `path`. Items whose sizes the report lacks (thumbnails skipped as up to date) get them
+// from the headers of their files. Throws std::runtime_error when the file cannot be written or
+// when `path` is the input or output of an item (the page never replaces an image).
+void write_contact_sheet(const BatchReport& report, const std::string& path);
+
+// True if `path` is a file that write_contact_sheet wrote (it carries thumbflow's generator tag),
+// so a re-run may replace it; false for any other file and for a missing one.
+bool is_contact_sheet(const std::string& path);
 
 }  // namespace thumbflow

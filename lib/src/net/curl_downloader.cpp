@@ -14,34 +14,13 @@
 
 #include "core/text.hpp"
 #include "image/format.hpp"
+#include "net/curl_common.hpp"
 #include "net/retry_policy.hpp"
 
 namespace thumbflow::detail {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-bool is_transient(CURLcode code) {
-  switch (code) {
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR:
-      return true;
-    default:
-      return false;
-  }
-}
 
 std::string tries_text(int tries) {
   return " after " + std::to_string(tries) + (tries == 1 ? " try" : " tries");
@@ -284,7 +263,7 @@ struct CurlDownloader::Impl {
 
 CurlDownloader::CurlDownloader(const DownloadOptions& options, const std::atomic<bool>* cancel)
     : impl_(std::make_unique<Impl>()) {
-  global_init();
+  curl_global_init_once();
   impl_->options = options;
   impl_->options.connections = std::clamp(options.connections, 1, 1024);
   impl_->policy.retries = options.retries;

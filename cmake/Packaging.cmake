@@ -1,0 +1,28 @@
+# CPack: Debian packages from the install rules, one per component:
+#   thumbflow      (Runtime)      the thumbflow command; Depends computed by dpkg-shlibdeps
+#   thumbflow-dev  (Development)  libthumbflow, headers, CMake package config; Depends: the -dev
+#                                 packages its static library needs at link time
+# `cpack -G DEB` in a build folder writes thumbflow_<version>_<arch>.deb and thumbflow-dev_....deb.
+set(CPACK_PACKAGE_NAME thumbflow)
+set(CPACK_PACKAGE_VENDOR thumbflow)
+set(CPACK_PACKAGE_CONTACT "thumbflow maintainers <thumbflow@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)
+
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL Runtime Development)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION graphics)
+
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME thumbflow)
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
+
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME thumbflow-dev)
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
+  "cmake (>= 3.25), pkg-config, libopencv-dev (>= 4), libtbb-dev, nlohmann-json3-dev, libjpeg62-turbo-dev | libjpeg-dev, libwebp-dev, libexif-dev, zlib1g-dev, libcurl4-openssl-dev (>= 7.85) | libcurl-dev")
+
+include(CPack)

@@ -1,0 +1,104 @@
+#include "net/http_get.hpp"
+
+#include <curl/curl.h>
+
+#include <memory>
+
+#include "core/text.hpp"
+#include "net/curl_common.hpp"
+
+namespace thumbflow::detail {
+namespace {
+
+struct Exchange {
+  HttpResponse response;
+  std::size_t max_bytes = 0;
+  bool too_big = false;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
+  auto& x = *static_cast<Exchange*>(user);
+  if (x.response.body.size() + size * n > x.max_bytes) {
+    x.too_big = true;
+    return 0;
+  }
+  x.response.body.append(data, size * n);
+  return size * n;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
+  auto& x = *static_cast<Exchange*>(user);
+  const std::string_view line(data, size * n);
+  if (line.starts_with("HTTP/")) x.response.headers.clear();  // a new response (redirect, 100)
+  const std::size_t colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+      value.remove_suffix(1);
+    x.response.headers[ascii_lower(line.substr(0, colon))] = std::string(value);
+  }
+  return size * n;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto& x = *static_cast<Exchange*>(user);
+  return x.cancel != nullptr && x.cancel->load() ? 1 : 0;
+}
+
+}  // namespace
+
+HttpResponse http_get(const std::string& url, const std::vector<std::string>& headers, int timeout_s,
+                      std::size_t max_bytes, const std::atomic<bool>* cancel) {
+  curl_global_init_once();
+  Exchange x;
+  x.max_bytes = max_bytes;
+  x.cancel = cancel;
+  const std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> easy(curl_easy_init(), &curl_easy_cleanup);
+  if (!easy) {
+    x.response.error = "cannot create a libcurl handle";
+    return x.response;
+  }
+  curl_slist* list = nullptr;
+  for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
+  const std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(list, &curl_slist_free_all);
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  CURL* e = easy.get();
+  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, header_list.get());
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &x);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &x);
+  curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &on_progress);
+  curl_easy_setopt(e, CURLOPT_XFERINFODATA, &x);
+  curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_TIMEOUT, long(timeout_s));
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "thumbflow/" THUMBFLOW_VERSION);
+  const CURLcode code = curl_easy_perform(e);
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &x.response.status);
+  if (const auto it = x.response.headers.find("content-type"); it != x.response.headers.end())
+    x.response.content_type = it->second;
+  if (code != CURLE_OK) {
+    if (x.too_big)
+      x.response.error = "response larger than " + std::to_string(max_bytes) + " bytes";
+    else if (code == CURLE_ABORTED_BY_CALLBACK)
+      x.response.error = "cancelled";
+    else
+      x.response.error = error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code);
+    x.response.transient = !x.too_big && is_transient(code);
+    x.response.status = 0;
+    x.response.body.clear();
+  }
+  return x.response;
+}
+
+}  // namespace thumbflow::detail

@@ -1,0 +1,28 @@
+// One synchronous HTTP GET for small API responses (gallery pages), with its response headers.
+// Images go through CurlDownloader instead.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace thumbflow::detail {
+
+struct HttpResponse {
+  long status = 0;  // 0 when no response came
+  std::string body;
+  std::string content_type;
+  std::map<std::string, std::string> headers;  // names in lower case; the last value of a repeated name
+  std::string error;                           // transport failure, one line; "" when a response came
+  bool transient = false;                      // the failure is worth trying again (timeout, reset, refused)
+};
+
+// GETs `url` (http/https only, at most 5 redirects) with `headers` ("Name: value"), within
+// timeout_s for the whole exchange. A body over max_bytes ends the transfer with an error. Ends
+// early, with an error, when *cancel becomes true. Thread-safe.
+HttpResponse http_get(const std::string& url, const std::vector<std::string>& headers, int timeout_s,
+                      std::size_t max_bytes, const std::atomic<bool>* cancel);
+
+}  // namespace thumbflow::detail

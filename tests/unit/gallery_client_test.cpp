@@ -1,0 +1,221 @@
+// The gallery source against a loopback server that plays an Imgur-compatible API, faults included.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <stdexcept>
+
+#include "gallery/imgur_json.hpp"
+#include "gallery/rate_limit.hpp"
+#include "http_server.hpp"
+#include "thumbflow/gallery.hpp"
+
+namespace thumbflow {
+namespace {
+
+using detail::GalleryAlbum;
+using detail::GalleryImage;
+using test::HttpServer;
+using test::Response;
+
+const char* kJson = "application/json";
+
+class GalleryClient : public ::testing::Test {
+ protected:
+  HttpServer server;
+  std::vector<std::string> log;
+
+  GalleryImage image(const std::string& id, const std::string& type = "image/jpeg") const {
+    GalleryImage i;
+    i.id = id;
+    i.title = "title " + id;
+    i.type = type;
+    i.size = 1000;
+    i.width = 640;
+    i.height = 480;
+    i.link = server.url("/i/" + id + (type == "image/png" ? ".png" : ".jpg"));
+    return i;
+  }
+  void page(int n, const std::vector<GalleryImage>& images, const std::vector<GalleryAlbum>& albums = {}) {
+    server.set("/3/gallery/hot/viral/day/" + std::to_string(n),
+               Response::ok(detail::render_gallery_page(images, albums), kJson));
+  }
+  GalleryOptions options(int pages = 10) const {
+    GalleryOptions o;
+    o.api = server.url("");
+    o.client_id = "abc";
+    o.pages = pages;
+    o.backoff_ms = 1;
+    o.retries = 2;
+    return o;
+  }
+  std::vector<Item> list(const GalleryOptions& o, const std::atomic<bool>* cancel = nullptr) {
+    const NextItem next = gallery_source(o, cancel, [this](const std::string& line) { log.push_back(line); });
+    std::vector<Item> items;
+    for (int i = 0; i < 10000; ++i) {
+      std::optional<Item> item = next();
+      if (!item) break;
+      items.push_back(std::move(*item));
+    }
+    return items;
+  }
+  static std::vector<std::string> ids(const std::vector<Item>& items) {
+    std::vector<std::string> out;
+    for (const Item& i : items) out.push_back(i.error.empty() ? i.tag : "error");
+    return out;
+  }
+};
+
+TEST_F(GalleryClient, ReadsPagesUntilTheFirstEmptyOneWithTheAuthHeader) {
+  page(0, {image("a1"), image("a2", "image/png")});
+  page(1, {image("b1")});
+  page(2, {});
+  const std::vector<Item> items = list(options());
+  EXPECT_EQ(ids(items), (std::vector<std::string>{"a1", "a2", "b1"}));
+  EXPECT_EQ(items[0].input, server.url("/i/a1.jpg"));
+  EXPECT_EQ(items[0].relative_path, "a1.jpg");
+  EXPECT_EQ(items[1].relative_path, "a2.png");
+  EXPECT_EQ(server.request_count("/3/gallery/hot/viral/day/3"), 0) << "stops at the empty page";
+  EXPECT_EQ(server.last_request("/3/gallery/hot/viral/day/0").header("authorization"), "Client-ID abc");
+}
+
+TEST_F(GalleryClient, StopsAfterPagesAndAfterLimit) {
+  page(0, {image("a1"), image("a2")});
+  page(1, {image("b1"), image("b2")});
+  EXPECT_EQ(ids(list(options(1))), (std::vector<std::string>{"a1", "a2"}));
+  GalleryOptions o = options();
+  o.limit = 3;
+  EXPECT_EQ(ids(list(o)), (std::vector<std::string>{"a1", "a2", "b1"}));
+  EXPECT_EQ(server.request_count("/3/gallery/hot/viral/day/2"), 0);
+}
+
+TEST_F(GalleryClient, ExpandsAlbumsAndSkipsRepeatedIds) {
+  GalleryAlbum album;
+  album.id = "alb1";
+  album.title = "trip";
+  album.link = server.url("/a/alb1");
+  album.inline_images = false;
+  album.images = {image("c1"), image("c2")};
+  page(0, {image("a1")}, {album});
+  page(1, {image("a1"), image("c2"), image("b1")});
+  page(2, {});
+  server.set("/3/album/alb1/images", Response::ok(detail::render_album_images(album.images), kJson));
+  EXPECT_EQ(ids(list(options())), (std::vector<std::string>{"a1", "c1", "c2", "b1"}));
+  EXPECT_EQ(server.request_count("/3/album/alb1/images"), 1);
+}
+
+TEST_F(GalleryClient, FiltersTypesAnimatedNsfwAndSizes) {
+  GalleryImage gif = image("g1", "image/gif");
+  gif.animated = true;
+  GalleryImage nsfw = image("n1");
+  nsfw.nsfw = true;
+  GalleryImage unknown = image("u1");
+  unknown.nsfw = std::nullopt;
+  GalleryImage big = image("big");
+  big.size = 5000;
+  GalleryImage video = image("v1", "video/mp4");
+  page(0, {image("ok1"), gif, nsfw, unknown, big, video});
+  page(1, {});
+  GalleryOptions o = options();
+  o.max_bytes = 4000;
+  EXPECT_EQ(ids(list(o)), (std::vector<std::string>{"ok1"}));
+  ASSERT_FALSE(log.empty());
+  EXPECT_NE(log.back().find("5 left out by the filters"), std::string::npos) << log.back();
+  o.allow_nsfw = true;
+  o.allow_animated = true;
+  o.types.push_back("image/gif");
+  o.max_bytes.reset();
+  EXPECT_EQ(ids(list(o)), (std::vector<std::string>{"ok1", "g1", "n1", "u1", "big"}));
+}
+
+TEST_F(GalleryClient, RetriesA429AndSaysWhatItWaitsFor) {
+  Response limited{429, {{"Retry-After", "0"}}, detail::render_errors(429, "429", "Too Many Requests")};
+  server.set_sequence("/3/gallery/hot/viral/day/0",
+                      {limited, Response::ok(detail::render_gallery_page({image("a1")}), kJson)});
+  page(1, {});
+  EXPECT_EQ(ids(list(options())), (std::vector<std::string>{"a1"}));
+  EXPECT_EQ(server.request_count("/3/gallery/hot/viral/day/0"), 2);
+  ASSERT_FALSE(log.empty());
+  EXPECT_NE(log.front().find("page 0: HTTP 429, waiting"), std::string::npos) << log.front();
+}
+
+TEST_F(GalleryClient, OverCapacityIsRetriedToo) {
+  Response busy{403, {}, detail::render_error(403, "Imgur is over capacity. Please try again.")};
+  server.set_sequence("/3/gallery/hot/viral/day/0",
+                      {busy, Response::ok(detail::render_gallery_page({image("a1")}), kJson)});
+  page(1, {});
+  EXPECT_EQ(ids(list(options())), (std::vector<std::string>{"a1"}));
+}
+
+TEST_F(GalleryClient, APageThatFailsForGoodIsReportedAndTheOthersAreListed) {
+  page(0, {image("a1")});
+  server.set("/3/gallery/hot/viral/day/1", Response{500, {}, "<html>oops</html>"});
+  server.set("/3/gallery/hot/viral/day/2", Response::ok("<html>not json</html>", "text/html"));
+  page(3, {image("d1")});
+  page(4, {});
+  const std::vector<Item> items = list(options());
+  ASSERT_EQ(ids(items), (std::vector<std::string>{"a1", "error", "error", "d1"}));
+  EXPECT_EQ(items[1].input, server.url("/3/gallery/hot/viral/day/1"));
+  EXPECT_NE(items[1].error.find("page 1: HTTP 500"), std::string::npos) << items[1].error;
+  EXPECT_EQ(server.request_count("/3/gallery/hot/viral/day/1"), 3) << "1 try + 2 retries";
+  EXPECT_NE(items[2].error.find("page 2: "), std::string::npos) << items[2].error;
+  EXPECT_EQ(server.request_count("/3/gallery/hot/viral/day/2"), 1) << "a malformed page is not retried";
+}
+
+TEST_F(GalleryClient, AnAuthenticationErrorEndsTheListing) {
+  server.set("/3/gallery/hot/viral/day/0",
+             Response{403, {}, detail::render_error(403, "Authentication required")});
+  page(1, {image("b1")});
+  const std::vector<Item> items = list(options());
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_NE(items[0].error.find("Authentication required"), std::string::npos) << items[0].error;
+  EXPECT_NE(items[0].error.find("--client-id"), std::string::npos) << items[0].error;
+  EXPECT_EQ(server.request_count("/3/gallery/hot/viral/day/1"), 0);
+}
+
+TEST_F(GalleryClient, ARemoteApiNeedsAClientIdAndBadValuesAreRefused) {
+  GalleryOptions o;
+  try {
+    gallery_source(o, nullptr, {});
+    FAIL() << "no client id for api.imgur.com was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("IMGUR_CLIENT_ID"), std::string::npos) << e.what();
+  }
+  o = options();
+  o.client_id.clear();  // loopback: fine
+  EXPECT_NO_THROW(gallery_source(o, nullptr, {}));
+  o.section = "cold";
+  EXPECT_THROW(gallery_source(o, nullptr, {}), std::invalid_argument);
+  o = options();
+  o.api = "ftp://127.0.0.1/";
+  EXPECT_THROW(gallery_source(o, nullptr, {}), std::invalid_argument);
+}
+
+TEST_F(GalleryClient, CancelEndsTheListing) {
+  page(0, {image("a1")});
+  page(1, {image("b1")});
+  std::atomic<bool> cancel{true};
+  EXPECT_TRUE(list(options(), &cancel).empty());
+  EXPECT_EQ(server.total_requests(), 0);
+}
+
+TEST(RateLimit, SpreadsTheLastRequestsOverTheTimeToTheReset) {
+  detail::RateLimit r;
+  std::string why;
+  EXPECT_EQ(r.wait_before_next(1000, &why), 0) << "nothing known yet";
+  r.update({{"x-ratelimit-clientremaining", "500"},
+            {"x-ratelimit-userremaining", "400"},
+            {"x-ratelimit-userreset", "1100"}});
+  EXPECT_EQ(r.remaining(), 400);
+  EXPECT_EQ(r.wait_before_next(1000, &why), 0) << "plenty left";
+  r.update({{"x-ratelimit-userremaining", "4"}});
+  EXPECT_DOUBLE_EQ(r.wait_before_next(1000, &why), 20.0);  // 100 s over the 4 left (+1)
+  EXPECT_NE(why.find("4 requests left"), std::string::npos) << why;
+  r.update({{"x-ratelimit-userremaining", "0"}});
+  EXPECT_DOUBLE_EQ(r.wait_before_next(1000, &why), 100.0);
+  EXPECT_EQ(r.wait_before_next(1200, &why), 0) << "reset passed";
+  r.update({{"x-ratelimit-userremaining", "junk"}});
+  EXPECT_EQ(r.remaining(), 0) << "bad values are ignored";
+}
+
+}  // namespace
+}  // namespace thumbflow

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "e2e_support.hpp"
+#include "http_server.hpp"
 #include "redis_server.hpp"
 
 namespace thumbflow::e2e {
@@ -280,6 +281,56 @@ TEST_F(QueueBusy, SigtermFinishesOrHandsBackAndExitsZero) {
   EXPECT_EQ(second->wait(kWorkerTimeoutS), 0) << second->err();
   expect_all_thumbnails(tmp / "out", images);
   expect_queue_finished();
+}
+
+// A gallery listing as the source: URL jobs, downloaded by the workers.
+TEST(QueueGallery, ListedImagesAreEnqueuedAndWorkersDownloadThem) {
+  TempDir tmp;
+  RedisServer redis;
+  test::HttpServer api;
+  const auto jpeg = test::encode(test::make_picture(320, 240, CV_8UC3, 3), ".jpg");
+  std::vector<std::string> ids;
+  for (int page = 0; page < 3; ++page) {  // two pages of six images, then an empty one
+    nlohmann::json data = nlohmann::json::array();
+    for (int i = 0; page < 2 && i < 6; ++i) {
+      const std::string id = "p" + std::to_string(page) + "i" + std::to_string(i);
+      ids.push_back(id);
+      api.set("/i/" + id + ".jpg", test::Response::ok(std::string(jpeg.begin(), jpeg.end()), "image/jpeg"));
+      data.push_back({{"id", id},
+                      {"title", id},
+                      {"type", "image/jpeg"},
+                      {"animated", false},
+                      {"width", 320},
+                      {"height", 240},
+                      {"size", jpeg.size()},
+                      {"nsfw", false},
+                      {"link", api.url("/i/" + id + ".jpg")},
+                      {"is_album", false}});
+    }
+    api.set("/3/gallery/hot/viral/day/" + std::to_string(page),
+            test::Response::ok(nlohmann::json{{"data", data}, {"success", true}, {"status", 200}}.dump(),
+                               "application/json"));
+  }
+  const std::vector<std::string> where = {"--redis", redis.url(), "--queue", "hot"};
+  std::vector<std::string> enqueue = {"enqueue", "--gallery", api.url(""), "--pages", "5", "-s", "96x96"};
+  enqueue.insert(enqueue.end(), where.begin(), where.end());
+  const CommandResult listed = thumbflow(enqueue);
+  ASSERT_EQ(listed.exit_code, 0) << describe(listed);
+  EXPECT_TRUE(contains_ci(listed.err, "12 jobs added")) << listed.err;
+
+  std::vector<std::unique_ptr<BackgroundProcess>> workers;
+  for (const char* name : {"w1", "w2"}) {
+    std::vector<std::string> argv = {kCli, "worker", "-o", (tmp / "out").string(), "-j", "1", "--burst"};
+    argv.insert(argv.end(), where.begin(), where.end());
+    workers.push_back(std::make_unique<BackgroundProcess>(argv, tmp / name));
+  }
+  for (auto& w : workers) EXPECT_EQ(w->wait(kWorkerTimeoutS), 0) << w->err();
+  for (const std::string& id : ids) {
+    const cv::Mat thumb = read_image(tmp / "out" / (id + "_thumbnail.jpg"));
+    ASSERT_FALSE(thumb.empty()) << id;
+    EXPECT_EQ(thumb.size(), cv::Size(96, 72)) << id;
+    EXPECT_EQ(api.request_count("/i/" + id + ".jpg"), 1u) << id << " downloaded once";
+  }
 }
 
 class QueueErrors : public ::testing::Test {

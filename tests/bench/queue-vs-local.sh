@@ -4,7 +4,7 @@
 #   tests/bench/queue-vs-local.sh [COUNT=200] [REPEATS=3] [WxH=2000x1500]
 # Needs a release build (BUILD=build/release) and redis-server. Times are whole-command wall times;
 # the queue's includes the workers' start and their exit once the queue is empty (--burst);
-# enqueueing is timed apart. Redis runs with AOF on (appendfsync everysec), as recommended.
+# enqueueing is timed apart. The local run writes no contact sheet (--no-html), as workers do not. Redis runs with AOF on (appendfsync everysec), as recommended.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build/release}
@@ -34,7 +34,7 @@ local_times=() queue_times=() enqueue_times=()
 for i in $(seq 0 "$REPEATS"); do  # round 0 warms the page cache and is not counted
   rm -rf "$work/out"
   t0=$(now)
-  "$T" run "$work/in" -o "$work/out" -j 2 -q
+  "$T" run "$work/in" -o "$work/out" -j 2 -q --no-html
   t1=$(now)
   local_s=$(echo "$t1 - $t0" | bc)
 

@@ -75,7 +75,8 @@ void add_worker_command(CLI::App& app, std::function<int()>& command) {
   cmd->footer(
       "Run one worker per machine (it uses every core; -j to limit). Each output is written atomically,\n"
       "then its job is acknowledged: a crash never loses a job, a job done twice writes the same file.\n"
-      "Jobs of a worker that died are taken over after --claim-after; a job that fails --max-deliveries\n"
+      "Jobs of a worker that died are taken over after --claim-after (a live worker's heartbeat keeps\n"
+      "its slow jobs); a job that fails --max-deliveries\n"
       "times goes to QUEUE:dead with its error. Ctrl-C or SIGTERM: finish the images in hand, hand the\n"
       "rest back, exit 0.\n"
       "Examples:\n"

@@ -333,6 +333,39 @@ TEST(QueueGallery, ListedImagesAreEnqueuedAndWorkersDownloadThem) {
   }
 }
 
+// A job that takes longer than --claim-after on a live worker is not taken over: the worker's
+// heartbeat keeps it fresh, so the slow download happens once.
+TEST(QueueHeartbeat, SlowJobOfALiveWorkerIsNotTakenOver) {
+  TempDir tmp;
+  RedisServer redis;
+  test::HttpServer images;
+  const auto jpeg = test::encode(test::make_picture(320, 240, CV_8UC3, 5), ".jpg");
+  const std::string body(jpeg.begin(), jpeg.end());
+  std::string list;
+  for (int i = 0; i < 4; ++i) {
+    const std::string path = "/fast" + std::to_string(i) + ".jpg";
+    images.set(path, test::Response::ok(body, "image/jpeg"));
+    list += images.url(path) + "\n";
+  }
+  images.set("/slow.jpg", test::Response{200, {{"Content-Type", "image/jpeg"}}, body, 3500});
+  list += images.url("/slow.jpg") + "\n";
+  test::write_text(tmp / "urls.txt", list);
+  const std::vector<std::string> where = {"--redis", redis.url(), "--queue", "urls"};
+  std::vector<std::string> enqueue = {"enqueue", "--urls", (tmp / "urls.txt").string()};
+  enqueue.insert(enqueue.end(), where.begin(), where.end());
+  ASSERT_EQ(thumbflow(enqueue).exit_code, 0);
+  std::vector<std::unique_ptr<BackgroundProcess>> workers;
+  for (const char* name : {"w1", "w2"}) {
+    std::vector<std::string> argv = {kCli,      "worker",        "-o", (tmp / "out").string(), "-j", "1",
+                                     "--burst", "--claim-after", "1"};
+    argv.insert(argv.end(), where.begin(), where.end());
+    workers.push_back(std::make_unique<BackgroundProcess>(argv, tmp / name));
+  }
+  for (auto& w : workers) EXPECT_EQ(w->wait(kWorkerTimeoutS), 0) << w->err();
+  EXPECT_EQ(images.request_count("/slow.jpg"), 1);
+  EXPECT_FALSE(read_image(tmp / "out" / "slow_thumbnail.jpg").empty());
+}
+
 class QueueErrors : public ::testing::Test {
  protected:
   TempDir tmp;

@@ -78,9 +78,10 @@ struct WorkerOptions {
   int read_count = 0;
   // XREADGROUP BLOCK time. Default 1000 ms: also how long a stop request may wait. 1..60000.
   int block_ms = 1000;
-  // Jobs held by a consumer without an answer for this long are taken over (XAUTOCLAIM): their
-  // worker is presumed dead. Default 300 s, far above the slowest job (a 50 MB download at the
-  // stall limit). 1..86400 s (milliseconds here).
+  // Jobs of a consumer silent for this long are taken over (XAUTOCLAIM): their worker is presumed
+  // dead. A live worker resets the idle time of the jobs in its pipeline every third of this (a
+  // heartbeat), so however long a job takes, only dead workers lose theirs. Default 300 s.
+  // 1..86400 s (milliseconds here).
   int claim_after_ms = 300'000;
   // A job delivered this many times without success goes to NAME:dead. Default 3. 1..100.
   int max_deliveries = 3;

@@ -103,6 +103,20 @@ end
 return removed
 )lua";
 
+// KEYS: stream. ARGV: consumer, ids... Resets the idle time of the listed jobs this consumer
+// still holds (a heartbeat); returns how many.
+inline constexpr const char* kHeartbeatScript = R"lua(
+local kept = 0
+for i = 2, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], 'thumbflow', ARGV[i], ARGV[i], 1)
+  if #p > 0 and p[1][2] == ARGV[1] then
+    redis.call('XCLAIM', KEYS[1], 'thumbflow', ARGV[1], 0, ARGV[i], 'JUSTID')
+    kept = kept + 1
+  end
+end
+return kept
+)lua";
+
 // EVAL script with its keys and arguments.
 RedisArgs eval_args(const char* script, const std::vector<std::string>& keys,
                     const std::vector<std::string>& argv);

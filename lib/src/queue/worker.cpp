@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -11,6 +12,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "queue/heartbeat.hpp"
 #include "queue/job_fields.hpp"
 #include "queue/job_ledger.hpp"
 #include "queue/job_reader.hpp"
@@ -80,6 +82,9 @@ class Worker {
                                                   : int(std::max(1u, std::thread::hardware_concurrency()));
     // Small reads: jobs wait in this worker's hands only briefly, and other workers get their share.
     read_count_ = options.read_count > 0 ? options.read_count : std::max(2, threads);
+    heartbeat_ = std::make_unique<Heartbeat>(
+        redis, keys, consumer_, std::chrono::milliseconds(std::max(200, options.claim_after_ms / 3)),
+        std::chrono::seconds(options.reconnect_timeout_s), [this] { return ids_in_pipeline(); });
   }
 
   WorkerSummary run() {
@@ -244,6 +249,13 @@ class Worker {
     report(event);
   }
 
+  std::vector<std::string> ids_in_pipeline() {
+    const std::lock_guard lock(held_mutex_);
+    std::vector<std::string> ids;
+    for (const auto& entry : held_) ids.push_back(entry.first);
+    return ids;
+  }
+
   // Called from the reading side: buffer_ and carry_ are its own.
   bool holds(const std::string& id) {
     if (carry_ && carry_->delivery.id == id) return true;
@@ -312,6 +324,7 @@ class Worker {
   std::exception_ptr writer_error_;
   std::mutex event_mutex_;
   WorkerSummary summary_;
+  std::unique_ptr<Heartbeat> heartbeat_;  // last: stopped first, while held_ still exists
 };
 
 }  // namespace

@@ -1,0 +1,39 @@
+#include "queue/heartbeat.hpp"
+
+namespace thumbflow::detail {
+
+Heartbeat::Heartbeat(const RedisAddress& redis, const QueueKeys& keys, std::string consumer,
+                     std::chrono::milliseconds period, std::chrono::seconds reconnect_timeout,
+                     std::function<std::vector<std::string>()> held)
+    : redis_(redis, std::chrono::seconds(10), reconnect_timeout, &stop_),
+      keys_(keys),
+      consumer_(std::move(consumer)),
+      period_(period),
+      held_(std::move(held)),
+      thread_([this] { loop(); }) {}
+
+Heartbeat::~Heartbeat() {
+  {
+    const std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void Heartbeat::loop() {
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, period_, [this] { return stop_.load(); })) {
+    lock.unlock();
+    std::vector<std::string> argv = {consumer_};
+    for (std::string& id : held_()) argv.push_back(std::move(id));
+    try {
+      if (argv.size() > 1) redis_.command(eval_args(kHeartbeatScript, {keys_.stream}, argv));
+    } catch (const std::exception&) {
+      // Redis away for long, or stopping: the worker's own connections notice and report it.
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace thumbflow::detail

@@ -14,7 +14,7 @@ namespace {
 
 struct EnqueueArgs : BatchArgs, QueueArgs {
   std::vector<std::string> inputs;
-  std::string urls;
+  std::string urls, workers_output;
   bool no_recursive = false;
   GalleryOptions gallery;
   bool from_gallery = false;
@@ -43,6 +43,7 @@ int run_enqueue(const EnqueueArgs& a) {
     if (!a.inputs.empty()) {
       CollectOptions collect;
       collect.recursive = !a.no_recursive;
+      collect.output_dir = a.workers_output;
       collect.name_template = a.name;
       collect.thumbnail = options.thumbnail;
       items = collect_local_items(a.inputs, collect);
@@ -98,6 +99,9 @@ void add_enqueue_command(CLI::App& app, std::function<int()>& command) {
   cmd->add_option("inputs", args->inputs, "Image files and folders (folders are searched recursively)");
   cmd->add_option("--urls", args->urls, "File with one image URL per line, or - for standard input");
   cmd->add_flag("--no-recursive", args->no_recursive, "Only the top level of each folder");
+  cmd->add_option(
+      "--workers-output", args->workers_output,
+      "The workers' output folder, when it lies inside a folder enqueued: its thumbnails are not enqueued");
   GalleryOptions& g = args->gallery;
   cmd->add_option("--gallery", g.api,
                   "Enqueue the images an Imgur-compatible API lists (e.g. https://api.imgur.com)")

@@ -366,6 +366,24 @@ TEST(QueueHeartbeat, SlowJobOfALiveWorkerIsNotTakenOver) {
   EXPECT_FALSE(read_image(tmp / "out" / "slow_thumbnail.jpg").empty());
 }
 
+// Workers writing inside the folder enqueued: a second enqueue must not enqueue their thumbnails.
+TEST(QueueSources, ThumbnailsInsideTheInputsAreNotEnqueued) {
+  TempDir tmp;
+  RedisServer redis;
+  copy_from_data(tmp / "in", {"baboon.jpg", "fruits.jpg"});
+  const std::string out = (tmp / "in" / "thumbs").string();
+  const std::vector<std::string> enqueue = {"enqueue", (tmp / "in").string(), "--workers-output", out,
+                                            "--redis", redis.url(),           "--queue",          "q"};
+  ASSERT_EQ(thumbflow(enqueue).exit_code, 0);
+  const CommandResult worker =
+      thumbflow({"worker", "-o", out, "--burst", "--redis", redis.url(), "--queue", "q"});
+  ASSERT_EQ(worker.exit_code, 0) << describe(worker);
+  ASSERT_TRUE(fs::exists(fs::path(out) / "baboon_thumbnail.jpg"));
+  const CommandResult again = thumbflow(enqueue);
+  EXPECT_TRUE(contains_ci(again.err, "0 jobs added")) << again.err;
+  EXPECT_TRUE(contains_ci(again.err, "2 already enqueued")) << again.err;
+}
+
 class QueueErrors : public ::testing::Test {
  protected:
   TempDir tmp;

@@ -23,12 +23,14 @@ Heartbeat::~Heartbeat() {
 
 void Heartbeat::loop() {
   std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, period_, [this] { return stop_.load(); })) {
+  // The first beat at once, so that a worker waiting for work is listed by `status`.
+  for (auto wait = std::chrono::milliseconds(0); !wake_.wait_for(lock, wait, [this] { return stop_.load(); });
+       wait = period_) {
     lock.unlock();
     std::vector<std::string> argv = {consumer_};
     for (std::string& id : held_()) argv.push_back(std::move(id));
     try {
-      if (argv.size() > 1) redis_.command(eval_args(kHeartbeatScript, {keys_.stream}, argv));
+      redis_.command(eval_args(kHeartbeatScript, {keys_.stream}, argv));
     } catch (const std::exception&) {
       // Redis away for long, or stopping: the worker's own connections notice and report it.
     }

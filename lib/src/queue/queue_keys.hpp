@@ -104,8 +104,10 @@ return removed
 )lua";
 
 // KEYS: stream. ARGV: consumer, ids... Resets the idle time of the listed jobs this consumer
-// still holds (a heartbeat); returns how many.
+// still holds (a heartbeat); returns how many. Also keeps the consumer listed in the group while
+// it waits for work (a blocked XREADGROUP does not make it, and idle ones are forgotten).
 inline constexpr const char* kHeartbeatScript = R"lua(
+redis.call('XGROUP', 'CREATECONSUMER', KEYS[1], 'thumbflow', ARGV[1])
 local kept = 0
 for i = 2, #ARGV do
   local p = redis.call('XPENDING', KEYS[1], 'thumbflow', ARGV[i], ARGV[i], 1)

@@ -102,6 +102,7 @@ class Worker {
       throw;
     }
     hand_back_unlisted();
+    heartbeat_.reset();  // or it would list this consumer again
     reading_ledger_.leave();
     summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return summary_;

@@ -27,7 +27,8 @@ void Heartbeat::loop() {
   for (auto wait = std::chrono::milliseconds(0); !wake_.wait_for(lock, wait, [this] { return stop_.load(); });
        wait = period_) {
     lock.unlock();
-    std::vector<std::string> argv = {consumer_};
+    // Jobs in the pipeline were reset at most one period ago (or delivered since).
+    std::vector<std::string> argv = {consumer_, std::to_string(2 * period_.count() + 1000)};
     for (std::string& id : held_()) argv.push_back(std::move(id));
     try {
       redis_.command(eval_args(kHeartbeatScript, {keys_.stream}, argv));

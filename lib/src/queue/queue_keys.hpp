@@ -103,15 +103,17 @@ end
 return removed
 )lua";
 
-// KEYS: stream. ARGV: consumer, ids... Resets the idle time of the listed jobs this consumer
-// still holds (a heartbeat); returns how many. Also keeps the consumer listed in the group while
-// it waits for work (a blocked XREADGROUP does not make it, and idle ones are forgotten).
+// KEYS: stream. ARGV: consumer, max idle ms, ids... Resets the idle time of the listed jobs this
+// consumer still holds (a heartbeat); returns how many. Entries idle longer than `max idle` are
+// left alone: the worker has just given them back or scheduled a retry (both set a large idle
+// time on purpose), after listing them. Also keeps the consumer listed in the group while it
+// waits for work (a blocked XREADGROUP does not make it, and idle ones are forgotten).
 inline constexpr const char* kHeartbeatScript = R"lua(
 redis.call('XGROUP', 'CREATECONSUMER', KEYS[1], 'thumbflow', ARGV[1])
 local kept = 0
-for i = 2, #ARGV do
+for i = 3, #ARGV do
   local p = redis.call('XPENDING', KEYS[1], 'thumbflow', ARGV[i], ARGV[i], 1)
-  if #p > 0 and p[1][2] == ARGV[1] then
+  if #p > 0 and p[1][2] == ARGV[1] and p[1][3] < tonumber(ARGV[2]) then
     redis.call('XCLAIM', KEYS[1], 'thumbflow', ARGV[1], 0, ARGV[i], 'JUSTID')
     kept = kept + 1
   end

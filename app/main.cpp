@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   std::function<int()> command;
   thumbflow::cli::add_run_command(app, command);
   thumbflow::cli::add_fetch_command(app, command);
+  thumbflow::cli::add_serve_gallery_command(app, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

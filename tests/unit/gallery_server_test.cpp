@@ -168,6 +168,23 @@ TEST_F(GalleryServerTest, AlbumImagesAreListedByName) {
   EXPECT_EQ(status_of(c, "/3/album/nosuch1/images"), 404);
 }
 
+TEST_F(GalleryServerTest, AlbumLinksAreWebPagesNotFiles) {
+  GalleryServer server(options(1000));
+  auto c = client(server);
+  const auto listing = c.Get("/3/gallery/hot/viral/day/0", kAuth);
+  ASSERT_TRUE(listing);
+  const auto album = nlohmann::json::parse(listing->body)["data"].back();
+  EXPECT_EQ(album["is_album"], true);
+  const std::string album_link = album["link"];
+  EXPECT_EQ(album_link, server.url() + "/a/" + image_id_for("album:trip"));
+  const auto html = c.Get(album_link.substr(server.url().size()));
+  ASSERT_TRUE(html);
+  EXPECT_EQ(html->status, 200);
+  EXPECT_TRUE(html->get_header_value("Content-Type").starts_with("text/html"));
+  EXPECT_NE(html->body.find(server.url() + "/i/" + image_id_for("trip/x.jpg") + ".jpg"), std::string::npos);
+  EXPECT_EQ(status_of(c, "/a/nosuch1", {}), 404);
+}
+
 TEST_F(GalleryServerTest, FilesAreTheSourceBytesWithTheirTypeAndNeedNoAuth) {
   GalleryServer server(options(1000));
   auto c = client(server);

@@ -142,4 +142,28 @@ const ServedFile* GalleryApi::file_for(std::string_view name) const {
   return it != catalog_.files.end() && it->second.ext == name.substr(dot + 1) ? &it->second : nullptr;
 }
 
+std::string GalleryApi::album_page(std::string_view id) const {
+  // Titles are file and folder names: escaped, they cannot break the page.
+  const auto escaped = [](std::string_view text) {
+    std::string out;
+    for (char c : text)
+      out += c == '<'   ? "&lt;"
+             : c == '>' ? "&gt;"
+             : c == '&' ? "&amp;"
+             : c == '"' ? "&quot;"
+                        : std::string(1, c);
+    return out;
+  };
+  for (const GalleryAlbum& album : catalog_.albums) {
+    if (album.id != id) continue;
+    std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escaped(album.title) +
+                       "</title></head><body>\n<h1>" + escaped(album.title) + "</h1>\n";
+    for (const GalleryImage& img : album.images)
+      html += "<p><a href=\"" + img.link + "\"><img src=\"" + img.link + "\" alt=\"" + escaped(img.title) +
+              "\"></a></p>\n";
+    return html + "</body></html>\n";
+  }
+  return "";
+}
+
 }  // namespace thumbflow::detail

@@ -35,6 +35,10 @@ class GalleryApi {
   // The file of "<id>.<ext>", or nullptr when no image has that id and extension.
   const ServedFile* file_for(std::string_view name) const;
 
+  // The web page an album's `link` points to (HTML listing its images, as imgur.com/a/<id> is a
+  // page and not a file), or "" when no album has that id.
+  std::string album_page(std::string_view id) const;
+
  private:
   ApiReply route(const std::vector<std::string_view>& segments) const;
   ApiReply gallery_page(std::string_view section, std::string_view sort, std::string_view window,

@@ -84,6 +84,16 @@ struct GalleryServer::Impl {
       serve_file(req.path.substr(3), res);
       return;
     }
+    if (req.path.starts_with("/a/")) {
+      const std::string html = api->album_page(req.path.substr(3));
+      if (html.empty()) {
+        res.status = 404;
+        res.set_content(detail::render_error(404, "no album at " + req.path), "application/json");
+      } else {
+        res.set_content(html, "text/html; charset=utf-8");
+      }
+      return;
+    }
     const detail::ApiReply reply = api->answer(req.path, req.get_header_value("Authorization"));
     res.status = reply.status;
     for (const auto& [name, value] : reply.headers) res.set_header(name, value);

@@ -9,5 +9,7 @@ namespace thumbflow::cli {
 // that runs it and returns the process exit status.
 void add_run_command(CLI::App& app, std::function<int()>& command);
 void add_fetch_command(CLI::App& app, std::function<int()>& command);
+void add_gallery_command(CLI::App& app, std::function<int()>& command);
+void add_serve_gallery_command(CLI::App& app, std::function<int()>& command);
 
 }  // namespace thumbflow::cli

@@ -198,28 +198,32 @@ void drain(int fd, std::string& into) {
 
 }  // namespace
 
+void exec_child(const std::vector<std::string>& argv, const std::string& stdin_path, int out_fd, int err_fd) {
+  const int input = ::open(stdin_path.c_str(), O_RDONLY);
+  if (input < 0) ::_exit(126);
+  ::dup2(input, 0);
+  ::dup2(out_fd, 1);
+  ::dup2(err_fd, 2);
+  // Only 0-2 may stay open: a child that daemonizes (tmux) redirects 0-2 but would keep a stray
+  // copy of a pipe's write end, and the parent's wait would last until the timeout.
+  for (const int fd : {input, out_fd, err_fd})
+    if (fd > 2) ::close(fd);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  ::execv(args[0], args.data());
+  ::_exit(127);
+}
+
 CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, int sigint_after_ms,
                           const std::string& stdin_path) {
   int out_pipe[2], err_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = ::fork();
   if (pid == 0) {
-    const int input = ::open(stdin_path.c_str(), O_RDONLY);
-    if (input < 0) ::_exit(126);
-    ::dup2(input, 0);
-    ::dup2(out_pipe[1], 1);
-    ::dup2(err_pipe[1], 2);
-    // Only 1 and 2 may hold the write ends: a child that daemonizes (tmux) redirects 0-2 but
-    // would keep a stray copy open, and the wait below would last until the timeout.
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
-    ::close(out_pipe[1]);
-    ::close(err_pipe[1]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+    exec_child(argv, stdin_path, out_pipe[1], err_pipe[1]);
   }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);

@@ -58,4 +58,9 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv, int timeout_s = 120, int sigint_after_ms = -1,
                           const std::string& stdin_path = "/dev/null");
 
+// In a child after fork(): stdin from `stdin_path`, stdout and stderr to the given descriptors,
+// then execv(argv). Never returns (exit status 126 if stdin cannot be opened, 127 if exec fails).
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::string& stdin_path, int out_fd,
+                             int err_fd);
+
 }  // namespace thumbflow::test

@@ -11,5 +11,6 @@ void add_run_command(CLI::App& app, std::function<int()>& command);
 void add_fetch_command(CLI::App& app, std::function<int()>& command);
 void add_gallery_command(CLI::App& app, std::function<int()>& command);
 void add_serve_gallery_command(CLI::App& app, std::function<int()>& command);
+void add_bench_command(CLI::App& app, std::function<int()>& command);
 
 }  // namespace thumbflow::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   thumbflow::cli::add_fetch_command(app, command);
   thumbflow::cli::add_gallery_command(app, command);
   thumbflow::cli::add_serve_gallery_command(app, command);
+  thumbflow::cli::add_bench_command(app, command);
   // CLI11 would only say that a subcommand is required.
   if (argc > 1 && argv[1][0] != '-') {
     const std::string wanted = argv[1];

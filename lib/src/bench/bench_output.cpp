@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "report/html_text.hpp"
 #include "thumbflow/bench.hpp"
 
 namespace thumbflow {
@@ -57,29 +58,6 @@ json figures_json(const std::vector<BenchFigure>& figures) {
   return a;
 }
 
-std::string escape_xml(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // One panel: speedup (y) against a parameter (x, by position), with the ideal line when given.
 void panel(std::ostringstream& svg, double top, const std::string& title, const std::string& x_label,
            const std::vector<BenchFigure>& figures, bool ideal_is_threads) {
@@ -95,7 +73,7 @@ void panel(std::ostringstream& svg, double top, const std::string& title, const 
     return left + (n == 1 ? width / 2 : width * double(i) / double(n - 1));
   };
   const auto y_at = [&](double v) { return top + height - height * v / y_max; };
-  svg << "<text x=\"" << left << "\" y=\"" << top - 12 << "\" class=\"title\">" << escape_xml(title)
+  svg << "<text x=\"" << left << "\" y=\"" << top - 12 << "\" class=\"title\">" << detail::html_escape(title)
       << "</text>\n";
   svg << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << width << "\" height=\"" << height
       << "\" class=\"frame\"/>\n";
@@ -111,20 +89,20 @@ void panel(std::ostringstream& svg, double top, const std::string& title, const 
     const BenchFigure& f = figures[i];
     const std::string label = f.name.substr(f.name.find('=') + 1);
     svg << "<text x=\"" << x_at(i) << "\" y=\"" << top + height + 18
-        << "\" class=\"tick\" text-anchor=\"middle\">" << escape_xml(label) << "</text>\n";
+        << "\" class=\"tick\" text-anchor=\"middle\">" << detail::html_escape(label) << "</text>\n";
     measured += fixed(x_at(i), 1) + "," + fixed(y_at(f.speedup), 1) + " ";
     ideal += fixed(x_at(i), 1) + "," + fixed(y_at(base * f.threads), 1) + " ";
     svg << "<circle cx=\"" << x_at(i) << "\" cy=\"" << y_at(f.speedup) << "\" r=\"4\" class=\"point\"><title>"
-        << escape_xml(f.name) << ": " << fixed(f.speedup, 2) << "x, median " << fixed(f.median_s, 3)
+        << detail::html_escape(f.name) << ": " << fixed(f.speedup, 2) << "x, median " << fixed(f.median_s, 3)
         << " s</title></circle>\n<text x=\"" << x_at(i) + 6 << "\" y=\"" << y_at(f.speedup) - 8
         << "\" class=\"value\">" << fixed(f.speedup, 2) << "x</text>\n";
   }
   if (ideal_is_threads) svg << "<polyline points=\"" << ideal << "\" class=\"ideal\"/>\n";
   svg << "<polyline points=\"" << measured << "\" class=\"measured\"/>\n";
   svg << "<text x=\"" << left + width / 2 << "\" y=\"" << top + height + 38
-      << "\" class=\"axis\" text-anchor=\"middle\">" << escape_xml(x_label) << "</text>\n<text x=\"" << 18
-      << "\" y=\"" << top + height / 2 << "\" class=\"axis\" transform=\"rotate(-90 18 " << top + height / 2
-      << ")\" text-anchor=\"middle\">speedup over serial</text>\n";
+      << "\" class=\"axis\" text-anchor=\"middle\">" << detail::html_escape(x_label) << "</text>\n<text x=\""
+      << 18 << "\" y=\"" << top + height / 2 << "\" class=\"axis\" transform=\"rotate(-90 18 "
+      << top + height / 2 << ")\" text-anchor=\"middle\">speedup over serial</text>\n";
 }
 
 }  // namespace

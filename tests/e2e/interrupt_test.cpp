@@ -1,8 +1,10 @@
-// Ctrl-C during a big run: it stops soon, leaves no temporary files, writes the report of what
-// was done and exits 130; the next run finishes the rest without redoing anything.
+// Ctrl-C (SIGINT) or SIGTERM (kill, a service manager) during a big run: it stops soon, leaves no
+// temporary files, writes the report of what was done and exits 130; the next run finishes the
+// rest without redoing anything.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
@@ -11,7 +13,9 @@
 namespace thumbflow::e2e {
 namespace {
 
-TEST(Interrupt, StopsCleanlyWritesTheReportAndResumes) {
+class Interrupt : public ::testing::TestWithParam<int> {};
+
+TEST_P(Interrupt, StopsCleanlyWritesTheReportAndResumes) {
   test::TempDir dir;
   const cv::Mat base = test::make_picture(1600, 1200, CV_8UC3);
   for (int i = 0; i < 150; ++i) {
@@ -25,7 +29,7 @@ TEST(Interrupt, StopsCleanlyWritesTheReportAndResumes) {
   const std::vector<std::string> args = {kCli,   "run", in,  "-o",       out,   "--decode",
                                          "full", "-j",  "1", "--report", report};
   const auto start = std::chrono::steady_clock::now();
-  const test::CommandResult first = test::run_command(args, 120, 400);
+  const test::CommandResult first = test::run_command(args, 120, 400, "/dev/null", GetParam());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(first.exit_code, 130) << first.err;
   EXPECT_LT(seconds, 3.0) << "took too long to stop";
@@ -49,6 +53,11 @@ TEST(Interrupt, StopsCleanlyWritesTheReportAndResumes) {
   EXPECT_EQ(s["done"], cancelled);
   EXPECT_EQ(files_under(dir / "out").size(), 150u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Signals, Interrupt, ::testing::Values(SIGINT, SIGTERM),
+                         [](const ::testing::TestParamInfo<int>& param_info) {
+                           return std::string(param_info.param == SIGINT ? "SIGINT" : "SIGTERM");
+                         });
 
 }  // namespace
 }  // namespace thumbflow::e2e

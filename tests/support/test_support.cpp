@@ -199,7 +199,7 @@ void drain(int fd, std::string& into) {
 }  // namespace
 
 CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, int sigint_after_ms,
-                          const std::string& stdin_path) {
+                          const std::string& stdin_path, int signal_number) {
   int out_pipe[2], err_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = ::fork();
@@ -228,7 +228,7 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, i
   while (open_fds > 0 && std::chrono::steady_clock::now() < deadline) {
     if (!interrupted &&
         std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(sigint_after_ms)) {
-      ::kill(pid, SIGINT);
+      ::kill(pid, signal_number);
       interrupted = true;
     }
     if (::poll(fds, 2, 20) <= 0) continue;

@@ -2,6 +2,7 @@
 // comparison with a tolerance, and running the CLI.
 #pragma once
 
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <opencv2/core/mat.hpp>
@@ -53,9 +54,10 @@ struct CommandResult {
 
 // Runs argv[0] with the arguments (no shell), stdin from /dev/null, and waits at most
 // `timeout_s` seconds (then kills it and reports exit code -1). With sigint_after_ms >= 0 the
-// child gets one SIGINT that many milliseconds after it started (as from Ctrl-C). stdin_path
-// replaces /dev/null as standard input.
+// child gets one SIGINT that many milliseconds after it started (as from Ctrl-C), or the signal
+// `signal_number` (SIGTERM: as from kill or a service manager). stdin_path replaces /dev/null as
+// standard input.
 CommandResult run_command(const std::vector<std::string>& argv, int timeout_s = 120, int sigint_after_ms = -1,
-                          const std::string& stdin_path = "/dev/null");
+                          const std::string& stdin_path = "/dev/null", int signal_number = SIGINT);
 
 }  // namespace thumbflow::test

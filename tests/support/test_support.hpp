@@ -49,12 +49,14 @@ cv::Mat store_for_orientation(const cv::Mat& upright, int orientation);
 struct CommandResult {
   int exit_code = -1;
   std::string out, err;
-  long max_rss_kb = 0;  // peak resident memory of the child
+  long max_rss_kb = 0;               // peak resident memory of the child
+  double seconds_after_signal = -1;  // from the signal (sigint_after_ms) to the end; -1 if none sent
 };
 
 // Runs argv[0] with the arguments (no shell), stdin from /dev/null, and waits at most
 // `timeout_s` seconds (then kills it and reports exit code -1). With sigint_after_ms >= 0 the
-// child gets one SIGINT that many milliseconds after it started (as from Ctrl-C), or the signal
+// child gets one SIGINT that many milliseconds after it installed its handler for it, i.e. once it
+// is running, not still loading (as from Ctrl-C), or the signal
 // `signal_number` (SIGTERM: as from kill or a service manager). stdin_path replaces /dev/null as
 // standard input.
 CommandResult run_command(const std::vector<std::string>& argv, int timeout_s = 120, int sigint_after_ms = -1,

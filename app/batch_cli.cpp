@@ -5,6 +5,7 @@
 #include <atomic>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -25,16 +26,6 @@ extern "C" void on_signal(int) {
   g_cancel.store(true);
   std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills at once
   std::signal(SIGTERM, SIG_DFL);
-}
-
-// First SIGINT/SIGTERM: finish the images in flight, write the report, exit 130.
-void install_signal_handlers() {
-  struct sigaction action {};
-  action.sa_handler = on_signal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = 0;  // no SA_RESTART: a blocked call returns EINTR instead of waiting on
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
 }
 
 void write_stderr(std::string_view text) { std::cerr << text << std::flush; }
@@ -125,8 +116,34 @@ bool write_results(const BatchReport& report, std::string& report_path, std::str
 
 }  // namespace
 
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: a blocked call returns EINTR instead of waiting on
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
 void add_batch_options(CLI::App& cmd, BatchArgs& a) {
   cmd.add_option("-o,--output", a.output, "Output folder")->required();
+  add_thumbnail_options(cmd, a);
+  cmd.add_option("-j,--threads", a.threads, "Worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
+  cmd.add_flag("--serial", a.serial, "One image at a time on one thread (baseline)");
+  cmd.add_option("--in-flight", a.in_flight,
+                 "Images in flight at once (0 = 2 x threads, + connections for URLs)")
+      ->check(CLI::Range(0, 4096));
+  cmd.add_flag("--force", a.force, "Redo thumbnails that are already up to date");
+  cmd.add_option("--report", a.report, "Write a JSON report of every item to this file");
+  auto* html =
+      cmd.add_option("--html", a.html, "Write the HTML contact sheet here (default: OUTPUT/index.html)");
+  cmd.add_flag("--no-html", a.no_html, "Write no contact sheet")->excludes(html);
+  cmd.add_flag("-q,--quiet", a.quiet, "No progress line nor summary on stderr (errors are still printed)");
+  cmd.add_flag("-v,--verbose", a.verbose, "Log every item");
+  cmd.add_flag("--json", a.json, "Print the summary as JSON on stdout");
+}
+
+void add_thumbnail_options(CLI::App& cmd, BatchArgs& a) {
   cmd.add_option("-s,--size", a.size, "Box to fit: WxH, N (NxN), Wx or xH")->capture_default_str();
   cmd.add_option("--name", a.name, "Output name template: {stem} {ext} {srcext} {w} {h}")
       ->capture_default_str();
@@ -144,32 +161,26 @@ void add_batch_options(CLI::App& cmd, BatchArgs& a) {
   cmd.add_option("--decode", a.decode, "fast: decode only what the box needs; full: every pixel")
       ->check(CLI::IsMember({"fast", "full"}))
       ->capture_default_str();
-  cmd.add_option("-j,--threads", a.threads, "Worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
-  cmd.add_flag("--serial", a.serial, "One image at a time on one thread (baseline)");
-  cmd.add_option("--in-flight", a.in_flight,
-                 "Images in flight at once (0 = 2 x threads, + connections for URLs)")
-      ->check(CLI::Range(0, 4096));
-  cmd.add_flag("--force", a.force, "Redo thumbnails that are already up to date");
-  cmd.add_option("--report", a.report, "Write a JSON report of every item to this file");
-  auto* html =
-      cmd.add_option("--html", a.html, "Write the HTML contact sheet here (default: OUTPUT/index.html)");
-  cmd.add_flag("--no-html", a.no_html, "Write no contact sheet")->excludes(html);
-  cmd.add_flag("-q,--quiet", a.quiet, "No progress line nor summary on stderr (errors are still printed)");
-  cmd.add_flag("-v,--verbose", a.verbose, "Log every item");
-  cmd.add_flag("--json", a.json, "Print the summary as JSON on stdout");
+}
+
+ThumbnailOptions to_thumbnail_options(const BatchArgs& a) {
+  ThumbnailOptions t;
+  const Dimensions box = parse_box(a.size);
+  t.box_width = box.width;
+  t.box_height = box.height;
+  t.allow_enlarge = a.enlarge;
+  t.format = kFormats.at(a.format);
+  t.quality = a.quality;
+  t.background = parse_rgb(a.background);
+  t.max_pixels = a.max_pixels;
+  t.decode = a.decode == "full" ? DecodeMode::Full : DecodeMode::Fast;
+  validate_name_template(a.name);
+  return t;
 }
 
 BatchOptions to_batch_options(const BatchArgs& a) {
   BatchOptions o;
-  const Dimensions box = parse_box(a.size);
-  o.thumbnail.box_width = box.width;
-  o.thumbnail.box_height = box.height;
-  o.thumbnail.allow_enlarge = a.enlarge;
-  o.thumbnail.format = kFormats.at(a.format);
-  o.thumbnail.quality = a.quality;
-  o.thumbnail.background = parse_rgb(a.background);
-  o.thumbnail.max_pixels = a.max_pixels;
-  o.thumbnail.decode = a.decode == "full" ? DecodeMode::Full : DecodeMode::Fast;
+  o.thumbnail = to_thumbnail_options(a);
   o.output_dir = a.output;
   o.name_template = a.name;
   validate_name_template(o.name_template);
@@ -303,6 +314,19 @@ void add_download_options(CLI::App& cmd, DownloadOptions& d) {
       ->check(CLI::Range(1.0, 1e12))
       ->capture_default_str();
   cmd.add_option("--keep-originals", d.keep_originals_dir, "Also save each downloaded file in this folder");
+}
+
+std::string read_url_list(const std::string& path) {
+  std::istream* in = &std::cin;
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) throw std::invalid_argument("cannot read URL list '" + path + "'");
+    in = &file;
+  }
+  std::string text;
+  for (std::string line; std::getline(*in, line);) text.append(line).push_back('\n');
+  return text;
 }
 
 void print_line(const std::string& line) {

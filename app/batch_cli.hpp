@@ -27,6 +27,21 @@ struct BatchArgs {
 // Registers -o, -s, --name, --format, ... on `cmd`, storing into `args`.
 void add_batch_options(CLI::App& cmd, BatchArgs& args);
 
+// Registers only what decides a thumbnail's look and name (-s, --name, --format, --quality,
+// --background, --enlarge, --max-pixels, --decode): part of add_batch_options, and what
+// `enqueue` puts into each job.
+void add_thumbnail_options(CLI::App& cmd, BatchArgs& args);
+
+// Those options; throws std::invalid_argument with a clear message (also for a bad --name).
+ThumbnailOptions to_thumbnail_options(const BatchArgs& args);
+
+// The text of a URL list file, or of standard input for "-". Throws std::invalid_argument.
+std::string read_url_list(const std::string& path);
+
+// First SIGINT/SIGTERM sets the flag that to_batch_options hands to the batch (finish what is in
+// flight, start nothing new); a second one kills at once.
+void install_signal_handlers();
+
 // Turns the parsed arguments into options; throws std::invalid_argument with a clear message.
 BatchOptions to_batch_options(const BatchArgs& args);
 

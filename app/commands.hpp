@@ -12,5 +12,8 @@ void add_fetch_command(CLI::App& app, std::function<int()>& command);
 void add_gallery_command(CLI::App& app, std::function<int()>& command);
 void add_serve_gallery_command(CLI::App& app, std::function<int()>& command);
 void add_bench_command(CLI::App& app, std::function<int()>& command);
+void add_enqueue_command(CLI::App& app, std::function<int()>& command);
+void add_worker_command(CLI::App& app, std::function<int()>& command);
+void add_status_command(CLI::App& app, std::function<int()>& command);
 
 }  // namespace thumbflow::cli

@@ -7,23 +7,6 @@
 #include "commands.hpp"
 
 namespace thumbflow::cli {
-namespace {
-
-std::string read_list(const std::string& path) {
-  std::istream* in = &std::cin;
-  std::ifstream file;
-  if (path != "-") {
-    file.open(path, std::ios::binary);
-    if (!file) throw std::invalid_argument("cannot read URL list '" + path + "'");
-    in = &file;
-  }
-  std::string text;
-  for (std::string line; std::getline(*in, line);) text.append(line).push_back('\n');
-  return text;
-}
-
-}  // namespace
-
 void add_fetch_command(CLI::App& app, std::function<int()>& command) {
   struct Args : BatchArgs {
     std::string list;
@@ -48,7 +31,7 @@ void add_fetch_command(CLI::App& app, std::function<int()>& command) {
     command = [args] {
       return run_batch_command(
           *args, [&](BatchOptions& o) { o.download = args->download; },
-          [&](const BatchOptions&) { return parse_url_list(read_list(args->list)); });
+          [&](const BatchOptions&) { return parse_url_list(read_url_list(args->list)); });
     };
   });
 }

@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
   thumbflow::cli::add_gallery_command(app, command);
   thumbflow::cli::add_serve_gallery_command(app, command);
   thumbflow::cli::add_bench_command(app, command);
+  thumbflow::cli::add_enqueue_command(app, command);
+  thumbflow::cli::add_worker_command(app, command);
+  thumbflow::cli::add_status_command(app, command);
   // CLI11 would only say that a subcommand is required.
   if (argc > 1 && argv[1][0] != '-') {
     const std::string wanted = argv[1];

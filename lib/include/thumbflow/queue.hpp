@@ -1,0 +1,146 @@
+// Distributed mode: many workers share one queue of thumbnail jobs in a Redis stream.
+//
+// Keys for a queue NAME: the stream NAME (one entry per job, consumer group "thumbflow"),
+// NAME:dead (jobs given up on, with their last error), NAME:stats (counters), NAME:seen
+// (fingerprints of enqueued jobs, so enqueueing the same batch twice adds nothing),
+// NAME:errors (last error of jobs waiting for a retry), NAME:rate:<second> (jobs finished in
+// that second, expire after 2 minutes).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "thumbflow/options.hpp"
+#include "thumbflow/report.hpp"
+#include "thumbflow/sources.hpp"
+
+namespace thumbflow {
+
+// Where Redis is: redis://[user:password@]host[:port][/db]. Defaults 127.0.0.1, 6379, db 0.
+struct RedisAddress {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string user;      // ACL user; "" = the default user
+  std::string password;  // "" = no AUTH
+  int db = 0;
+};
+
+// Parses a redis:// URL (user and password percent-decoded). Throws std::invalid_argument naming
+// what is wrong.
+RedisAddress parse_redis_url(std::string_view url);
+
+// "host:port" (and "/db" when not 0), never the password: for messages.
+std::string describe(const RedisAddress& address);
+
+// Redis cannot be used: unreachable, password refused, not a Redis, or gone for longer than the
+// reconnect timeout. what() is one line naming the server and the reason.
+class QueueError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct EnqueueOptions {
+  // What every job of this batch makes; carried in each entry, so workers need no settings.
+  ThumbnailOptions thumbnail{};
+  std::string name_template = "{stem}_thumbnail.{ext}";
+  // Enqueue again jobs already enqueued (and make workers redo thumbnails that exist).
+  // Default false: a job whose fingerprint (input, its size and modification time, settings)
+  // was enqueued before is not added again.
+  bool force = false;
+};
+
+struct EnqueueSummary {
+  std::size_t added = 0;       // new stream entries
+  std::size_t duplicates = 0;  // enqueued before (pending, in progress or done), not added
+  std::size_t rejected = 0;    // items with an error (reported through on_rejected)
+};
+
+// Adds one stream entry per item (XADD, never trimmed). Local inputs are made absolute: workers
+// must see the same paths (a shared file system). Items with an error are not enqueued; each is
+// passed to on_rejected. Throws std::invalid_argument for bad options, QueueError when Redis
+// cannot be used.
+EnqueueSummary enqueue(const RedisAddress& redis, const std::string& queue, const std::vector<Item>& items,
+                       const EnqueueOptions& options,
+                       const std::function<void(const Item&, const std::string& reason)>& on_rejected = {});
+
+struct WorkerOptions {
+  // Output folder, threads, images in flight, downloads, skip_existing and cancel as for
+  // run_batch; thumbnail options and name template come from each job. Setting *cancel stops
+  // reading: jobs in hand are finished, jobs not started are released to other workers.
+  BatchOptions batch{};
+  // Consumer name in the group. Default "" = "<hostname>-<pid>".
+  std::string consumer;
+  // Jobs asked for per XREADGROUP. Default 0 = the images in flight of the pipeline.
+  int read_count = 0;
+  // XREADGROUP BLOCK time. Default 1000 ms: also how long a stop request may wait. 1..60000.
+  int block_ms = 1000;
+  // Jobs held by a consumer without an answer for this long are taken over (XAUTOCLAIM): their
+  // worker is presumed dead. Default 300 s, far above the slowest job (a 50 MB download at the
+  // stall limit). 1..86400 s (milliseconds here).
+  int claim_after_ms = 300'000;
+  // A job delivered this many times without success goes to NAME:dead. Default 3. 1..100.
+  int max_deliveries = 3;
+  // A failed job becomes available again after this long (at most claim_after_ms). Default 5000 ms.
+  int retry_delay_ms = 5000;
+  // How long a worker keeps reconnecting to a Redis that went away before giving up (QueueError).
+  // Default 300 s.
+  int reconnect_timeout_s = 300;
+  // Exit once the queue holds nothing (no waiting or unfinished job anywhere), as `rq worker
+  // --burst`. Default false: wait for new jobs until stopped.
+  bool burst = false;
+  // Hears one line when the connection to Redis is lost (the worker keeps reconnecting) and one
+  // when it is back. Optional.
+  std::function<void(const std::string&)> on_notice;
+};
+
+// One job handled by a worker.
+struct JobEvent {
+  std::string id;      // stream entry id
+  ItemResult result;   // Done, Skipped or Failed; Cancelled = released to other workers
+  int deliveries = 1;  // times the job was handed out, this one included
+  bool dead = false;   // given up on: moved to NAME:dead
+};
+
+struct WorkerSummary {
+  std::size_t done = 0, skipped = 0, retried = 0, dead = 0, released = 0;
+  double seconds = 0;
+};
+
+// Runs jobs of `queue` through the local pipeline until *options.batch.cancel is set (or, with
+// burst, until the queue is empty). Each output is written atomically before its job is
+// acknowledged and deleted, so a crash never acknowledges unwritten work; a job done twice writes
+// the same file. Reconnects with backoff when Redis goes away. on_event is called once per job
+// handled, serially. Throws std::invalid_argument for bad options, QueueError when Redis cannot be
+// used (at start, or longer than reconnect_timeout_s), std::runtime_error when the output folder
+// cannot be created.
+WorkerSummary run_worker(const RedisAddress& redis, const std::string& queue, const WorkerOptions& options,
+                         const std::function<void(const JobEvent&)>& on_event = {});
+
+struct ConsumerStatus {
+  std::string name;
+  std::size_t in_progress = 0;  // jobs delivered to it and not yet acknowledged
+  std::int64_t idle_ms = 0;     // since it last read or claimed
+};
+
+struct QueueStatus {
+  std::string queue;
+  std::size_t waiting = 0;      // enqueued, not yet delivered to any worker
+  std::size_t in_progress = 0;  // delivered, not yet finished (includes failed jobs awaiting a retry)
+  std::vector<ConsumerStatus> consumers;
+  std::uint64_t done = 0, skipped = 0;  // finished: thumbnail written / already there
+  std::uint64_t failed = 0;             // failed attempts (retried or then dead)
+  std::uint64_t dead = 0;               // entries in NAME:dead
+  double rate = 0;                      // jobs finished per second over the last 10 s
+  std::uint64_t last_minute = 0;        // jobs finished in the last 60 s
+};
+
+// Reads the state of `queue`. Throws QueueError when Redis cannot be used.
+QueueStatus queue_status(const RedisAddress& redis, const std::string& queue);
+
+std::string queue_status_to_json(const QueueStatus& status, int indent = 2);
+
+}  // namespace thumbflow

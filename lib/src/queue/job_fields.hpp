@@ -1,0 +1,38 @@
+// A queue job as a stream entry: everything a worker needs, as flat name/value fields.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "thumbflow/options.hpp"
+#include "thumbflow/sources.hpp"
+
+namespace thumbflow::detail {
+
+struct QueueJob {
+  Item item;  // input (absolute path or URL) and relative_path (decides the output name)
+  ThumbnailOptions thumbnail{};
+  std::string name_template = "{stem}_thumbnail.{ext}";
+  bool force = false;  // redo even if the thumbnail exists
+};
+
+// Throws std::invalid_argument for options no pipeline run accepts (a job with them would stop
+// every worker that takes it, instead of failing alone).
+void check_thumbnail_options(const ThumbnailOptions& options);
+
+// name, value, name, value, ... for XADD. Includes "output", the relative output path, so that
+// people looking at the stream (or at NAME:dead) see where the thumbnail goes.
+std::vector<std::string> encode_job(const QueueJob& job);
+
+// The job of an entry's fields. Throws std::invalid_argument naming the bad field (a job written
+// by a newer or broken producer), which makes the job dead at once.
+QueueJob decode_job(const std::vector<std::string>& fields);
+
+// Equal for jobs that one run of the pipeline can make together (same options and template).
+std::string job_settings_key(const QueueJob& job);
+
+// What makes a job "the same job" for enqueueing: the input (for local files also its size and
+// modification time, so an edited file is enqueued again), the relative path and the settings.
+std::string job_fingerprint(const QueueJob& job);
+
+}  // namespace thumbflow::detail

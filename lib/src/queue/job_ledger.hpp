@@ -1,0 +1,44 @@
+// The writing side of a worker: what becomes of each job once the pipeline is through with it.
+// Every step is one script (see queue_keys.hpp), safe to run again after a reconnection.
+#pragma once
+
+#include <string>
+
+#include "queue/job_reader.hpp"
+#include "queue/queue_keys.hpp"
+#include "queue/redis_client.hpp"
+
+namespace thumbflow::detail {
+
+class JobLedger {
+ public:
+  JobLedger(ResilientRedis& redis, const QueueKeys& keys, std::string consumer, int claim_after_ms,
+            int retry_delay_ms);
+
+  // The thumbnail is on disk (written now, or already there): acknowledge, delete, count.
+  void finished(const Delivery& job, bool skipped);
+  // One attempt failed: keep the job pending with its error, to be handed out again after the
+  // retry delay (by XAUTOCLAIM, which counts the delivery).
+  void retry_later(const Delivery& job, const std::string& error);
+  // Give up: the job goes to NAME:dead with `error` and is acknowledged.
+  void dead(const Delivery& job, const std::string& error);
+  // Not started (stopping): hand the job back at once, its delivery not counted.
+  void release(const Delivery& job);
+  // Acknowledges an entry deleted while it was pending (nothing left to do).
+  void forget(const Delivery& job);
+  // The last error recorded for a job, "" if none.
+  std::string last_error(const std::string& id);
+  // Leaves the group if no job is held.
+  void leave();
+  // Removes consumers (workers that died or were stopped) that hold no job and were idle longer
+  // than claim-after, so that status lists the workers there are.
+  void forget_stale_consumers();
+
+ private:
+  ResilientRedis& redis_;
+  const QueueKeys& keys_;
+  std::string consumer_;
+  int claim_after_ms_, retry_delay_ms_;
+};
+
+}  // namespace thumbflow::detail

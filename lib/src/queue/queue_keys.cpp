@@ -1,0 +1,28 @@
+#include "queue/queue_keys.hpp"
+
+#include <stdexcept>
+
+namespace thumbflow::detail {
+
+QueueKeys::QueueKeys(const std::string& name)
+    : stream(name),
+      dead(name + ":dead"),
+      stats(name + ":stats"),
+      seen(name + ":seen"),
+      errors(name + ":errors") {
+  if (name.empty() || name.size() > 200)
+    throw std::invalid_argument("queue name must have 1..200 characters");
+  for (const char ch : name)
+    if (const auto c = static_cast<unsigned char>(ch); c <= ' ' || c == 0x7f)
+      throw std::invalid_argument("queue name '" + name + "' has a space or a control character");
+}
+
+RedisArgs eval_args(const char* script, const std::vector<std::string>& keys,
+                    const std::vector<std::string>& argv) {
+  RedisArgs args = {"EVAL", script, std::to_string(keys.size())};
+  args.insert(args.end(), keys.begin(), keys.end());
+  args.insert(args.end(), argv.begin(), argv.end());
+  return args;
+}
+
+}  // namespace thumbflow::detail

@@ -1,0 +1,122 @@
+// The Redis keys of one queue and the Lua scripts that change them. Each script does one step
+// of a job's life atomically, and does nothing when run twice (a worker that lost its connection
+// runs the step again after reconnecting), so counters count each job once.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "queue/redis_client.hpp"
+
+namespace thumbflow::detail {
+
+// The consumer group every worker of a queue reads with.
+inline constexpr const char* kGroup = "thumbflow";
+
+struct QueueKeys {
+  // Throws std::invalid_argument for an empty name or one with spaces or control characters.
+  explicit QueueKeys(const std::string& name);
+  std::string stream, dead, stats, seen, errors;
+};
+
+// KEYS: stream, seen. ARGV: fingerprint, force ("1"/"0"), fields... Adds the entry unless the
+// fingerprint was seen (and not forced); returns its id, or nil when it was a duplicate.
+inline constexpr const char* kEnqueueScript = R"lua(
+local key = redis.sha1hex(ARGV[1])
+if redis.call('SADD', KEYS[2], key) == 0 and ARGV[2] ~= '1' then return false end
+return redis.call('XADD', KEYS[1], '*', 'key', key, unpack(ARGV, 3))
+)lua";
+
+// KEYS: stream, stats, errors. ARGV: id, counter ("done" or "skipped"). Acknowledges and deletes
+// the entry and counts it (per second too, for the rate), unless it was acknowledged before.
+inline constexpr const char* kAckScript = R"lua(
+if redis.call('XACK', KEYS[1], 'thumbflow', ARGV[1]) == 0 then return 0 end
+redis.call('XDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+local rate = KEYS[1] .. ':rate:' .. redis.call('TIME')[1]
+redis.call('INCR', rate)
+redis.call('EXPIRE', rate, 120)
+return 1
+)lua";
+
+// KEYS: stream, stats, errors. ARGV: id, error, consumer, idle ms. A failed attempt: keeps the
+// entry pending with its error and makes it look idle for `idle` ms, so that XAUTOCLAIM hands it
+// out again after claim-after minus that. Nothing if another consumer holds it now.
+inline constexpr const char* kRetryScript = R"lua(
+local p = redis.call('XPENDING', KEYS[1], 'thumbflow', ARGV[1], ARGV[1], 1)
+if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end
+redis.call('XCLAIM', KEYS[1], 'thumbflow', ARGV[3], 0, ARGV[1], 'IDLE', ARGV[4], 'JUSTID')
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[2], 'failed', 1)
+return 1
+)lua";
+
+// KEYS: stream. ARGV: id, consumer, idle ms, retry count. Gives a job not started back (on stop):
+// claimable at once by any worker, its delivery count restored.
+inline constexpr const char* kReleaseScript = R"lua(
+local p = redis.call('XPENDING', KEYS[1], 'thumbflow', ARGV[1], ARGV[1], 1)
+if #p == 0 or p[1][2] ~= ARGV[2] then return 0 end
+redis.call('XCLAIM', KEYS[1], 'thumbflow', ARGV[2], 0, ARGV[1], 'IDLE', ARGV[3], 'RETRYCOUNT', ARGV[4], 'JUSTID')
+return 1
+)lua";
+
+// KEYS: stream, stats, errors, dead, seen. ARGV: id, error, deliveries. Gives up on a job: copies
+// it to the dead stream with its error, forgets its fingerprint (so it can be enqueued again once
+// fixed), acknowledges and deletes it.
+inline constexpr const char* kDeadScript = R"lua(
+if redis.call('XACK', KEYS[1], 'thumbflow', ARGV[1]) == 0 then return 0 end
+local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
+local entry = {'id', ARGV[1], 'error', ARGV[2], 'deliveries', ARGV[3]}
+if #found > 0 then
+  local f = found[1][2]
+  for i = 1, #f, 2 do
+    if f[i] == 'key' then redis.call('SREM', KEYS[5], f[i + 1]) end
+    entry[#entry + 1] = f[i]
+    entry[#entry + 1] = f[i + 1]
+  end
+end
+redis.call('XADD', KEYS[4], '*', unpack(entry))
+redis.call('XDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HINCRBY', KEYS[2], 'dead', 1)
+return 1
+)lua";
+
+// KEYS: stream. ARGV: consumer. Removes the consumer from the group if it holds no job (removing
+// one that does would lose its jobs).
+inline constexpr const char* kLeaveScript = R"lua(
+if #redis.call('XPENDING', KEYS[1], 'thumbflow', '-', '+', 1, ARGV[1]) > 0 then return 0 end
+return redis.call('XGROUP', 'DELCONSUMER', KEYS[1], 'thumbflow', ARGV[1])
+)lua";
+
+// KEYS: stream. ARGV: idle ms. Removes the consumers holding no job that were idle longer.
+inline constexpr const char* kForgetStaleScript = R"lua(
+local removed = 0
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], 'thumbflow')) do
+  local f = {}
+  for i = 1, #c, 2 do f[c[i]] = c[i + 1] end
+  if f['pending'] == 0 and f['idle'] > tonumber(ARGV[1]) then
+    removed = removed + redis.call('XGROUP', 'DELCONSUMER', KEYS[1], 'thumbflow', f['name'])
+  end
+end
+return removed
+)lua";
+
+// EVAL script with its keys and arguments.
+RedisArgs eval_args(const char* script, const std::vector<std::string>& keys,
+                    const std::vector<std::string>& argv);
+
+// Creates the group on the stream (and the stream) if missing, reading from the start: entries
+// enqueued before the first worker came are not skipped.
+// Works on a RedisConnection and on a ResilientRedis.
+template <typename Redis>
+void ensure_group(Redis& redis, const std::string& stream) {
+  try {
+    redis.command({"XGROUP", "CREATE", stream, kGroup, "0", "MKSTREAM"});
+  } catch (const RedisServerError& e) {
+    if (std::string(e.what()).rfind("BUSYGROUP", 0) != 0) throw;
+  }
+}
+
+}  // namespace thumbflow::detail

@@ -1,0 +1,133 @@
+// The pieces of distributed mode that need no Redis: URLs, job entries, queue names.
+#include "thumbflow/queue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "queue/job_fields.hpp"
+#include "queue/queue_keys.hpp"
+
+namespace thumbflow {
+namespace {
+
+TEST(RedisUrl, DefaultsAndParts) {
+  const RedisAddress plain = parse_redis_url("redis://queue-host");
+  EXPECT_EQ(plain.host, "queue-host");
+  EXPECT_EQ(plain.port, 6379);
+  EXPECT_EQ(plain.db, 0);
+  EXPECT_TRUE(plain.password.empty());
+
+  const RedisAddress full = parse_redis_url("redis://worker:p%40ss%3Aword@10.0.0.5:6390/2");
+  EXPECT_EQ(full.user, "worker");
+  EXPECT_EQ(full.password, "p@ss:word");
+  EXPECT_EQ(full.host, "10.0.0.5");
+  EXPECT_EQ(full.port, 6390);
+  EXPECT_EQ(full.db, 2);
+  EXPECT_EQ(describe(full), "10.0.0.5:6390/2");  // never the password
+
+  const RedisAddress password_only = parse_redis_url("redis://:secret@127.0.0.1:7000");
+  EXPECT_TRUE(password_only.user.empty());
+  EXPECT_EQ(password_only.password, "secret");
+
+  const RedisAddress v6 = parse_redis_url("REDIS://[::1]:7001");
+  EXPECT_EQ(v6.host, "::1");
+  EXPECT_EQ(v6.port, 7001);
+  EXPECT_EQ(describe(v6), "[::1]:7001");
+}
+
+TEST(RedisUrl, BadOnesSayWhatIsWrongWithoutThePassword) {
+  for (const char* bad : {"http://host", "host:6379", "redis://host:0", "redis://host:99999",
+                          "redis://host:x", "redis://host/db", "redis://:bad%zz@host", "redis://[::1"})
+    EXPECT_THROW(parse_redis_url(bad), std::invalid_argument) << bad;
+  try {
+    parse_redis_url("redis://:hunter2@host:notaport");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("port"), std::string::npos) << e.what();
+  }
+}
+
+detail::QueueJob sample_job() {
+  detail::QueueJob job;
+  job.item.input = "/srv/photos/trip/a.png";
+  job.item.relative_path = "trip/a.png";
+  job.thumbnail.box_width = 300;
+  job.thumbnail.box_height = 0;
+  job.thumbnail.format = OutputFormat::Webp;
+  job.thumbnail.quality = 70;
+  job.thumbnail.background = Rgb{1, 2, 3};
+  job.thumbnail.allow_enlarge = true;
+  job.thumbnail.decode = DecodeMode::Full;
+  job.thumbnail.max_pixels = 12345;
+  job.name_template = "{stem}_{w}.{ext}";
+  job.force = true;
+  return job;
+}
+
+TEST(JobFields, RoundTrip) {
+  const detail::QueueJob job = sample_job();
+  const std::vector<std::string> fields = detail::encode_job(job);
+  const auto output = std::find(fields.begin(), fields.end(), "output");
+  ASSERT_NE(output, fields.end());
+  EXPECT_EQ(*(output + 1), "trip/a_300.webp");
+  const detail::QueueJob back = detail::decode_job(fields);
+  EXPECT_EQ(back.item.input, job.item.input);
+  EXPECT_EQ(back.item.relative_path, job.item.relative_path);
+  EXPECT_EQ(back.thumbnail.box_width, 300);
+  EXPECT_EQ(back.thumbnail.box_height, 0);
+  EXPECT_EQ(back.thumbnail.format, OutputFormat::Webp);
+  EXPECT_EQ(back.thumbnail.quality, 70);
+  EXPECT_EQ(back.thumbnail.background.g, 2);
+  EXPECT_TRUE(back.thumbnail.allow_enlarge);
+  EXPECT_EQ(back.thumbnail.decode, DecodeMode::Full);
+  EXPECT_EQ(back.thumbnail.max_pixels, 12345u);
+  EXPECT_EQ(back.name_template, job.name_template);
+  EXPECT_TRUE(back.force);
+  EXPECT_EQ(detail::job_settings_key(back), detail::job_settings_key(job));
+}
+
+TEST(JobFields, SettingsKeyAndFingerprint) {
+  detail::QueueJob a = sample_job(), b = sample_job();
+  b.item.input = "/srv/photos/trip/b.png";
+  b.item.relative_path = "trip/b.png";
+  EXPECT_EQ(detail::job_settings_key(a), detail::job_settings_key(b));  // one run can make both
+  EXPECT_NE(detail::job_fingerprint(a), detail::job_fingerprint(b));
+  b = a;
+  b.thumbnail.quality = 71;
+  EXPECT_NE(detail::job_settings_key(a), detail::job_settings_key(b));
+  EXPECT_NE(detail::job_fingerprint(a), detail::job_fingerprint(b));  // other settings: another job
+}
+
+TEST(JobFields, MalformedEntriesNameTheField) {
+  std::vector<std::string> fields = detail::encode_job(sample_job());
+  const auto set = [&](std::vector<std::string> f, const std::string& name, const std::string& value) {
+    for (std::size_t i = 0; i + 1 < f.size(); i += 2)
+      if (f[i] == name) f[i + 1] = value;
+    return f;
+  };
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"quality", "0"},   {"quality", "high"}, {"box_w", "-1"}, {"box_w", "0"},     {"format", "gif"},
+      {"decode", "slow"}, {"v", "2"},          {"input", ""},   {"name", "no-stem"}};
+  for (const auto& [name, value] : bad)
+    EXPECT_THROW(detail::decode_job(set(fields, name, value)), std::invalid_argument) << name << "=" << value;
+  try {
+    detail::decode_job({"v", "1", "input", "/a.jpg"});
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("'rel'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(QueueKeys, NamesAndRefusals) {
+  const detail::QueueKeys keys("photos");
+  EXPECT_EQ(keys.stream, "photos");
+  EXPECT_EQ(keys.dead, "photos:dead");
+  EXPECT_EQ(keys.stats, "photos:stats");
+  for (const char* bad : {"", "two words", "tab\there"})
+    EXPECT_THROW(detail::QueueKeys{bad}, std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace thumbflow

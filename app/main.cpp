@@ -7,8 +7,10 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"thumbflow: fast batch thumbnails of folders and URL lists.", "thumbflow"};
-  app.set_version_flag(
-      "--version", std::string("thumbflow ") + thumbflow::version() + "\n" + thumbflow::library_versions());
+  std::string versions =
+      std::string("thumbflow ") + thumbflow::version() + "\n" + thumbflow::library_versions();
+  while (!versions.empty() && versions.back() == '\n') versions.pop_back();  // CLI11 adds one
+  app.set_version_flag("--version", versions);
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"

@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "e2e_support.hpp"
@@ -69,6 +70,9 @@ TEST(DiskFull, FailedItemsAreReportedNothingPartialAndTheNextRunFinishes) {
   ASSERT_EQ(r.exit_code, 2) << describe(r);
   const nlohmann::json rep = read_json(report);
   const std::size_t done = rep["summary"]["done"], failed = rep["summary"]["failed"];
+  const auto no_space = lines_with(r.err, "No space left on device");
+  std::printf("[disk-full] 30 items on a 1 MB tmpfs: exit %d, %zu done, %zu failed, e.g. %s\n", r.exit_code,
+              done, failed, no_space.empty() ? "(no line)" : no_space[0].c_str());
   EXPECT_GT(done, 0u);
   EXPECT_GT(failed, 0u);
   EXPECT_EQ(done + failed, 30u);
@@ -114,6 +118,7 @@ TEST(DiskFull, ReadOnlyOutputFolderIsAClearErrorAndWritesNothing) {
     SCOPED_TRACE(target.string());
     const CommandResult r =
         run_cli({in.string(), "-o", target.string(), "--report", (tmp / "r.json").string()});
+    std::printf("[read-only] %s: exit %d: %s", target.c_str(), r.exit_code, r.err.c_str());
     EXPECT_EQ(r.exit_code, 1) << "a setup error, nothing started: " << describe(r);
     ASSERT_EQ(lines_of(r.err).size(), 1u) << r.err;
     EXPECT_EQ(r.err.rfind("thumbflow: ", 0), 0u) << r.err;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
@@ -34,6 +35,8 @@ TEST_P(Interrupt, StopsCleanlyWritesTheReportAndResumes) {
 
   const auto j = nlohmann::json::parse(test::read_bytes(report));
   const std::size_t done = j["summary"]["done"], cancelled = j["summary"]["cancelled"];
+  std::printf("[interrupt] signal %d: exit %d, stopped %.2f s after the signal, %zu done, %zu cancelled\n",
+              GetParam(), first.exit_code, first.seconds_after_signal, done, cancelled);
   EXPECT_EQ(done + cancelled, 150u);
   EXPECT_GT(cancelled, 0u);
   EXPECT_EQ(files_under(dir / "out").size(), done);

@@ -9,6 +9,9 @@ namespace thumbflow::cli {
 // that runs it and returns the process exit status.
 void add_run_command(CLI::App& app, std::function<int()>& command);
 void add_fetch_command(CLI::App& app, std::function<int()>& command);
+void add_gallery_command(CLI::App& app, std::function<int()>& command);
+void add_serve_gallery_command(CLI::App& app, std::function<int()>& command);
+void add_bench_command(CLI::App& app, std::function<int()>& command);
 void add_enqueue_command(CLI::App& app, std::function<int()>& command);
 void add_worker_command(CLI::App& app, std::function<int()>& command);
 void add_status_command(CLI::App& app, std::function<int()>& command);

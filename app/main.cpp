@@ -7,8 +7,10 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"thumbflow: fast batch thumbnails of folders and URL lists.", "thumbflow"};
-  app.set_version_flag(
-      "--version", std::string("thumbflow ") + thumbflow::version() + "\n" + thumbflow::library_versions());
+  std::string versions =
+      std::string("thumbflow ") + thumbflow::version() + "\n" + thumbflow::library_versions();
+  while (!versions.empty() && versions.back() == '\n') versions.pop_back();  // CLI11 adds one
+  app.set_version_flag("--version", versions);
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
@@ -19,6 +21,9 @@ int main(int argc, char** argv) {
   std::function<int()> command;
   thumbflow::cli::add_run_command(app, command);
   thumbflow::cli::add_fetch_command(app, command);
+  thumbflow::cli::add_gallery_command(app, command);
+  thumbflow::cli::add_serve_gallery_command(app, command);
+  thumbflow::cli::add_bench_command(app, command);
   thumbflow::cli::add_enqueue_command(app, command);
   thumbflow::cli::add_worker_command(app, command);
   thumbflow::cli::add_status_command(app, command);

@@ -10,3 +10,13 @@ if(THUMBFLOW_SANITIZE)
     add_compile_options(-fno-sanitize=vptr)
   endif()
 endif()
+
+# THUMBFLOW_FUZZ: build the libFuzzer targets of tests/fuzz (clang only). Every target gets the
+# coverage instrumentation libFuzzer steers by; combine with THUMBFLOW_SANITIZE=address,undefined.
+option(THUMBFLOW_FUZZ "Build the libFuzzer targets (needs clang)" OFF)
+if(THUMBFLOW_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "THUMBFLOW_FUZZ needs clang (-DCMAKE_CXX_COMPILER=clang++)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

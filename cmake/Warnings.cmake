@@ -5,7 +5,7 @@ function(thumbflow_set_warnings target)
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
     -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual -Wnull-dereference
     -Wimplicit-fallthrough)
-  if(THUMBFLOW_SANITIZE)
+  if(THUMBFLOW_SANITIZE AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     # GCC's flow analysis gives false -Wmaybe-uninitialized / -Wnull-dereference warnings in
     # libstdc++ code under sanitizers; the normal builds keep both.
     target_compile_options(${target} PRIVATE -Wno-maybe-uninitialized -Wno-null-dereference)

@@ -7,11 +7,14 @@
 #include <chrono>
 
 #include "e2e_support.hpp"
+#include "hostile_images.hpp"
 
 namespace thumbflow::e2e {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
+using test::jpeg_declaring;
+using test::png_declaring;
 
 Bytes first_half(const fs::path& p) {
   Bytes b = test::read_bytes(p);
@@ -36,60 +39,6 @@ Bytes noise(std::size_t n) {
   b[0] = 0x00;  // no magic number of any format
   b[1] = 0x17;
   return b;
-}
-
-std::uint32_t crc32(const std::uint8_t* data, std::size_t n) {
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (std::size_t i = 0; i < n; ++i) {
-    crc ^= data[i];
-    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
-
-void put_be32(Bytes& b, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
-}
-
-void put_chunk(Bytes& png, const char* type, const Bytes& data) {
-  put_be32(png, static_cast<std::uint32_t>(data.size()));
-  Bytes body(type, type + 4);
-  body.insert(body.end(), data.begin(), data.end());
-  png.insert(png.end(), body.begin(), body.end());
-  put_be32(png, crc32(body.data(), body.size()));
-}
-
-// A valid-looking PNG whose IHDR declares width x height RGB pixels, with a tiny IDAT.
-Bytes png_declaring(std::uint32_t width, std::uint32_t height) {
-  Bytes png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-  Bytes ihdr;
-  put_be32(ihdr, width);
-  put_be32(ihdr, height);
-  ihdr.insert(ihdr.end(), {8, 2, 0, 0, 0});  // 8-bit RGB, deflate, no filter, no interlace
-  put_chunk(png, "IHDR", ihdr);
-  put_chunk(png, "IDAT", {0x78, 0x9C, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01});
-  put_chunk(png, "IEND", {});
-  return png;
-}
-
-// A small real JPEG whose SOF0 is patched to declare width x height.
-Bytes jpeg_declaring(std::uint16_t width, std::uint16_t height) {
-  Bytes jpg = test::encode(test::make_picture(64, 64, CV_8UC3), ".jpg");
-  for (std::size_t i = 2; i + 9 < jpg.size();) {
-    if (jpg[i] != 0xFF) break;
-    const std::uint8_t marker = jpg[i + 1];
-    const std::size_t len = std::size_t(jpg[i + 2]) << 8 | jpg[i + 3];
-    if (marker == 0xC0) {
-      jpg[i + 5] = static_cast<std::uint8_t>(height >> 8);
-      jpg[i + 6] = static_cast<std::uint8_t>(height);
-      jpg[i + 7] = static_cast<std::uint8_t>(width >> 8);
-      jpg[i + 8] = static_cast<std::uint8_t>(width);
-      return jpg;
-    }
-    i += 2 + len;
-  }
-  ADD_FAILURE() << "no SOF0 in the encoder's JPEG";
-  return jpg;
 }
 
 TEST(BadInput, EachBrokenFileFailsAloneAndCleanly) {

@@ -13,7 +13,7 @@
 namespace thumbflow::e2e {
 namespace {
 
-using test::BackgroundProcess;
+using test::LoggedProcess;
 using test::RedisServer;
 using test::RedisServerOptions;
 
@@ -84,14 +84,14 @@ class Queue : public ::testing::Test {
     return thumbflow(args);
   }
 
-  std::unique_ptr<BackgroundProcess> start_worker(const std::string& name,
-                                                  const std::vector<std::string>& extra = {}) {
+  std::unique_ptr<LoggedProcess> start_worker(const std::string& name,
+                                              const std::vector<std::string>& extra = {}) {
     std::vector<std::string> argv = {kCli, "worker", "-o",         (tmp / "out").string(),
                                      "-j", "1",      "--consumer", name};
     const auto q = queue_args();
     argv.insert(argv.end(), q.begin(), q.end());
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return std::make_unique<BackgroundProcess>(argv, tmp / name);
+    return std::make_unique<LoggedProcess>(argv, tmp / name);
   }
 
   nlohmann::json status() {
@@ -147,7 +147,7 @@ TEST_F(Queue, ThreeWorkersDoEveryJobOnce) {
   EXPECT_TRUE(contains_ci(again.err, "300 already enqueued")) << again.err;
   EXPECT_EQ(status()["waiting"], 300);
 
-  std::vector<std::unique_ptr<BackgroundProcess>> workers;
+  std::vector<std::unique_ptr<LoggedProcess>> workers;
   for (const char* name : {"w1", "w2", "w3"}) workers.push_back(start_worker(name, {"--burst"}));
   int done_by_workers = 0;
   for (auto& w : workers) {
@@ -169,7 +169,7 @@ TEST_F(Queue, PoisonJobEndsInDeadListAndTheRestFinish) {
   test::write_bytes(tmp / "in" / "set0" / "broken.jpg",
                     {0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F'});
   ASSERT_EQ(enqueue().exit_code, 0);
-  std::vector<std::unique_ptr<BackgroundProcess>> workers;
+  std::vector<std::unique_ptr<LoggedProcess>> workers;
   for (const char* name : {"w1", "w2"})
     workers.push_back(start_worker(name, {"--burst", "--retry-delay", "0", "--max-deliveries", "3"}));
   std::string errors;
@@ -198,7 +198,7 @@ TEST_F(Queue, ThumbnailsOfOtherSettingsAreRedoneNotKept) {
       thumbflow({"run", (tmp / "in").string(), "-o", (tmp / "out").string(), "-s", "48"});
   ASSERT_EQ(before.exit_code, 0) << describe(before);
   ASSERT_EQ(enqueue().exit_code, 0);
-  std::vector<std::unique_ptr<BackgroundProcess>> workers;
+  std::vector<std::unique_ptr<LoggedProcess>> workers;
   for (const char* name : {"w1", "w2"}) workers.push_back(start_worker(name, {"--burst"}));
   for (auto& w : workers) EXPECT_EQ(w->wait(kWorkerTimeoutS), 0) << w->err();
   expect_all_thumbnails(tmp / "out", images);  // all in the 96x96 box
@@ -244,7 +244,7 @@ TEST_F(QueueBusy, KilledWorkerLosesNothingAndAcksNothingUnwritten) {
 
 TEST_F(QueueWithAof, WorkersReconnectAfterRedisRestart) {
   ASSERT_EQ(enqueue().exit_code, 0);
-  std::vector<std::unique_ptr<BackgroundProcess>> workers;
+  std::vector<std::unique_ptr<LoggedProcess>> workers;
   for (const char* name : {"w1", "w2"})
     workers.push_back(start_worker(name, {"--burst", "--reconnect-timeout", "30"}));
   // Both must be connected first: a worker that cannot reach Redis at start stops (exit 1).
@@ -318,11 +318,11 @@ TEST(QueueGallery, ListedImagesAreEnqueuedAndWorkersDownloadThem) {
   ASSERT_EQ(listed.exit_code, 0) << describe(listed);
   EXPECT_TRUE(contains_ci(listed.err, "12 jobs added")) << listed.err;
 
-  std::vector<std::unique_ptr<BackgroundProcess>> workers;
+  std::vector<std::unique_ptr<LoggedProcess>> workers;
   for (const char* name : {"w1", "w2"}) {
     std::vector<std::string> argv = {kCli, "worker", "-o", (tmp / "out").string(), "-j", "1", "--burst"};
     argv.insert(argv.end(), where.begin(), where.end());
-    workers.push_back(std::make_unique<BackgroundProcess>(argv, tmp / name));
+    workers.push_back(std::make_unique<LoggedProcess>(argv, tmp / name));
   }
   for (auto& w : workers) EXPECT_EQ(w->wait(kWorkerTimeoutS), 0) << w->err();
   for (const std::string& id : ids) {
@@ -354,12 +354,12 @@ TEST(QueueHeartbeat, SlowJobOfALiveWorkerIsNotTakenOver) {
   std::vector<std::string> enqueue = {"enqueue", "--urls", (tmp / "urls.txt").string()};
   enqueue.insert(enqueue.end(), where.begin(), where.end());
   ASSERT_EQ(thumbflow(enqueue).exit_code, 0);
-  std::vector<std::unique_ptr<BackgroundProcess>> workers;
+  std::vector<std::unique_ptr<LoggedProcess>> workers;
   for (const char* name : {"w1", "w2"}) {
     std::vector<std::string> argv = {kCli,      "worker",        "-o", (tmp / "out").string(), "-j", "1",
                                      "--burst", "--claim-after", "1"};
     argv.insert(argv.end(), where.begin(), where.end());
-    workers.push_back(std::make_unique<BackgroundProcess>(argv, tmp / name));
+    workers.push_back(std::make_unique<LoggedProcess>(argv, tmp / name));
   }
   for (auto& w : workers) EXPECT_EQ(w->wait(kWorkerTimeoutS), 0) << w->err();
   EXPECT_EQ(images.request_count("/slow.jpg"), 1);

@@ -181,7 +181,8 @@ TEST(RunCli, ReRunSkipsAndForceRedoes) {
   EXPECT_EQ(summary["total"], 4);
   EXPECT_EQ(summary["skipped"], 4) << second.out;
   EXPECT_EQ(summary["done"], 0);
-  for (const auto& item : read_json(report)["items"]) EXPECT_EQ(item["status"], "skipped") << item.dump();
+  const nlohmann::json rep = read_json(report);  // named: a range-for over a temporary's member dangles
+  for (const auto& item : rep["items"]) EXPECT_EQ(item["status"], "skipped") << item.dump();
   EXPECT_EQ(snapshot(out), outputs);
   for (const auto& [rel, t] : mtimes) EXPECT_EQ(fs::last_write_time(out / rel), t) << rel << " was rewritten";
 

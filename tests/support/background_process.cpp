@@ -1,88 +1,99 @@
 #include "background_process.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <fstream>
-#include <iterator>
+#include <csignal>
 #include <stdexcept>
 #include <thread>
 
+#include "test_support.hpp"
+
 namespace thumbflow::test {
-namespace {
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-}  // namespace
-
-BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
-                                     const std::filesystem::path& log_stem)
-    : out_(log_stem.string() + ".out"), err_(log_stem.string() + ".err") {
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ::close(out_pipe[0]), ::close(out_pipe[1]);
+    throw std::runtime_error("pipe failed");
+  }
   pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    const int in = ::open("/dev/null", O_RDONLY);
-    const int out = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || out < 0 || err < 0) ::_exit(126);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    ::setpgid(0, 0);  // a Ctrl-C on the test run reaches the test, not straight to its children
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
+  if (pid_ == 0) exec_child(argv, "/dev/null", out_pipe[1], err_pipe[1]);  // dup2 clears O_CLOEXEC
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  out_fd_ = out_pipe[0];
+  err_fd_ = err_pipe[0];
+  if (pid_ < 0) {
+    ::close(out_fd_), ::close(err_fd_);
+    throw std::runtime_error("fork failed");
   }
 }
 
 BackgroundProcess::~BackgroundProcess() {
-  if (!reaped_ && pid_ > 0) {
+  if (!status_) {
     ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
+    ::waitpid(pid_, nullptr, 0);
   }
+  if (out_fd_ >= 0) ::close(out_fd_);
+  if (err_fd_ >= 0) ::close(err_fd_);
 }
 
-void BackgroundProcess::signal(int sig) const {
-  if (!reaped_) ::kill(pid_, sig);
-}
-
-bool BackgroundProcess::running() {
-  if (reaped_) return false;
-  int status = 0;
-  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-    reaped_ = true;
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return false;
+bool BackgroundProcess::pump(std::chrono::milliseconds timeout) {
+  pollfd fds[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
+  if (out_fd_ < 0 && err_fd_ < 0) return false;
+  if (::poll(fds, 2, static_cast<int>(timeout.count())) <= 0) return true;
+  for (pollfd& f : fds) {
+    if (f.fd < 0 || !(f.revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    char buffer[4096];
+    const ssize_t n = ::read(f.fd, buffer, sizeof buffer);
+    int& fd = f.fd == out_fd_ ? out_fd_ : err_fd_;
+    if (n > 0) {
+      (fd == out_fd_ ? out_ : err_).append(buffer, static_cast<std::size_t>(n));
+    } else {
+      ::close(fd);
+      fd = -1;
+    }
   }
   return true;
 }
 
-int BackgroundProcess::wait(double timeout_s) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
-  while (running()) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(pid_, SIGKILL);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      reaped_ = true;
-      exit_code_ = -1;
-      break;
+std::optional<std::string> BackgroundProcess::read_line(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const std::size_t newline = out_.find('\n');
+    if (newline != std::string::npos) {
+      std::string line = out_.substr(0, newline);
+      out_.erase(0, newline + 1);
+      return line;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || out_fd_ < 0) return std::nullopt;
+    pump(std::min(left, std::chrono::milliseconds(50)));
   }
-  return exit_code_;
 }
 
-std::string BackgroundProcess::out() const { return slurp(out_); }
-std::string BackgroundProcess::err() const { return slurp(err_); }
+void BackgroundProcess::send_signal(int signal) {
+  if (!status_) ::kill(pid_, signal);
+}
+
+std::optional<int> BackgroundProcess::wait(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!status_) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    if (!pump(std::chrono::milliseconds(20))) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // What it wrote last (bounded: a grandchild may hold the pipes open).
+  for (int i = 0; i < 1000 && (out_fd_ >= 0 || err_fd_ >= 0); ++i) pump(std::chrono::milliseconds(0));
+  return status_;
+}
 
 }  // namespace thumbflow::test

@@ -96,7 +96,7 @@ void RedisServer::start() {
                                    "--daemonize",
                                    "no"};
   if (!options_.password.empty()) argv.insert(argv.end(), {"--requirepass", options_.password});
-  process_ = std::make_unique<BackgroundProcess>(argv, dir_ / "redis");
+  process_ = std::make_unique<LoggedProcess>(argv, dir_ / "redis");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(kStartTimeoutS);
   while (!answers_ping(port_, options_.password)) {
     if (!process_->running() || std::chrono::steady_clock::now() >= deadline) {

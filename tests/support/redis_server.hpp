@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "background_process.hpp"
+#include "logged_process.hpp"
 #include "test_support.hpp"
 
 namespace thumbflow::test {
@@ -39,7 +39,7 @@ class RedisServer {
   RedisServerOptions options_;
   TempDir dir_;
   int port_ = 0;
-  std::unique_ptr<BackgroundProcess> process_;
+  std::unique_ptr<LoggedProcess> process_;
 };
 
 }  // namespace thumbflow::test

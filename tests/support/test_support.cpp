@@ -196,30 +196,43 @@ void drain(int fd, std::string& into) {
   if (n > 0) into.append(buf, std::size_t(n));
 }
 
+// True once process `pid` has a handler for `sig` (the SigCgt mask of /proc/PID/status), or when
+// that cannot be read (the process is gone, or no /proc).
+bool catches_signal(pid_t pid, int sig) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("SigCgt:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) >> (sig - 1)) & 1u;
+  return true;
+}
+
 }  // namespace
 
+void exec_child(const std::vector<std::string>& argv, const std::string& stdin_path, int out_fd, int err_fd) {
+  const int input = ::open(stdin_path.c_str(), O_RDONLY);
+  if (input < 0) ::_exit(126);
+  ::dup2(input, 0);
+  ::dup2(out_fd, 1);
+  ::dup2(err_fd, 2);
+  // Only 0-2 may stay open: a child that daemonizes (tmux) redirects 0-2 but would keep a stray
+  // copy of a pipe's write end, and the parent's wait would last until the timeout.
+  for (const int fd : {input, out_fd, err_fd})
+    if (fd > 2) ::close(fd);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  ::execv(args[0], args.data());
+  ::_exit(127);
+}
+
 CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, int sigint_after_ms,
-                          const std::string& stdin_path) {
+                          const std::string& stdin_path, int signal_number) {
   int out_pipe[2], err_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = ::fork();
   if (pid == 0) {
-    const int input = ::open(stdin_path.c_str(), O_RDONLY);
-    if (input < 0) ::_exit(126);
-    ::dup2(input, 0);
-    ::dup2(out_pipe[1], 1);
-    ::dup2(err_pipe[1], 2);
-    // Only 1 and 2 may hold the write ends: a child that daemonizes (tmux) redirects 0-2 but
-    // would keep a stray copy open, and the wait below would last until the timeout.
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
-    ::close(out_pipe[1]);
-    ::close(err_pipe[1]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+    exec_child(argv, stdin_path, out_pipe[1], err_pipe[1]);
   }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
@@ -227,13 +240,22 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, i
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = started + std::chrono::seconds(timeout_s);
   bool interrupted = sigint_after_ms < 0;
+  // The delay counts from when the child handles the signal: a slow start (a sanitizer build, a
+  // loaded machine) must not turn "Ctrl-C during the run" into "killed before main".
+  auto handling_since = started, signalled_at = started;
+  bool handling = interrupted;
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_fds = 2;
   while (open_fds > 0 && std::chrono::steady_clock::now() < deadline) {
-    if (!interrupted &&
-        std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(sigint_after_ms)) {
-      ::kill(pid, SIGINT);
+    if (!handling && catches_signal(pid, signal_number)) {
+      handling = true;
+      handling_since = std::chrono::steady_clock::now();
+    }
+    if (handling && !interrupted &&
+        std::chrono::steady_clock::now() - handling_since >= std::chrono::milliseconds(sigint_after_ms)) {
+      ::kill(pid, signal_number);
       interrupted = true;
+      signalled_at = std::chrono::steady_clock::now();
     }
     if (::poll(fds, 2, 20) <= 0) continue;
     for (auto& f : fds) {
@@ -253,6 +275,9 @@ CommandResult run_command(const std::vector<std::string>& argv, int timeout_s, i
   rusage usage{};
   ::wait4(pid, &status, 0, &usage);
   result.max_rss_kb = usage.ru_maxrss;
+  if (interrupted && sigint_after_ms >= 0)
+    result.seconds_after_signal =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled_at).count();
   for (auto& f : fds)
     if (f.fd >= 0) ::close(f.fd);
   result.exit_code = open_fds > 0 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -2,6 +2,7 @@
 // comparison with a tolerance, and running the CLI.
 #pragma once
 
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <opencv2/core/mat.hpp>
@@ -48,14 +49,22 @@ cv::Mat store_for_orientation(const cv::Mat& upright, int orientation);
 struct CommandResult {
   int exit_code = -1;
   std::string out, err;
-  long max_rss_kb = 0;  // peak resident memory of the child
+  long max_rss_kb = 0;               // peak resident memory of the child
+  double seconds_after_signal = -1;  // from the signal (sigint_after_ms) to the end; -1 if none sent
 };
 
 // Runs argv[0] with the arguments (no shell), stdin from /dev/null, and waits at most
 // `timeout_s` seconds (then kills it and reports exit code -1). With sigint_after_ms >= 0 the
-// child gets one SIGINT that many milliseconds after it started (as from Ctrl-C). stdin_path
-// replaces /dev/null as standard input.
+// child gets one SIGINT that many milliseconds after it installed its handler for it, i.e. once it
+// is running, not still loading (as from Ctrl-C), or the signal
+// `signal_number` (SIGTERM: as from kill or a service manager). stdin_path replaces /dev/null as
+// standard input.
 CommandResult run_command(const std::vector<std::string>& argv, int timeout_s = 120, int sigint_after_ms = -1,
-                          const std::string& stdin_path = "/dev/null");
+                          const std::string& stdin_path = "/dev/null", int signal_number = SIGINT);
+
+// In a child after fork(): stdin from `stdin_path`, stdout and stderr to the given descriptors,
+// then execv(argv). Never returns (exit status 126 if stdin cannot be opened, 127 if exec fails).
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::string& stdin_path, int out_fd,
+                             int err_fd);
 
 }  // namespace thumbflow::test

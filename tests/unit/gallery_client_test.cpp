@@ -7,6 +7,7 @@
 #include "gallery/imgur_json.hpp"
 #include "gallery/rate_limit.hpp"
 #include "http_server.hpp"
+#include "test_support.hpp"
 #include "thumbflow/gallery.hpp"
 
 namespace thumbflow {
@@ -196,6 +197,47 @@ TEST_F(GalleryClient, CancelEndsTheListing) {
   std::atomic<bool> cancel{true};
   EXPECT_TRUE(list(options(), &cancel).empty());
   EXPECT_EQ(server.total_requests(), 0);
+}
+
+// The client against the embedded gallery: loose images over several pages, then an album that
+// must be expanded, filters, and the Client-ID the server requires.
+TEST(GalleryClientOnEmbeddedGallery, ListsEveryPageAndAlbumAndNeedsTheRightClientId) {
+  test::TempDir dir;
+  for (const std::string name : {"a.jpg", "b.png", "c.jpg", "d.webp", "e.bmp", "trip/x.jpg", "trip/y.png"}) {
+    std::filesystem::create_directories((dir / name).parent_path());
+    test::write_bytes(dir / name, test::encode(test::make_picture(40, 30, CV_8UC3),
+                                               std::filesystem::path(name).extension().string()));
+  }
+  GalleryServerOptions s;
+  s.folder = dir.path().string();
+  s.per_page = 2;
+  s.client_id = "secret";
+  GalleryServer server(s);
+  GalleryOptions o;
+  o.api = server.url();
+  o.client_id = "secret";
+  o.pages = 100;
+  std::vector<std::string> names, errors;
+  std::vector<std::string> albums;
+  const NextItem next = gallery_source(o, nullptr, {}, [&](const GalleryEntry& e) {
+    if (!e.album.empty()) albums.push_back(e.title);
+  });
+  while (std::optional<Item> item = next()) {
+    if (!item->error.empty()) errors.push_back(item->error);
+    names.push_back(item->relative_path.substr(item->relative_path.rfind('.')));
+  }
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  // The BMP is left out by the default types; the album's two images come after the loose ones.
+  EXPECT_EQ(names, (std::vector<std::string>{".jpg", ".png", ".jpg", ".webp", ".jpg", ".png"}));
+  EXPECT_EQ(albums.size(), 2u);
+
+  o.client_id = "wrong";
+  const NextItem refused = gallery_source(o, nullptr, {});
+  const std::optional<Item> first = refused();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_NE(first->error.find("page 0: "), std::string::npos) << first->error;
+  EXPECT_NE(first->error.find("403"), std::string::npos) << first->error;
+  EXPECT_FALSE(refused().has_value()) << "an auth error ends the listing";
 }
 
 TEST(RateLimit, SpreadsTheLastRequestsOverTheTimeToTheReset) {

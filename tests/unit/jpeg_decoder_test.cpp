@@ -17,11 +17,16 @@
 #include <vector>
 
 #include "image/decode_error.hpp"
+#include "jpeg_maker.hpp"
 
 namespace thumbflow::detail {
 namespace {
 
 using Buffer = std::vector<std::uint8_t>;
+using test::encode_jpeg;
+using test::JpegSpec;
+using test::many_scans;
+using test::scan;
 
 // Smooth gradients plus hard-edged shapes, thin lines and text: both the low and the high
 // frequencies a photograph has.
@@ -40,55 +45,6 @@ cv::Mat synthetic(int width, int height) {
   cv::putText(img, "thumbflow", {width / 10, height * 4 / 5}, cv::FONT_HERSHEY_SIMPLEX, height / 150.0,
               {255, 255, 255}, 3, cv::LINE_AA);
   return img;
-}
-
-struct JpegSpec {
-  int quality = 92;
-  bool progressive = false;                  // libjpeg's standard progression
-  bool subsample = true;                     // 4:2:0, else 4:4:4
-  std::vector<jpeg_scan_info> scans;         // a custom progression; overrides `progressive`
-  J_COLOR_SPACE four_channel_as = JCS_CMYK;  // JCS_CMYK or JCS_YCCK for 4-channel (CMYK) input
-  bool adobe_marker = true;                  // for 4-channel input
-};
-
-// Encodes BGR, gray or CMYK (4 channels, samples as given) with libjpeg.
-Buffer encode_jpeg(const cv::Mat& img, const JpegSpec& spec = {}) {
-  jpeg_compress_struct c{};
-  jpeg_error_mgr err{};
-  c.err = jpeg_std_error(&err);
-  jpeg_CreateCompress(&c, JPEG_LIB_VERSION, sizeof c);
-  unsigned char* out = nullptr;
-  unsigned long size = 0;
-  jpeg_mem_dest(&c, &out, &size);
-  c.image_width = static_cast<JDIMENSION>(img.cols);
-  c.image_height = static_cast<JDIMENSION>(img.rows);
-  c.input_components = img.channels();
-  c.in_color_space = img.channels() == 1 ? JCS_GRAYSCALE : img.channels() == 3 ? JCS_EXT_BGR : JCS_CMYK;
-  jpeg_set_defaults(&c);
-  if (img.channels() == 4) {
-    jpeg_set_colorspace(&c, spec.four_channel_as);
-    c.write_Adobe_marker = spec.adobe_marker ? TRUE : FALSE;
-  }
-  jpeg_set_quality(&c, spec.quality, TRUE);
-  if (!spec.subsample)
-    for (int i = 0; i < c.num_components; ++i)
-      c.comp_info[i].h_samp_factor = c.comp_info[i].v_samp_factor = 1;
-  if (!spec.scans.empty()) {
-    c.scan_info = spec.scans.data();
-    c.num_scans = static_cast<int>(spec.scans.size());
-  } else if (spec.progressive) {
-    jpeg_simple_progression(&c);
-  }
-  jpeg_start_compress(&c, TRUE);
-  for (int y = 0; y < img.rows; ++y) {
-    JSAMPROW row = const_cast<JSAMPLE*>(img.ptr<JSAMPLE>(y));
-    jpeg_write_scanlines(&c, &row, 1);
-  }
-  jpeg_finish_compress(&c);
-  jpeg_destroy_compress(&c);
-  Buffer bytes(out, out + size);
-  std::free(out);
-  return bytes;
 }
 
 double luma_psnr(const cv::Mat& a, const cv::Mat& b) {
@@ -125,28 +81,6 @@ double psnr_against_full_decode(const Buffer& jpeg, Dimensions min_size) {
 Buffer read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
-}
-
-jpeg_scan_info scan(int component, int ss, int se, int ah, int al) {
-  return {1, {component}, ss, se, ah, al};
-}
-
-// One progression that is legal but hostile: every AC coefficient of components `ac_heavy` in
-// its own band, sent at 10 bits of precision loss and refined one bit per scan (11 scans per
-// coefficient). `dc_first` decides whether the last component's DC comes first or last.
-std::vector<jpeg_scan_info> many_scans(std::vector<int> ac_heavy, bool dc_first) {
-  std::vector<jpeg_scan_info> scans{scan(0, 0, 0, 0, 0), scan(1, 0, 0, 0, 0)};
-  if (dc_first) scans.push_back(scan(2, 0, 0, 0, 0));
-  for (int component : ac_heavy)
-    for (int k = 1; k < 64; ++k) {
-      scans.push_back(scan(component, k, k, 0, 10));
-      for (int ah = 10; ah > 0; --ah) scans.push_back(scan(component, k, k, ah, ah - 1));
-    }
-  if (!dc_first) scans.push_back(scan(2, 0, 0, 0, 0));
-  for (int component = 0; component < 3; ++component)
-    if (std::find(ac_heavy.begin(), ac_heavy.end(), component) == ac_heavy.end())
-      scans.push_back(scan(component, 1, 63, 0, 0));
-  return scans;
 }
 
 TEST(JpegScaleDenom, PicksLargestReductionThatStaysAtLeastMinSize) {

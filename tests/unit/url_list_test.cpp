@@ -1,9 +1,18 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <set>
+#include <string>
+
 #include "thumbflow/sources.hpp"
 
 namespace thumbflow {
 namespace {
+
+std::string ascii_upper_copy(std::string s) {
+  for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
 
 TEST(SafeName, KeepsOrdinaryNames) {
   EXPECT_EQ(safe_name_from_url("https://i.imgur.com/abc123.jpg"), "abc123.jpg");
@@ -54,6 +63,27 @@ TEST(UrlList, SameBaseNameGetsDistinctNames) {
   // Deterministic: the same list gives the same names (re-runs find their thumbnails).
   EXPECT_EQ(parse_url_list("http://one/x/cat.jpg\nhttp://two/y/cat.jpg\n")[0].relative_path,
             items[0].relative_path);
+}
+
+// Found by fuzz_url_names: a URL whose file is literally named like another URL's suffixed name
+// got the same name. Names stay distinct (case-insensitively) whatever the list holds.
+TEST(UrlList, ListedNameEqualToASuffixedOneStillGetsItsOwn) {
+  const std::string pair = "http://one/x/cat.jpg\nhttp://two/y/cat.jpg\n";
+  const std::string suffixed = parse_url_list(pair)[0].relative_path;  // "cat-<hash>.jpg"
+  for (const std::string& list :
+       {"http://three/" + suffixed + "\n" + pair, pair + "http://three/" + suffixed + "\n",
+        pair + "http://four/" + ascii_upper_copy(suffixed) + "\n"}) {
+    SCOPED_TRACE(list);
+    const auto items = parse_url_list(list);
+    ASSERT_EQ(items.size(), 3u);
+    std::set<std::string> names;
+    for (const auto& item : items) {
+      std::string lower_name = item.relative_path;
+      for (char& c : lower_name) c = char(std::tolower(static_cast<unsigned char>(c)));
+      EXPECT_TRUE(names.insert(lower_name).second) << item.relative_path;
+      EXPECT_NE(lower_name.find(".jpg"), std::string::npos) << item.relative_path;
+    }
+  }
 }
 
 TEST(UrlList, NonHttpLinesAreItemsWithAnError) {

@@ -29,8 +29,8 @@ struct GalleryOptions {
   std::size_t limit = 0;
   // Accepted mime types (lower case); empty accepts any. Default: still images thumbflow reads.
   std::vector<std::string> types = {"image/jpeg", "image/png", "image/webp"};
-  bool allow_animated = false;  // animated entries are skipped unless true
-  bool allow_nsfw = false;      // nsfw true AND unknown (null) are skipped unless true
+  bool allow_animated = false;                        // animated entries are skipped unless true
+  bool allow_nsfw = false;                            // nsfw true AND unknown (null) are skipped unless true
   std::optional<std::uint64_t> min_bytes, max_bytes;  // bounds on the listed `size`, inclusive
   // Per page or album: retries on HTTP 429, Imgur's "over capacity" 403/500, other 5xx, timeouts
   // and network errors, with exponential backoff from backoff_ms (Retry-After honoured). 0..20.
@@ -96,7 +96,7 @@ class GalleryServer {
   GalleryServer& operator=(const GalleryServer&) = delete;
 
   int port() const;
-  std::string url() const;  // "http://127.0.0.1:<port>", the value for GalleryOptions::api
+  std::string url() const;          // "http://127.0.0.1:<port>", the value for GalleryOptions::api
   std::size_t image_count() const;  // files served, in albums or not
   std::size_t album_count() const;
   // Blocks until stop() is called (from another thread or a signal-safe flag watcher).

@@ -36,6 +36,10 @@ cv::Mat decode_with_opencv(Bytes data, ImageFormat format) {
   try {
     pixels = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception& e) {
+    // With --max-pixels 0 OpenCV's own limit applies; its assertion text names only the macro.
+    if (e.err.find("CV_IO_MAX_IMAGE_PIXELS") != std::string::npos)
+      throw DecodeError(std::string("cannot decode ") + format_name(format) +
+                        ": more pixels than OpenCV allows (CV_IO_MAX_IMAGE_PIXELS, 2^30 by default)");
     throw DecodeError(std::string("cannot decode ") + format_name(format) + ": " + e.err);
   }
   if (pixels.empty())

@@ -196,7 +196,12 @@ struct CurlDownloader::Impl {
                   " (curl error " + std::to_string(int(code)) + ")";
     const auto delay =
         retry_delay_ms(outcome, t->tries + 1, policy, std::uniform_real_distribution<double>(0, 1)(rng));
-    if (!delay) return finish(std::move(t), reason + tries_text(t->tries), status, false);
+    // The message is made before the call: the order in which arguments are evaluated is
+    // unspecified, and clang moves `t` out before reading t->tries in one expression.
+    if (!delay) {
+      std::string error = reason + tries_text(t->tries);
+      return finish(std::move(t), std::move(error), status, false);
+    }
     t->not_before = Clock::now() + std::chrono::microseconds(static_cast<long long>(*delay * 1000));
     waiting.push_back(std::move(t));
   }

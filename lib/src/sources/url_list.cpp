@@ -106,10 +106,17 @@ std::vector<Item> parse_url_list(std::string_view text) {
     }
     items.push_back(std::move(item));
   }
+  std::unordered_set<std::string> taken;  // final names, lower case
   for (Item& item : items) {
     if (!item.error.empty()) continue;
     auto [stem, ext] = split_ext(item.relative_path);
-    if (stem_count[lower(stem)] > 1) item.relative_path = stem + "-" + short_hash(item.input) + ext;
+    std::string name = item.relative_path;
+    if (stem_count[lower(stem)] > 1) name = stem + "-" + short_hash(item.input) + ext;
+    // A URL may name its file like another one's suffixed name ("x-1a2b3c4d.jpg"), and hashes
+    // can collide: then the later item takes another hash until its name is free.
+    for (int salt = 1; !taken.insert(lower(name)).second; ++salt)
+      name = stem + "-" + short_hash(item.input + "#" + std::to_string(salt)) + ext;
+    item.relative_path = std::move(name);
   }
   return items;
 }

@@ -1,0 +1,115 @@
+#include "fuzz_targets.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <opencv2/core.hpp>
+#include <set>
+#include <string>
+
+#include "core/text.hpp"
+#include "gallery/imgur_json.hpp"
+#include "image/decode.hpp"
+#include "image/decode_error.hpp"
+#include "image/encode.hpp"
+#include "image/exif.hpp"
+#include "image/resize.hpp"
+#include "thumbflow/sources.hpp"
+
+namespace thumbflow::fuzz {
+namespace {
+
+[[noreturn]] void broken(const std::string& what) {
+  std::fprintf(stderr, "fuzz invariant broken: %s\n", what.c_str());
+  std::abort();
+}
+
+void check_safe_name(const std::string& name, std::size_t max_bytes) {
+  if (name.empty() || name.size() > max_bytes) broken("name size " + std::to_string(name.size()));
+  if (name.front() == '.') broken("hidden name " + name);
+  for (const char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
+      broken("unsafe character in " + name);
+}
+
+void check_image(const detail::GalleryImage& image) {
+  if (image.id.empty() || image.id.size() > 64) broken("gallery id size");
+  for (const char c : image.id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+      broken("gallery id " + image.id);
+  const std::string scheme = detail::ascii_lower(std::string_view(image.link).substr(0, 8));
+  if (scheme.rfind("http://", 0) != 0 && scheme.rfind("https://", 0) != 0)
+    broken("gallery link " + image.link);
+}
+
+}  // namespace
+
+void thumbnail(const std::uint8_t* data, std::size_t size) {
+  const detail::Bytes bytes(data, size);
+  // EXIF is also read on its own: decode_for_thumbnail reaches it only after the header checks.
+  for (const auto format : {detail::ImageFormat::Jpeg, detail::ImageFormat::Png, detail::ImageFormat::Webp}) {
+    const int orientation = detail::read_exif_orientation(bytes, format);
+    if (orientation < 1 || orientation > 8) broken("orientation " + std::to_string(orientation));
+  }
+  ThumbnailOptions options;
+  options.box_width = options.box_height = 8 << (size % 4);
+  options.max_pixels = 1u << 22;  // bigger images only test the refusal, which is cheap
+  detail::DecodedImage decoded;
+  try {
+    decoded = detail::decode_for_thumbnail(bytes, options);
+  } catch (const detail::DecodeError&) {
+    return;  // the documented outcome for bad input
+  } catch (const std::exception& e) {
+    // The pipeline turns any std::exception into the item's error line, so this is not a crash;
+    // but it would be a vague message, so it is shown for whoever reads the fuzzer's log.
+    std::fprintf(stderr, "decode threw a non-DecodeError: %s\n", e.what());
+    return;
+  }
+  if (decoded.pixels.empty() || decoded.target.width < 1 || decoded.target.height < 1) broken("empty decode");
+  const bool alpha = decoded.pixels.channels() == 4;
+  const cv::Mat small =
+      detail::resize_for_thumbnail(decoded.pixels, decoded.target, alpha, options.background,
+                                   {decoded.extent_width, decoded.extent_height});
+  if (small.cols != decoded.target.width || small.rows != decoded.target.height) broken("resize size");
+  const auto encoded = detail::encode_image(small, alpha ? OutputFormat::Png : OutputFormat::Jpeg, 85);
+  if (encoded.empty()) broken("empty encode");
+}
+
+void gallery_json(const std::uint8_t* data, std::size_t size) {
+  const std::string_view body(reinterpret_cast<const char*>(data), size);
+  try {
+    const detail::GalleryPage page = detail::parse_gallery_page(body, 200, "application/json");
+    for (const auto& image : page.images) check_image(image);
+    for (const auto& album : page.albums)
+      if (album.id.empty()) broken("album without id");
+  } catch (const detail::GalleryError&) {
+  }
+  try {
+    std::vector<detail::SkippedEntry> skipped;
+    for (const auto& image :
+         detail::parse_album_images(body, 200, "application/json", std::nullopt, &skipped))
+      check_image(image);
+  } catch (const detail::GalleryError&) {
+  }
+}
+
+void url_names(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  check_safe_name(safe_name_from_url(text.substr(0, text.find('\n'))), 100);
+  std::set<std::string> names;
+  for (const Item& item : parse_url_list(text)) {
+    if (!item.error.empty()) continue;
+    // A collision suffix ("-" + 8 hex digits) may follow the 100-byte name.
+    check_safe_name(item.relative_path, 109);
+    if (!names.insert(detail::ascii_lower(item.relative_path)).second)
+      broken("duplicate " + item.relative_path);
+  }
+}
+
+Body body_named(std::string_view name) {
+  if (name == "thumbnail") return thumbnail;
+  if (name == "gallery_json") return gallery_json;
+  if (name == "url_names") return url_names;
+  return nullptr;
+}
+
+}  // namespace thumbflow::fuzz

@@ -23,7 +23,7 @@ struct BenchOptions {
   std::vector<int> connections = {1, 4, 16, 64};  // the connection sweep (gallery only)
   int pipeline_connections = 16;                  // connections of the download modes
   ThumbnailOptions thumbnail{};
-  std::function<void(const std::string&)> progress;  // one line per measured figure; may be empty
+  std::function<void(const std::string&)> progress;  // one line per round; may be empty
 };
 
 // One figure: `repeat` runs of one configuration.

@@ -84,33 +84,44 @@ class Bench {
     }
   }
 
-  BenchFigure measure(std::string name, std::string description, int threads, int connections, bool serial) {
+  static BenchFigure figure(std::string name, std::string description, int threads, int connections,
+                            bool serial, bool gallery) {
     BenchFigure f;
     f.name = std::move(name);
     f.description = std::move(description);
     f.threads = serial ? 1 : threads;
-    f.connections = o_.gallery ? (serial ? 1 : connections) : 0;
+    f.connections = gallery ? (serial ? 1 : connections) : 0;
     f.serial = serial;
-    if (o_.warmup) run_once(f, nullptr);
-    std::vector<double> cpu;
-    for (int i = 0; i < o_.repeat; ++i) {
-      double cores = 0;
-      f.seconds.push_back(run_once(f, &cores));
-      cpu.push_back(cores);
-    }
-    f.median_s = median(f.seconds);
-    f.min_s = *std::min_element(f.seconds.begin(), f.seconds.end());
-    f.max_s = *std::max_element(f.seconds.begin(), f.seconds.end());
-    f.cpu_cores = median(cpu);
-    if (f.median_s > 0) {
-      f.images_per_s = double(f.images) / f.median_s;
-      f.mp_per_s = f.megapixels / f.median_s;
-      f.mb_per_s = f.megabytes / f.median_s;
-    }
-    if (o_.progress)
-      o_.progress(f.name + ": median " + std::to_string(f.median_s) + " s over " + std::to_string(o_.repeat) +
-                  " runs");
     return f;
+  }
+
+  // Runs every figure once per round, round after round, so that a machine that gets slower or
+  // faster during the bench shifts all figures alike instead of favouring the ones measured first.
+  void measure(const std::vector<BenchFigure*>& figures) {
+    if (o_.warmup)
+      for (BenchFigure* f : figures) run_once(*f, nullptr);
+    std::vector<std::vector<double>> cpu(figures.size());
+    for (int round = 0; round < o_.repeat; ++round) {
+      for (std::size_t i = 0; i < figures.size(); ++i) {
+        double cores = 0;
+        figures[i]->seconds.push_back(run_once(*figures[i], &cores));
+        cpu[i].push_back(cores);
+      }
+      if (o_.progress)
+        o_.progress("round " + std::to_string(round + 1) + " of " + std::to_string(o_.repeat) + " done");
+    }
+    for (std::size_t i = 0; i < figures.size(); ++i) {
+      BenchFigure& f = *figures[i];
+      f.median_s = median(f.seconds);
+      f.min_s = *std::min_element(f.seconds.begin(), f.seconds.end());
+      f.max_s = *std::max_element(f.seconds.begin(), f.seconds.end());
+      f.cpu_cores = median(cpu[i]);
+      if (f.median_s > 0) {
+        f.images_per_s = double(f.images) / f.median_s;
+        f.mp_per_s = f.megapixels / f.median_s;
+        f.mb_per_s = f.megabytes / f.median_s;
+      }
+    }
   }
 
  private:
@@ -177,23 +188,28 @@ BenchResult run_bench(const BenchOptions& o) {
   r.library_versions = library_versions();
   const int n = o.max_threads > 0 ? o.max_threads : r.cores;
   const int c = o.pipeline_connections;
-  r.modes.push_back(bench.measure("serial", "one download at a time, one image at a time", 1, 1, true));
-  if (o.gallery) {
+  const bool g = o.gallery;
+  r.modes.push_back(Bench::figure("serial", "one download at a time, one image at a time", 1, 1, true, g));
+  if (g) {
     r.modes.push_back(
-        bench.measure("threads", "thumbnails on all threads, downloads one at a time", n, 1, false));
+        Bench::figure("threads", "thumbnails on all threads, downloads one at a time", n, 1, false, g));
     r.modes.push_back(
-        bench.measure("downloads", "concurrent downloads, thumbnails on one thread", 1, c, false));
+        Bench::figure("downloads", "concurrent downloads, thumbnails on one thread", 1, c, false, g));
     r.modes.push_back(
-        bench.measure("pipeline", "concurrent downloads and all threads, overlapped", n, c, false));
+        Bench::figure("pipeline", "concurrent downloads and all threads, overlapped", n, c, false, g));
   } else {
-    r.modes.push_back(bench.measure("threads", "thumbnails on all threads (flow graph)", n, 0, false));
+    r.modes.push_back(Bench::figure("threads", "thumbnails on all threads (flow graph)", n, 0, false, g));
   }
   for (int t = 1; t <= n; ++t)
-    r.thread_sweep.push_back(bench.measure("threads=" + std::to_string(t), "flow graph", t, c, false));
-  if (o.gallery)
+    r.thread_sweep.push_back(Bench::figure("threads=" + std::to_string(t), "flow graph", t, c, false, g));
+  if (g)
     for (int conn : o.connections)
       r.connection_sweep.push_back(
-          bench.measure("connections=" + std::to_string(conn), "flow graph", n, conn, false));
+          Bench::figure("connections=" + std::to_string(conn), "flow graph", n, conn, false, g));
+  std::vector<BenchFigure*> all;
+  for (auto* list : {&r.modes, &r.thread_sweep, &r.connection_sweep})
+    for (BenchFigure& f : *list) all.push_back(&f);
+  bench.measure(all);
   const double serial_s = r.modes.front().median_s;
   add_ratios(r.modes, serial_s);
   add_ratios(r.thread_sweep, serial_s);

@@ -74,8 +74,8 @@ run_pil_pool() { "$python" "$here/pil_thumbs.py" pool "$size" "$1" "${files[@]}"
 run_gm() {
   gm mogrify -format jpg -thumbnail "${size}x${size}" -create-directories -output-directory "$1" "${files[@]}"
 }
-run_tf_serial() { "$thumbflow" run "$folder" -o "$1" -s "$size" --serial --force -q; }
-run_tf_parallel() { "$thumbflow" run "$folder" -o "$1" -s "$size" --force -q; }
+run_tf_serial() { "$thumbflow" run "$folder" -o "$1" -s "$size" --serial --force -q --no-html; }
+run_tf_parallel() { "$thumbflow" run "$folder" -o "$1" -s "$size" --force -q --no-html; }
 
 notes=()
 versions=()

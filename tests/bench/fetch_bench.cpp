@@ -127,7 +127,7 @@ void measure(Mode& mode, HttpServer& server, const fs::path& out, int images, bo
 std::vector<Mode> make_modes(const Config& c, const std::string& cli, const fs::path& list,
                              const fs::path& originals, const fs::path& curl_config) {
   auto fetch = [&](std::string name, std::vector<std::string> extra) {
-    std::vector<std::string> argv = {cli, "fetch", list.string(), "-o", "{out}", "--json", "-q"};
+    std::vector<std::string> argv = {cli, "fetch", list.string(), "-o", "{out}", "--json", "-q", "--no-html"};
     std::istringstream more(c.fetch_args);
     for (std::string word; more >> word;) extra.push_back(word);
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -145,7 +145,7 @@ std::vector<Mode> make_modes(const Config& c, const std::string& cli, const fs::
            0,
            0});
   modes.push_back(Mode{"run (thumbnails alone)",
-                       {cli, "run", originals.string(), "-o", "{out}", "--json", "-q"},
+                       {cli, "run", originals.string(), "-o", "{out}", "--json", "-q", "--no-html"},
                        true,
                        {},
                        {},

@@ -10,7 +10,7 @@ bin=${3:-build/release/app/thumbflow}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 run() {  # mode -> "seconds rss_kb"; seconds = the batch's own wall time from --json
-  /usr/bin/time -f "%M" -o "$out/time" "$bin" run "$folder" -o "$out/thumbs" --force -q --json $1 >"$out/json"
+  /usr/bin/time -f "%M" -o "$out/time" "$bin" run "$folder" -o "$out/thumbs" --force -q --no-html --json $1 >"$out/json"
   echo "$(grep -o '"seconds": [0-9.e-]*' "$out/json" | cut -d' ' -f2) $(cat "$out/time")"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

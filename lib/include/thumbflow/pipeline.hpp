@@ -11,16 +11,21 @@
 
 namespace thumbflow {
 
-// Called once per finished item (any status), never concurrently, in completion order. Items that
+// Called once per finished item (any status), never concurrently, in completion order, on a thread
+// of the batch (a TBB worker, the lister or the caller), not necessarily the caller's. Items that
 // need no work (up to date, failed while listing or planning) are reported as soon as they are
-// listed; items cancelled before they started are not reported (they are in the BatchReport).
+// listed; items cancelled before they started are not reported (they are in the BatchReport). It
+// must not throw (an exception would end the process); keep it short, it holds up the report stage.
 using ItemCallback = std::function<void(const ItemResult&)>;
 
-// Makes a thumbnail of every item. With options.serial the stages run one item at a time on the
-// calling thread; otherwise in a oneTBB flow graph on options.threads threads with at most
-// options.max_in_flight items in memory. Per-item problems are reported in the items, never
-// thrown. Throws std::invalid_argument for bad options and std::runtime_error when the output
-// folder cannot be created; nothing is written then. Thread-safe for distinct output folders.
+// Makes a thumbnail of every item and returns when all are done (or cancelled through
+// options.cancel). With options.serial the stages run one item at a time on the calling thread;
+// otherwise in a oneTBB flow graph on options.threads threads with at most options.max_in_flight
+// items in memory. An Item with an error becomes a Failed result; an empty list is fine. Per-item
+// problems are reported in the items, never thrown. Writes the thumbnails and the settings record
+// OUT/.thumbflow.settings.json (a re-run with other settings redoes instead of skipping). Throws
+// std::invalid_argument for bad options and std::runtime_error when the output folder cannot be
+// created; nothing is written then. Calls may run at once for distinct output folders.
 BatchReport run_batch(const std::vector<Item>& items, const BatchOptions& options,
                       const ItemCallback& on_item = {});
 

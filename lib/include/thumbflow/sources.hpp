@@ -1,4 +1,5 @@
-// Turning what the user named (folders, files) into the list of items to process.
+// Turning what the user named (folders, files, URL lists) into the items to process. Every function
+// here is pure or only reads the file system, and is safe to call from several threads at once.
 #pragma once
 
 #include <string>
@@ -9,6 +10,7 @@
 
 namespace thumbflow {
 
+// One image to thumbnail, as a source lists it.
 struct Item {
   std::string input;          // path to read (or URL for remote sources)
   std::string relative_path;  // path under its root, '/'-separated, e.g. "trip/a.jpg";
@@ -17,6 +19,7 @@ struct Item {
   std::string tag;            // opaque to thumbflow, copied to ItemResult::tag (e.g. a queue entry id)
 };
 
+// How collect_local_items lists folders.
 struct CollectOptions {
   // Descend into sub-folders. Default true.
   bool recursive = true;
@@ -25,17 +28,23 @@ struct CollectOptions {
   // output folder inside the input tree does not thumbnail thumbnails. Files named explicitly are
   // always inputs. Default: no output folder, no exclusion.
   std::string output_dir;
+  // The output name template and thumbnail options of the batch (see BatchOptions), used only to
+  // recognise thumbnails as above. Defaults: the batch defaults.
   std::string name_template = "{stem}_thumbnail.{ext}";
   ThumbnailOptions thumbnail{};
 };
 
-// Files with these extensions are picked up from folders (case-insensitive). Image formats that
-// thumbflow cannot read are included on purpose, so they are reported instead of silently ignored.
+// Files with these extensions are picked up from folders (case-insensitive): jpg jpeg jpe jfif png
+// webp bmp dib tif tiff pbm pgm ppm pnm pam gif heic heif avif jxl jp2 j2k ico psd. Image formats
+// that thumbflow cannot read are included on purpose, so they are reported instead of silently
+// ignored. A name without a dot, or only a leading one, has no extension.
 bool has_image_extension(const std::string& filename);
 
-// Lists the items named by `paths`: a file is taken as is (whatever its extension, relative path =
-// its name); a folder gives every image file under it (sorted, hidden entries and symlinked folders
-// skipped). Throws std::invalid_argument naming the path if one does not exist.
+// Lists the items named by `paths`, in the order given: a file is taken as is (whatever its
+// extension, relative path = its name; a symlink to a file is followed); a folder gives every image
+// file under it (sorted by path, hidden entries and symlinked folders skipped; a sub-folder that
+// cannot be read becomes an item with an error). Throws std::invalid_argument naming the path if one
+// does not exist. An empty `paths` gives no items.
 std::vector<Item> collect_local_items(const std::vector<std::string>& paths, const CollectOptions& options);
 
 // True for http:// and https:// inputs (case-insensitive scheme).
@@ -47,10 +56,11 @@ bool is_remote(std::string_view input);
 // control characters or an absolute path.
 std::string safe_name_from_url(std::string_view url);
 
-// Items of a URL list: one URL per line; blank lines and lines starting with '#' are skipped;
-// surrounding whitespace is trimmed; a URL listed again is skipped. Each item's relative_path is its safe
-// name; URLs whose safe names (minus extension) collide get "-<8 hex digits of a hash of the URL>" appended,
-// so no two items share a name. A line that is not an http(s) URL becomes an item with an error.
+// Items of a URL list: one URL per line (LF or CRLF); blank lines and lines starting with '#' are
+// skipped; surrounding whitespace is trimmed; a URL listed again is skipped. Each item's relative_path is its
+// safe name; URLs whose safe names (minus extension) collide get "-<8 hex digits of a hash of the URL>"
+// appended, so no two items share a name. A line that is not an http(s) URL becomes an item with an error.
+// Never throws for bad input.
 std::vector<Item> parse_url_list(std::string_view text);
 
 }  // namespace thumbflow

@@ -287,6 +287,23 @@ int run_stream_command(const BatchArgs& args, const std::function<void(BatchOpti
   });
 }
 
+void add_gallery_listing_options(CLI::App& cmd, GalleryOptions& g) {
+  cmd.add_option("--section", g.section, "Gallery section: hot, top or user")
+      ->check(CLI::IsMember({"hot", "top", "user"}))
+      ->capture_default_str();
+  cmd.add_option("--sort", g.sort, "Gallery sort: viral, top, time or rising")
+      ->check(CLI::IsMember({"viral", "top", "time", "rising"}))
+      ->capture_default_str();
+  cmd.add_option("--window", g.window, "Gallery window: day, week, month, year or all")
+      ->check(CLI::IsMember({"day", "week", "month", "year", "all"}))
+      ->capture_default_str();
+  cmd.add_option("--pages", g.pages, "Gallery pages to read from page 0 (stops at the first empty page)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd.add_option("--limit", g.limit, "At most this many gallery images (0 = no limit)")
+      ->capture_default_str();
+}
+
 void add_download_options(CLI::App& cmd, DownloadOptions& d) {
   cmd.add_option("--connections", d.connections, "Transfers at once")
       ->check(CLI::Range(1, 1024))

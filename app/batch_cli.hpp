@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "thumbflow/gallery.hpp"
 #include "thumbflow/options.hpp"
 #include "thumbflow/pipeline.hpp"
 #include "thumbflow/sources.hpp"
@@ -60,6 +61,9 @@ int run_stream_command(const BatchArgs& args, const std::function<void(BatchOpti
 // Registers --connections, --per-host, --retries, --backoff-ms, --retry-after-max, --connect-timeout,
 // --stall-timeout, --max-bytes and --keep-originals on `cmd`, storing into `d`.
 void add_download_options(CLI::App& cmd, DownloadOptions& d);
+
+// Registers --section, --sort, --window, --pages and --limit of a gallery listing on `cmd`.
+void add_gallery_listing_options(CLI::App& cmd, GalleryOptions& g);
 
 // One line on stderr, written at once, so lines never interleave with other output mid-line.
 void print_line(const std::string& line);

@@ -107,20 +107,7 @@ void add_enqueue_command(CLI::App& app, std::function<int()>& command) {
                   "Enqueue the images an Imgur-compatible API lists (e.g. https://api.imgur.com)")
       ->each([args](const std::string&) { args->from_gallery = true; });
   cmd->add_option("--client-id", g.client_id, "Gallery API client id")->envname("THUMBFLOW_IMGUR_CLIENT_ID");
-  cmd->add_option("--section", g.section, "Gallery section")
-      ->check(CLI::IsMember({"hot", "top", "user"}))
-      ->capture_default_str();
-  cmd->add_option("--sort", g.sort, "Gallery sort")
-      ->check(CLI::IsMember({"viral", "top", "time", "rising"}))
-      ->capture_default_str();
-  cmd->add_option("--window", g.window, "Gallery window")
-      ->check(CLI::IsMember({"day", "week", "month", "year", "all"}))
-      ->capture_default_str();
-  cmd->add_option("--pages", g.pages, "Gallery pages to list")
-      ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
-  cmd->add_option("--limit", g.limit, "At most this many gallery images (0 = no limit)")
-      ->capture_default_str();
+  add_gallery_listing_options(*cmd, g);
   cmd->add_flag("--force", args->force,
                 "Enqueue again what was enqueued before, and redo existing thumbnails");
   cmd->add_flag("-q,--quiet", args->quiet, "No summary on stderr (errors are still printed)");

@@ -115,19 +115,7 @@ void add_gallery_command(CLI::App& app, std::function<int()>& command) {
                   "With --demo: the folder the embedded gallery serves (default: data/)");
   cmd->add_option("--api", g.api, "Base URL of the API")->capture_default_str();
   cmd->add_option("--client-id", g.client_id, "Imgur client id (default: $IMGUR_CLIENT_ID)");
-  cmd->add_option("--section", g.section, "hot, top or user")
-      ->check(CLI::IsMember({"hot", "top", "user"}))
-      ->capture_default_str();
-  cmd->add_option("--sort", g.sort, "viral, top, time or rising")
-      ->check(CLI::IsMember({"viral", "top", "time", "rising"}))
-      ->capture_default_str();
-  cmd->add_option("--window", g.window, "day, week, month, year or all")
-      ->check(CLI::IsMember({"day", "week", "month", "year", "all"}))
-      ->capture_default_str();
-  cmd->add_option("--pages", g.pages, "Pages to read from page 0 (stops at the first empty page)")
-      ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
-  cmd->add_option("--limit", g.limit, "At most this many images (0 = no limit)")->capture_default_str();
+  add_gallery_listing_options(*cmd, g);
   cmd->add_option("--types", args->types, "Mime types to keep, comma-separated (jpeg, png, webp, gif, ...)")
       ->capture_default_str();
   cmd->add_flag("--animated", args->animated, "Keep animated entries (first frame)");

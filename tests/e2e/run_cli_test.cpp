@@ -336,3 +336,29 @@ TEST(RunCli, VerboseLogsEveryItem) {
 
 }  // namespace
 }  // namespace thumbflow::e2e
+
+namespace thumbflow::e2e {
+namespace {
+
+// OpenCV's imgcodecs brings ~120 shared libraries (GDAL, HDF5, ...) and ~80 ms of dynamic loading
+// to every process start; thumbflow opens it only when a PNG, TIFF, BMP ... needs it.
+TEST(RunCli, StartsWithoutOpenCvImageCodecs) {
+  const std::string ldd_program = find_program("ldd");  // libc-bin: on every Debian system
+  ASSERT_FALSE(ldd_program.empty());
+  const CommandResult ldd = test::run_command({ldd_program, kCli});
+  ASSERT_EQ(ldd.exit_code, 0) << ldd.err;
+  EXPECT_EQ(ldd.out.find("libopencv_imgcodecs"), std::string::npos) << ldd.out;
+  EXPECT_EQ(ldd.out.find("libgdal"), std::string::npos) << ldd.out;
+  EXPECT_NE(ldd.out.find("libopencv_core"), std::string::npos) << ldd.out;
+
+  // ... and still reads and writes what needs it: a PNG and a TIFF to PNG thumbnails.
+  TempDir tmp;
+  copy_from_data(tmp / "in", {"chicky_512.png", "squirrel_cls_lzw.tif"});
+  const CommandResult r = run_cli({(tmp / "in").string(), "-o", (tmp / "out").string(), "--format", "png"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(read_image(tmp / "out" / "chicky_512_thumbnail.png").empty(), false);
+  EXPECT_FALSE(read_image(tmp / "out" / "squirrel_cls_lzw_thumbnail.png").empty());
+}
+
+}  // namespace
+}  // namespace thumbflow::e2e

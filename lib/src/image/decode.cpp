@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgcodecs.hpp>  // constants only, see image/opencv_codecs.hpp
 #include <string>
 #include <vector>
 
@@ -12,6 +12,7 @@
 #include "image/header.hpp"
 #include "image/integrity.hpp"
 #include "image/jpeg_decoder.hpp"
+#include "image/opencv_codecs.hpp"
 #include "image/pixel_limit.hpp"
 #include "image/webp_decoder.hpp"
 
@@ -34,13 +35,15 @@ cv::Mat decode_with_opencv(Bytes data, ImageFormat format) {
   const cv::Mat buffer(1, int(data.size()), CV_8U, const_cast<std::uint8_t*>(data.data()));
   cv::Mat pixels;
   try {
-    pixels = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+    pixels = opencv_imdecode(buffer, cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception& e) {
     // With --max-pixels 0 OpenCV's own limit applies; its assertion text names only the macro.
     if (e.err.find("CV_IO_MAX_IMAGE_PIXELS") != std::string::npos)
       throw DecodeError(std::string("cannot decode ") + format_name(format) +
                         ": more pixels than OpenCV allows (CV_IO_MAX_IMAGE_PIXELS, 2^30 by default)");
     throw DecodeError(std::string("cannot decode ") + format_name(format) + ": " + e.err);
+  } catch (const std::runtime_error& e) {  // the codecs library could not be loaded
+    throw DecodeError(std::string("cannot decode ") + format_name(format) + ": " + e.what());
   }
   if (pixels.empty())
     throw DecodeError(std::string("cannot decode ") + format_name(format) + " (truncated or corrupt)");

@@ -1,13 +1,17 @@
 #include "image/encode.hpp"
 
+#include <webp/encode.h>
+
 #include <algorithm>
 #include <cctype>
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgcodecs.hpp>  // constants only, see image/opencv_codecs.hpp
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 #include <string>
 
 #include "core/text.hpp"
+#include "image/jpeg_encoder.hpp"
+#include "image/opencv_codecs.hpp"
 
 namespace thumbflow::detail {
 
@@ -24,33 +28,50 @@ OutputFormat format_for_output_name(std::string_view name) {
 
 bool keeps_alpha(OutputFormat format) { return format == OutputFormat::Png || format == OutputFormat::Webp; }
 
+namespace {
+
+// Lossy WebP of BGR or BGRA pixels, as cv::imencode writes it for IMWRITE_WEBP_QUALITY <= 100.
+std::vector<std::uint8_t> encode_webp(const cv::Mat& pixels, int quality) {
+  uint8_t* data = nullptr;
+  const auto q = static_cast<float>(quality);
+  const std::size_t size =
+      pixels.channels() == 4
+          ? WebPEncodeBGRA(pixels.data, pixels.cols, pixels.rows, int(pixels.step), q, &data)
+          : WebPEncodeBGR(pixels.data, pixels.cols, pixels.rows, int(pixels.step), q, &data);
+  std::vector<std::uint8_t> out(data, data + size);
+  WebPFree(data);
+  if (size == 0) throw std::runtime_error("cannot encode WebP (sides over 16383 pixels, or out of memory)");
+  return out;
+}
+
+std::vector<std::uint8_t> encode_png(const cv::Mat& pixels) {
+  std::vector<std::uint8_t> out;
+  try {
+    if (!opencv_imencode(".png", pixels, out, {cv::IMWRITE_PNG_COMPRESSION, 6}))
+      throw std::runtime_error("cannot encode PNG: the encoder refused the image");
+  } catch (const cv::Exception& e) {
+    throw std::runtime_error(std::string("cannot encode PNG: ") + e.err);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::uint8_t> encode_image(const cv::Mat& pixels, OutputFormat format, int quality) {
-  std::vector<int> params;
-  const char* ext = ".png";
+  if (pixels.depth() != CV_8U) throw std::runtime_error("cannot encode: needs 8-bit pixels");
   cv::Mat in = pixels;
   switch (format) {
     case OutputFormat::Jpeg:
-      ext = ".jpg";
-      params = {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_OPTIMIZE, 1};
       if (in.channels() == 4) cv::cvtColor(in, in, cv::COLOR_BGRA2BGR);  // callers composite first
-      break;
+      return encode_jpeg(in, quality);
     case OutputFormat::Webp:
-      ext = ".webp";
-      params = {cv::IMWRITE_WEBP_QUALITY, quality};
       if (in.channels() == 1) cv::cvtColor(in, in, cv::COLOR_GRAY2BGR);  // WebP has no gray mode
-      break;
+      return encode_webp(in, quality);
     case OutputFormat::Png:
     case OutputFormat::Same:
-      params = {cv::IMWRITE_PNG_COMPRESSION, 6};
       break;
   }
-  std::vector<std::uint8_t> out;
-  try {
-    if (!cv::imencode(ext, in, out, params)) throw std::runtime_error("encoder refused the image");
-  } catch (const cv::Exception& e) {
-    throw std::runtime_error(std::string("cannot encode: ") + e.err);
-  }
-  return out;
+  return encode_png(in);
 }
 
 }  // namespace thumbflow::detail

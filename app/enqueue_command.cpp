@@ -106,7 +106,8 @@ void add_enqueue_command(CLI::App& app, std::function<int()>& command) {
   cmd->add_option("--gallery", g.api,
                   "Enqueue the images an Imgur-compatible API lists (e.g. https://api.imgur.com)")
       ->each([args](const std::string&) { args->from_gallery = true; });
-  cmd->add_option("--client-id", g.client_id, "Gallery API client id")->envname("THUMBFLOW_IMGUR_CLIENT_ID");
+  cmd->add_option("--client-id", g.client_id, "Gallery API client id (default: $IMGUR_CLIENT_ID)")
+      ->envname("IMGUR_CLIENT_ID");
   add_gallery_listing_options(*cmd, g);
   cmd->add_flag("--force", args->force,
                 "Enqueue again what was enqueued before, and redo existing thumbnails");

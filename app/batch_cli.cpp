@@ -91,6 +91,9 @@ void print_summary(const Summary& s, const ProgressCounts& counts, const std::st
               << (s.serial ? "serial" : std::to_string(s.threads) + " threads") << ")";
   if (counts.bytes_downloaded) std::cerr << ", " << double(counts.bytes_downloaded) / 1e6 << " MB downloaded";
   std::cerr << "\n";
+  if (s.temp_files_removed)
+    std::cerr << "thumbflow: removed " << s.temp_files_removed << " temporary file"
+              << (s.temp_files_removed == 1 ? "" : "s") << " left by an interrupted run\n";
   if (!html.empty()) std::cerr << "thumbflow: contact sheet in " << html << "\n";
   if (!report_path.empty()) std::cerr << "thumbflow: report in " << report_path << "\n";
 }

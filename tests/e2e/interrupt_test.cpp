@@ -59,5 +59,29 @@ INSTANTIATE_TEST_SUITE_P(Signals, Interrupt, ::testing::Values(SIGINT, SIGTERM),
                            return std::string(param_info.param == SIGINT ? "SIGINT" : "SIGTERM");
                          });
 
+// SIGKILL (or a power cut) gives no chance to remove the temporary file being written: the next
+// run removes such files once they are 10 minutes old, and says so; younger ones may belong to
+// another run writing into the same folder and stay.
+TEST(Interrupt, NextRunRemovesTemporaryFilesOfAKilledRun) {
+  test::TempDir dir;
+  copy_from_data(dir / "in", {"fruits.jpg"});
+  const fs::path out = dir / "out";
+  fs::create_directories(out / "sub");
+  for (const fs::path& p : {out / ".fruits_thumbnail.jpg.thumbflow-Ab12Cd",
+                            out / "sub" / ".x.png.thumbflow-zz99zz", out / ".y.jpg.thumbflow-young1"})
+    test::write_text(p, "part of a thumbnail");
+  const auto hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  fs::last_write_time(out / ".fruits_thumbnail.jpg.thumbflow-Ab12Cd", hour_ago);
+  fs::last_write_time(out / "sub" / ".x.png.thumbflow-zz99zz", hour_ago);
+
+  const CommandResult r = run_cli({(dir / "in").string(), "-o", out.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.err.find("thumbflow: removed 2 temporary files left by an interrupted run"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out).at("temp_files_removed"), 2);
+  EXPECT_EQ(temp_leftovers(out), std::vector<std::string>{(out / ".y.jpg.thumbflow-young1").string()});
+  EXPECT_TRUE(fs::exists(out / "fruits_thumbnail.jpg"));
+}
+
 }  // namespace
 }  // namespace thumbflow::e2e

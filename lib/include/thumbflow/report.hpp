@@ -54,6 +54,9 @@ struct Summary {
   int threads = 1;              // threads used (1 when serial)
   bool serial = false;
   std::string output_dir;  // as given in BatchOptions
+  // Temporary files that killed runs (SIGKILL, power loss) left in the output folder and the
+  // --keep-originals folder, at least 10 minutes old, removed when the batch started.
+  std::size_t temp_files_removed = 0;
 };
 
 // What run_batch returns.

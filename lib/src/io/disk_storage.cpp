@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "io/storage.hpp"
+#include "io/temp_files.hpp"
 
 namespace thumbflow::detail {
 namespace fs = std::filesystem;
@@ -21,15 +22,8 @@ namespace {
 
 // Closes the descriptor and removes the temporary file unless committed.
 class TempFile {
-  // ".<name>.thumbflow-XXXXXX" beside the target: hidden, and on the same file system for rename.
-  static std::string temp_name(const fs::path& target) {
-    std::string name = ".";
-    name.append(target.filename().string()).append(".thumbflow-XXXXXX");
-    return (target.parent_path() / name).string();
-  }
-
  public:
-  explicit TempFile(const fs::path& target) : path_(temp_name(target)) {
+  explicit TempFile(const fs::path& target) : path_(temp_file_template(target)) {
     fd_ = ::mkstemp(path_.data());
     if (fd_ < 0) fail_errno("cannot create temporary file");
   }

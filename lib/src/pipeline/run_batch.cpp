@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "io/temp_files.hpp"
 #include "net/curl_downloader.hpp"
 #include "pipeline/plan.hpp"
 #include "pipeline/runners.hpp"
@@ -96,6 +97,9 @@ BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* know
   validate(options);
   prepare_output_dir(options.output_dir);
   const auto start = std::chrono::steady_clock::now();
+  std::size_t temp_files_removed = remove_abandoned_temp_files(options.output_dir);
+  if (!options.download.keep_originals_dir.empty())
+    temp_files_removed += remove_abandoned_temp_files(options.download.keep_originals_dir);
 
   BatchOptions effective = options;
   if (!record_settings(options, storage)) effective.skip_existing = false;
@@ -181,6 +185,7 @@ BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* know
   report.items.assign(std::make_move_iterator(listing.results.begin()),
                       std::make_move_iterator(listing.results.end()));
   report.summary = summarise(report.items, options, threads, seconds);
+  report.summary.temp_files_removed = temp_files_removed;
   return report;
 }
 

@@ -45,7 +45,8 @@ json summary_json(const Summary& s) {
           {"megapixels_in", s.megapixels_in},
           {"threads", s.threads},
           {"serial", s.serial},
-          {"output_dir", s.output_dir}};
+          {"output_dir", s.output_dir},
+          {"temp_files_removed", s.temp_files_removed}};
 }
 
 // Names may hold any bytes; invalid UTF-8 is replaced rather than failing the whole report.

@@ -76,8 +76,12 @@ void add_serve_gallery_command(CLI::App& app, std::function<int()>& command) {
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   cmd->add_option("--client-id", options->client_id, "Client id required (default: any non-empty one)");
-  cmd->add_option("--rate-limit", options->rate_limit, "API requests per client id before 429 (never reset)")
+  cmd->add_option("--rate-limit", options->rate_limit, "API requests per client id and window before 429")
       ->check(CLI::Range(0, 1'000'000'000))
+      ->capture_default_str();
+  cmd->add_option("--rate-window", options->rate_window_s,
+                  "Seconds after which every rate limit is whole again")
+      ->check(CLI::Range(1, 604800))
       ->capture_default_str();
   cmd->callback([&command, options] { command = [options] { return serve(*options); }; });
 }

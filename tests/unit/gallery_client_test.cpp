@@ -201,13 +201,18 @@ TEST_F(GalleryClient, CancelEndsTheListing) {
 
 // The client against the embedded gallery: loose images over several pages, then an album that
 // must be expanded, filters, and the Client-ID the server requires.
-TEST(GalleryClientOnEmbeddedGallery, ListsEveryPageAndAlbumAndNeedsTheRightClientId) {
-  test::TempDir dir;
+// Seven small images, two of them in the album "trip", for the embedded gallery.
+void make_gallery_folder(const test::TempDir& dir) {
   for (const std::string name : {"a.jpg", "b.png", "c.jpg", "d.webp", "e.bmp", "trip/x.jpg", "trip/y.png"}) {
     std::filesystem::create_directories((dir / name).parent_path());
     test::write_bytes(dir / name, test::encode(test::make_picture(40, 30, CV_8UC3),
                                                std::filesystem::path(name).extension().string()));
   }
+}
+
+TEST(GalleryClientOnEmbeddedGallery, ListsEveryPageAndAlbumAndNeedsTheRightClientId) {
+  test::TempDir dir;
+  make_gallery_folder(dir);
   GalleryServerOptions s;
   s.folder = dir.path().string();
   s.per_page = 2;
@@ -238,6 +243,37 @@ TEST(GalleryClientOnEmbeddedGallery, ListsEveryPageAndAlbumAndNeedsTheRightClien
   EXPECT_NE(first->error.find("page 0: "), std::string::npos) << first->error;
   EXPECT_NE(first->error.find("403"), std::string::npos) << first->error;
   EXPECT_FALSE(refused().has_value()) << "an auth error ends the listing";
+}
+
+// Two API requests per 1-second window: the listing (4 pages, the empty 5th, 2 album requests)
+// needs four windows; the client paces itself by the X-RateLimit headers and gets every image.
+TEST(GalleryClientOnEmbeddedGallery, WaitsForTheRateLimitWindowToEnd) {
+  test::TempDir dir;
+  make_gallery_folder(dir);
+  GalleryServerOptions s;
+  s.folder = dir.path().string();
+  s.per_page = 2;
+  s.rate_limit = 2;
+  s.rate_window_s = 1;
+  GalleryServer server(s);
+  GalleryOptions o;
+  o.api = server.url();
+  o.client_id = "me";
+  o.pages = 100;
+  o.max_wait_s = 5;
+  std::vector<std::string> log;
+  const NextItem next = gallery_source(o, nullptr, [&](const std::string& line) { log.push_back(line); });
+  std::vector<std::string> errors;
+  int images = 0;
+  for (int i = 0; i < 100; ++i) {
+    std::optional<Item> item = next();
+    if (!item) break;
+    if (!item->error.empty()) errors.push_back(item->error);
+    ++images;
+  }
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  EXPECT_EQ(images, 6);  // all but the BMP
+  EXPECT_FALSE(log.empty()) << "the waits are logged";
 }
 
 TEST(RateLimit, SpreadsTheLastRequestsOverTheTimeToTheReset) {

@@ -282,6 +282,30 @@ TEST_F(GalleryServerTest, RateLimitCountsDownThen429AndFilesDoNotCount) {
   EXPECT_EQ(status_of(c, "/3/gallery/hot/viral/day/0", {{"Authorization", "Client-ID other"}}), 200);
 }
 
+TEST_F(GalleryServerTest, RateLimitIsWholeAgainInTheNextWindow) {
+  auto o = options();
+  o.rate_limit = 1;
+  o.rate_window_s = 1;
+  GalleryServer server(o);
+  auto c = client(server);
+  const auto first = c.Get("/3/gallery/hot/viral/day/0", kAuth);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  const long reset = std::stol(first->get_header_value("X-RateLimit-UserReset"));
+  EXPECT_LE(reset, std::time(nullptr) + 2);
+  const auto over = c.Get("/3/gallery/hot/viral/day/0", kAuth);
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 429);
+  EXPECT_EQ(over->get_header_value("X-RateLimit-UserReset"), std::to_string(reset));
+  // Wait (bounded: at most ~2 s) until the announced reset, then the budget is whole again.
+  while (std::time(nullptr) < reset) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto again = c.Get("/3/gallery/hot/viral/day/0", kAuth);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+  EXPECT_EQ(again->get_header_value("X-RateLimit-UserRemaining"), "0");
+  EXPECT_GT(std::stol(again->get_header_value("X-RateLimit-UserReset")), reset - 1);
+}
+
 TEST_F(GalleryServerTest, LatencyDelaysEveryResponse) {
   auto o = options();
   o.latency_ms = 150;

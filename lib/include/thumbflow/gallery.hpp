@@ -76,9 +76,11 @@ struct GalleryServerOptions {
   // The "Authorization: Client-ID <id>" value required; "" accepts any non-empty id. Requests
   // without one get Imgur's 403 error envelope.
   std::string client_id;
-  // Requests each client id may make before getting 429, as X-RateLimit-ClientLimit (and the
-  // X-RateLimit-* headers count down); it never resets while the server runs.
+  // Requests each client id may make in a window of `rate_window_s` seconds before getting 429, as
+  // X-RateLimit-ClientLimit (the X-RateLimit-*Remaining headers count down, UserReset says when
+  // the window ends, as a Unix time). Windows follow each other from the server's start.
   int rate_limit = 12500;
+  int rate_window_s = 3600;  // 1..604800
 };
 
 // The embedded Imgur-compatible gallery, on 127.0.0.1 only:

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <ctime>
+#include <chrono>
 
 #include "core/text.hpp"
 
@@ -53,11 +53,14 @@ ApiReply error(int status, const std::string& message) { return {status, {}, ren
 
 }  // namespace
 
-GalleryApi::GalleryApi(const GalleryCatalog& catalog, int per_page, std::string client_id, int rate_limit)
+GalleryApi::GalleryApi(const GalleryCatalog& catalog, int per_page, std::string client_id, int rate_limit,
+                       int rate_window_s)
     : catalog_(catalog),
       per_page_(static_cast<std::size_t>(per_page)),
       client_id_(std::move(client_id)),
-      rate_limit_(rate_limit) {}
+      rate_limit_(rate_limit),
+      rate_window_(rate_window_s),
+      window_end_(std::chrono::system_clock::now() + rate_window_) {}
 
 ApiReply GalleryApi::answer(std::string_view path, std::string_view authorization) {
   const std::vector<std::string_view> segments = split_path(path);
@@ -67,12 +70,21 @@ ApiReply GalleryApi::answer(std::string_view path, std::string_view authorizatio
   const bool authorized = !id.empty() && (client_id_.empty() || id == client_id_);
   int remaining = rate_limit_;
   bool exhausted = false;
-  if (authorized) {
+  std::chrono::system_clock::time_point reset_at;
+  {
     std::lock_guard lock(mu_);
-    int& used = used_[id];
-    exhausted = used >= rate_limit_;
-    if (!exhausted) ++used;
-    remaining = rate_limit_ - used;
+    const auto now = std::chrono::system_clock::now();
+    if (now >= window_end_) {  // a new window: every budget is whole again
+      used_.clear();
+      window_end_ += ((now - window_end_) / rate_window_ + 1) * rate_window_;
+    }
+    reset_at = window_end_;
+    if (authorized) {
+      int& used = used_[id];
+      exhausted = used >= rate_limit_;
+      if (!exhausted) ++used;
+      remaining = rate_limit_ - used;
+    }
   }
   ApiReply reply;
   if (!authorized)
@@ -86,8 +98,9 @@ ApiReply GalleryApi::answer(std::string_view path, std::string_view authorizatio
   else
     reply = route(segments);
   const std::string limit = std::to_string(rate_limit_), left = std::to_string(remaining);
-  // The limit never resets while the server runs; "an hour from now" is what Imgur would say.
-  const std::string reset = std::to_string(std::time(nullptr) + 3600);
+  // Unix time, rounded up: a client that waits until then finds the new window.
+  const auto reset_s = std::chrono::ceil<std::chrono::seconds>(reset_at.time_since_epoch()).count();
+  const std::string reset = std::to_string(reset_s);
   reply.headers = {{"X-RateLimit-ClientLimit", limit},
                    {"X-RateLimit-ClientRemaining", left},
                    {"X-RateLimit-UserLimit", limit},

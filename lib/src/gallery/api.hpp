@@ -3,6 +3,7 @@
 // outlive it.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
@@ -23,8 +24,10 @@ struct ApiReply {
 class GalleryApi {
  public:
   // `client_id`: the id required ("" accepts any non-empty one). `rate_limit`: requests each
-  // client id may make, ever (then 429).
-  GalleryApi(const GalleryCatalog& catalog, int per_page, std::string client_id, int rate_limit);
+  // client id may make per window of `rate_window_s` seconds (then 429 until the window ends);
+  // the first window starts now.
+  GalleryApi(const GalleryCatalog& catalog, int per_page, std::string client_id, int rate_limit,
+             int rate_window_s);
 
   // `path` is decoded and without its query. Under /3/: 403 without a valid "Client-ID <id>",
   // 429 once the id used its requests (every authenticated request counts, also 400s and 404s),
@@ -48,8 +51,10 @@ class GalleryApi {
   std::size_t per_page_;
   std::string client_id_;
   int rate_limit_;
+  std::chrono::seconds rate_window_;
   std::mutex mu_;
-  std::map<std::string, int, std::less<>> used_;  // guarded by mu_: requests per client id
+  std::chrono::system_clock::time_point window_end_;  // guarded by mu_
+  std::map<std::string, int, std::less<>> used_;      // guarded by mu_: requests per client id
 };
 
 }  // namespace thumbflow::detail

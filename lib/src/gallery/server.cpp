@@ -34,6 +34,8 @@ void check_options(const GalleryServerOptions& o) {
   if (o.per_page < 1 || o.per_page > 1000)
     bad("per_page " + std::to_string(o.per_page) + " is not in 1..1000");
   if (o.rate_limit < 0) bad("rate limit " + std::to_string(o.rate_limit) + " is negative");
+  if (o.rate_window_s < 1 || o.rate_window_s > 604800)
+    bad("rate window " + std::to_string(o.rate_window_s) + " s is not in 1..604800");
 }
 
 // Only SO_REUSEADDR: httplib's default also sets SO_REUSEPORT, which would let a second server
@@ -152,7 +154,7 @@ GalleryServer::GalleryServer(const GalleryServerOptions& options) : impl_(std::m
   s.url = "http://127.0.0.1:" + std::to_string(s.port);
   s.catalog.with_base_url(s.url);
   s.api = std::make_unique<detail::GalleryApi>(s.catalog, options.per_page, options.client_id,
-                                               options.rate_limit);
+                                               options.rate_limit, options.rate_window_s);
 
   s.listener = std::thread([&s] {
     s.http.listen_after_bind();

@@ -9,6 +9,13 @@ if(THUMBFLOW_SANITIZE)
   if(THUMBFLOW_SANITIZE MATCHES "undefined")
     add_compile_options(-fno-sanitize=vptr)
   endif()
+  # TSan must see inside oneTBB, or every job handed between flow-graph nodes looks racy: the
+  # `tsan` preset points TBB_DIR at an instrumented build, made by tests/tsan/build-onetbb. Refuse
+  # to fall back to the system's uninstrumented one silently.
+  if(THUMBFLOW_SANITIZE MATCHES "thread" AND NOT EXISTS "${TBB_DIR}/TBBConfig.cmake")
+    message(FATAL_ERROR "THUMBFLOW_SANITIZE=thread needs oneTBB built with TSan: run "
+                        "tests/tsan/build-onetbb, and set TBB_DIR (the tsan preset does)")
+  endif()
 endif()
 
 # THUMBFLOW_FUZZ: build the libFuzzer targets of tests/fuzz (clang only). Every target gets the

@@ -1,7 +1,6 @@
 #include <tbb/flow_graph.h>
 #include <tbb/task_arena.h>
 
-#include <opencv2/imgcodecs.hpp>
 #include <semaphore>
 #include <thread>
 
@@ -19,11 +18,6 @@ void run_flow_graph(const NextJob& next, const StageContext& ctx, int threads, i
   // runs the tasks it spawned last first), and the first items listed would wait behind the rest.
   std::counting_semaphore<> room(max_in_flight);
   const auto cancelled = [&ctx] { return ctx.options.cancel != nullptr && ctx.options.cancel->load(); };
-  // OpenCV builds its table of codecs on first use, behind a function-local static. Building it
-  // here, before any job reaches a worker, keeps that one-off write on this thread: ThreadSanitizer
-  // cannot see the acquire in the static's fast path inside Debian's uninstrumented OpenCV, and a
-  // worker decoding after another worker's first encode was flagged (the tsan preset, issue 9).
-  cv::haveImageWriter(".png");
   tbb::task_arena arena(threads);
   arena.execute([&] {
     flow::graph g;

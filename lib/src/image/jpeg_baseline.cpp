@@ -27,32 +27,47 @@ std::uint8_t dc_pixel(std::int16_t coef, std::int16_t q) {
   return range_limit((std::int64_t{int(coef) * int(q)} + 4) >> 3);
 }
 
+// libjpeg's post-IDCT range limit where it agrees with saturation: libjpeg-turbo's SIMD 2x2 IDCT
+// saturates (16-bit products and intermediates, then the output) where its C code wraps around.
+// Only corrupt or hostile data gets there; such a file is left to libjpeg.
+std::uint8_t saturating_limit(std::int64_t x) {
+  if (x < -384 || x > 383) throw Unsupported{};
+  return range_limit(x);
+}
+
+std::int32_t fits_16_bits(std::int64_t v) {
+  if (v < -32768 || v > 32767) throw Unsupported{};
+  return static_cast<std::int32_t>(v);
+}
+
 // libjpeg's 2x2 IDCT (jpeg_idct_2x2: fixed point with 13 fraction bits, 2 more bits between the
 // passes; only rows and columns 0, 1, 3, 5, 7 contribute), same arithmetic, same shortcuts.
 void idct_2x2(const std::int16_t* coef, const std::int16_t* q, std::uint8_t* row0, std::uint8_t* row1) {
   constexpr std::int64_t c7 = -5906, c5 = 6967, c3 = -10426, c1 = 29692;  // FIX(0.720959822) etc.
   std::int32_t ws[2][8] = {};
   for (const int c : {0, 1, 3, 5, 7}) {
-    const auto z = [&](int row) { return std::int64_t{int(coef[8 * row + c]) * int(q[8 * row + c])}; };
+    const auto z = [&](int row) {
+      return std::int64_t{fits_16_bits(int(coef[8 * row + c]) * int(q[8 * row + c]))};
+    };
     if (coef[8 + c] == 0 && coef[24 + c] == 0 && coef[40 + c] == 0 && coef[56 + c] == 0) {
-      ws[0][c] = ws[1][c] = static_cast<std::int32_t>(static_cast<std::uint32_t>(z(0)) << 2);
+      ws[0][c] = ws[1][c] = fits_16_bits(z(0) * 4);
       continue;
     }
     const std::int64_t even = z(0) * (1 << 15), odd = z(7) * c7 + z(5) * c5 + z(3) * c3 + z(1) * c1;
-    ws[0][c] = static_cast<std::int32_t>((even + odd + (1 << 12)) >> 13);
-    ws[1][c] = static_cast<std::int32_t>((even - odd + (1 << 12)) >> 13);
+    ws[0][c] = fits_16_bits((even + odd + (1 << 12)) >> 13);
+    ws[1][c] = fits_16_bits((even - odd + (1 << 12)) >> 13);
   }
   std::uint8_t* const rows[2] = {row0, row1};
   for (int r = 0; r < 2; ++r) {
     const std::int32_t* w = ws[r];
     if (w[1] == 0 && w[3] == 0 && w[5] == 0 && w[7] == 0) {
-      rows[r][0] = rows[r][1] = range_limit((std::int64_t{w[0]} + 16) >> 5);
+      rows[r][0] = rows[r][1] = saturating_limit((std::int64_t{w[0]} + 16) >> 5);
       continue;
     }
     const std::int64_t even = std::int64_t{w[0]} * (1 << 15),
                        odd = w[7] * c7 + w[5] * c5 + w[3] * c3 + w[1] * c1;
-    rows[r][0] = range_limit((even + odd + (1 << 19)) >> 20);
-    rows[r][1] = range_limit((even - odd + (1 << 19)) >> 20);
+    rows[r][0] = saturating_limit((even + odd + (1 << 19)) >> 20);
+    rows[r][1] = saturating_limit((even - odd + (1 << 19)) >> 20);
   }
 }
 

@@ -111,24 +111,32 @@ struct Decoder {
   std::unique_ptr<HuffmanTable> tables[2][4];   // [ac][index], those the scan uses
   const HuffmanTable *dc[3] = {}, *ac[3] = {};  // per component
 
-  const HuffmanTable* table(bool is_ac, int index);
+  const HuffmanTable* table(bool is_ac, int index, TableUse use);
 
   cv::Mat run();
   void decode_scan();
   cv::Mat to_bgr() const;
 };
 
-const HuffmanTable* Decoder::table(bool is_ac, int index) {
+const HuffmanTable* Decoder::table(bool is_ac, int index, TableUse use) {
   std::unique_ptr<HuffmanTable>& t = tables[is_ac][index];
-  if (!t) t = std::make_unique<HuffmanTable>(build_table((is_ac ? h.ac : h.dc)[std::size_t(index)], !is_ac));
+  if (!t) t = std::make_unique<HuffmanTable>(build_table((is_ac ? h.ac : h.dc)[std::size_t(index)], use));
   return t.get();
 }
 
 void Decoder::decode_scan() {
   const std::size_t n = h.components.size();
+  // 4:2:0 chroma needs its AC values (for the 2x2 IDCT), everything else only skips them.
+  const auto ac_use = [&](std::size_t i) {
+    return i > 0 && chroma_2x2 ? TableUse::AcValues : TableUse::AcSkip;
+  };
   for (std::size_t i = 0; i < n; ++i) {
-    dc[i] = table(false, h.components[i].dc_table);
-    ac[i] = table(true, h.components[i].ac_table);
+    TableUse use = ac_use(i);
+    for (std::size_t j = 0; j < n; ++j)
+      if (j != i && h.components[j].ac_table == h.components[i].ac_table && ac_use(j) != use)
+        use = TableUse::AcBoth;
+    dc[i] = table(false, h.components[i].dc_table, TableUse::Dc);
+    ac[i] = table(true, h.components[i].ac_table, use);
   }
   luma.resize(std::size_t(yw) * std::size_t(mcus_y * maxv));
   const std::size_t chroma_rows = std::size_t(chroma_2x2 ? 2 * mcus_y : mcus_y);

@@ -46,7 +46,8 @@ void fill_value(HuffmanTable& t) {
 
 }  // namespace
 
-HuffmanTable build_table(const HuffmanSpec& spec, bool dc) {
+HuffmanTable build_table(const HuffmanSpec& spec, TableUse use) {
+  const bool dc = use == TableUse::Dc;
   HuffmanTable t;
   t.maxcode.fill(-1);
   int max_len = 0;
@@ -74,10 +75,8 @@ HuffmanTable build_table(const HuffmanSpec& spec, bool dc) {
     code <<= 1;
   }
   t.maxcode[17] = 0x7FFFFFFF;
-  if (!dc) {
-    fill_skip(t);
-    fill_value(t);
-  }
+  if (use == TableUse::AcSkip || use == TableUse::AcBoth) fill_skip(t);
+  if (use == TableUse::AcValues || use == TableUse::AcBoth) fill_value(t);
   return t;
 }
 

@@ -39,9 +39,12 @@ struct HuffmanTable {
   std::array<std::uint8_t, 256> symbols{};
 };
 
+// What a table is used for: which of the AC lookups to fill (each costs a pass over 4096 prefixes).
+enum class TableUse { Dc, AcSkip, AcValues, AcBoth };
+
 // Builds the table, or throws Unsupported where libjpeg's jpeg_make_d_derived_tbl refuses it
 // (over-subscribed codes, DC symbols over 15).
-HuffmanTable build_table(const HuffmanSpec& spec, bool dc);
+HuffmanTable build_table(const HuffmanSpec& spec, TableUse use);
 
 // Reads the entropy-coded segment from `pos`, undoing 0xFF00 stuffing. At a marker (or the end of
 // the data) it stops and feeds zero bits, counting them in `pad`: when more bits were consumed

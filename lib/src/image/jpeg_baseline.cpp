@@ -71,6 +71,25 @@ void idct_2x2(const std::int16_t* coef, const std::int16_t* q, std::uint8_t* row
   }
 }
 
+// idct_2x2 for a block whose coefficients past zigzag position 5 are zero: of those it reads,
+// only (0,0), (0,1), (1,0) and (1,1) are left. The same arithmetic with the zero terms dropped
+// (its shortcuts give the same values as the full formulas), the same limits.
+void idct_2x2_low(const std::int16_t* coef, const std::int16_t* q, std::uint8_t* row0, std::uint8_t* row1) {
+  constexpr std::int64_t c1 = 29692;
+  const std::int64_t z00 = fits_16_bits(int(coef[0]) * int(q[0])),
+                     z01 = fits_16_bits(int(coef[1]) * int(q[1])),
+                     z10 = fits_16_bits(int(coef[8]) * int(q[8])),
+                     z11 = fits_16_bits(int(coef[9]) * int(q[9]));
+  const std::int64_t w00 = fits_16_bits((z00 * (1 << 15) + z10 * c1 + (1 << 12)) >> 13),
+                     w10 = fits_16_bits((z00 * (1 << 15) - z10 * c1 + (1 << 12)) >> 13),
+                     w01 = fits_16_bits((z01 * (1 << 15) + z11 * c1 + (1 << 12)) >> 13),
+                     w11 = fits_16_bits((z01 * (1 << 15) - z11 * c1 + (1 << 12)) >> 13);
+  row0[0] = saturating_limit((w00 * (1 << 15) + w01 * c1 + (1 << 19)) >> 20);
+  row0[1] = saturating_limit((w00 * (1 << 15) - w01 * c1 + (1 << 19)) >> 20);
+  row1[0] = saturating_limit((w10 * (1 << 15) + w11 * c1 + (1 << 19)) >> 20);
+  row1[1] = saturating_limit((w10 * (1 << 15) - w11 * c1 + (1 << 19)) >> 20);
+}
+
 // libjpeg's YCbCr->RGB tables (jdcolor.c: 16 fraction bits, rounding folded into two of them).
 struct YccTables {
   std::array<int, 256> cr_r, cb_b, cr_g, cb_g;
@@ -171,9 +190,9 @@ void Decoder::decode_scan() {
         if (chroma_2x2) {
           std::int16_t coef[64] = {};
           coef[0] = dc_value(ci);
-          decode_ac(br, *ac[ci], coef);
+          const int end = decode_ac(br, *ac[ci], coef);
           std::uint8_t* top = &plane[std::size_t(2 * my) * std::size_t(cw) + std::size_t(2 * mx)];
-          idct_2x2(coef, q[ci], top, top + cw);
+          (end <= 6 ? idct_2x2_low : idct_2x2)(coef, q[ci], top, top + cw);
         } else {
           plane[std::size_t(my) * std::size_t(cw) + std::size_t(mx)] = dc_pixel(dc_value(ci), q[ci][0]);
           skip_ac(br, *ac[ci]);

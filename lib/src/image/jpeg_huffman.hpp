@@ -180,8 +180,9 @@ inline void skip_ac(BitReader& reader, const HuffmanTable& t) {
 }
 
 // Decodes the AC coefficients of one block into `coef` (natural order, zeroed by the caller):
-// one lookup per coefficient for the common ones, up to four per top-up.
-inline void decode_ac(BitReader& reader, const HuffmanTable& t, std::int16_t* coef) {
+// one lookup per coefficient for the common ones, up to four per top-up. Returns the zigzag
+// position past the last coefficient decoded (every later one is zero).
+inline int decode_ac(BitReader& reader, const HuffmanTable& t, std::int16_t* coef) {
   BitReader br = reader;
   int k = 1;
   // One lookup: 1 coefficient stored (k moved past it), 0 end of block, -1 not in the table.
@@ -213,6 +214,7 @@ inline void decode_ac(BitReader& reader, const HuffmanTable& t, std::int16_t* co
     }
   }
   reader = br;
+  return k;
 }
 
 }  // namespace thumbflow::detail::baseline

@@ -1,8 +1,10 @@
-// thumbflow_decode_bench [FOLDER] [--size N] [--repeat R] [--json FILE] [--resize] [--blocks]
+// thumbflow_decode_bench [FOLDER] [--size N] [--repeat R] [--json FILE] [--resize] [--blocks] [--libjpeg]
 // Times full vs fast (shrink-on-load) decode of every readable image in FOLDER (default data/),
 // single-threaded, on bytes already in memory, full and fast runs alternating in one loop so that
 // noise hits both alike (--blocks: by pass instead, see run()). Prints per-image medians, the total
 // (images/s, input MP/s) and the speedup by file type. --resize: time decode + area resize.
+// --libjpeg (not with --blocks): JPEGs are also decoded by libjpeg-turbo alone at the fast path's
+// scale (what `djpeg -scale 1/8` does, in process), in the same rotation, for the per-image ratio.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -35,7 +37,8 @@ struct Image {
   Dimensions stored{}, fast_out{};  // fast_out: pixels the fast decode returned (upright)
   bool progressive = false;
   Group group = kOther;
-  std::vector<double> full_ms, fast_ms;
+  Dimensions scaled{};  // JPEG: the fast decode's size as stored (before orientation)
+  std::vector<double> full_ms, fast_ms, libjpeg_ms;
   double megapixels() const { return double(stored.width) * double(stored.height) / 1e6; }
 };
 
@@ -44,7 +47,7 @@ struct Config {
   int size = 128;
   int repeat = 5;
   std::string json;
-  bool resize = false, blocks = false;
+  bool resize = false, blocks = false, libjpeg = false;
 };
 
 double median(std::vector<double> v) {
@@ -90,12 +93,14 @@ bool parse_args(int argc, char** argv, Config& cfg) {
       cfg.resize = true;
     else if (arg == "--blocks")
       cfg.blocks = true;
+    else if (arg == "--libjpeg")
+      cfg.libjpeg = true;
     else if (!arg.empty() && arg[0] != '-')
       cfg.folder = arg;
     else
       return false;
   }
-  return cfg.size >= 1 && cfg.size <= 65535 && cfg.repeat >= 1;
+  return cfg.size >= 1 && cfg.size <= 65535 && cfg.repeat >= 1 && !(cfg.libjpeg && cfg.blocks);
 }
 
 ThumbnailOptions options_for(const Config& cfg, DecodeMode mode) {
@@ -124,6 +129,8 @@ std::vector<Image> load(const Config& cfg) {
       img.stored = d.stored;
       const DecodedImage f = decode_for_thumbnail(img.bytes, fast);
       img.fast_out = {f.pixels.cols, f.pixels.rows};
+      const bool swap = f.orientation >= 5 && f.orientation <= 8;
+      img.scaled = swap ? Dimensions{f.pixels.rows, f.pixels.cols} : img.fast_out;
       if (img.format == ImageFormat::Jpeg) img.progressive = read_jpeg_info(img.bytes).progressive;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "skipped %s: %s\n", img.name.c_str(), e.what());
@@ -135,6 +142,15 @@ std::vector<Image> load(const Config& cfg) {
     images.push_back(std::move(img));
   }
   return images;
+}
+
+// Milliseconds for libjpeg-turbo alone to decode the JPEG at the scale the fast path used.
+double time_libjpeg(const Image& img) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const cv::Mat pixels = decode_jpeg_libjpeg(img.bytes, img.scaled, 0);
+  const auto t1 = std::chrono::steady_clock::now();
+  if (pixels.cols != img.scaled.width) throw std::runtime_error(img.name + ": libjpeg chose another scale");
+  return std::chrono::duration<double, std::milli>(t1 - t0).count();
 }
 
 std::string wxh(Dimensions d) { return std::to_string(d.width) + "x" + std::to_string(d.height); }
@@ -160,6 +176,11 @@ int run(const Config& cfg) {
         for (int k = 0; k < runs_per_image; ++k) {
           Image& img = images[i];
           const bool is_full = (std::size_t(r + pass + k) + (cfg.blocks ? 0 : i)) % 2 == 0;
+          // With --libjpeg, the libjpeg-only decode of a JPEG runs before the first or the second
+          // of the other two, alternating with the repeat and the image.
+          const bool libjpeg_now =
+              cfg.libjpeg && img.format == ImageFormat::Jpeg && std::size_t(k) == (std::size_t(r) + i) % 2;
+          if (libjpeg_now) img.libjpeg_ms.push_back(time_libjpeg(img));
           const double ms = time_once(img, is_full ? full : fast, cfg.resize);
           (is_full ? img.full_ms : img.fast_ms).push_back(ms);
           for (const Group g : {img.group, kAll}) sum[is_full][g] += ms;
@@ -214,6 +235,23 @@ int run(const Config& cfg) {
   }
   std::printf("speedup (full/fast, total medians): %.2fx\n", full_med / fast_med);
   jtotals["speedup"] = full_med / fast_med;
+  if (cfg.libjpeg) {
+    // Per image: the median of each, then the median over the JPEGs of the ratio fast / libjpeg.
+    std::vector<double> ratios, fast_each, lib_each;
+    for (const Image& img : images) {
+      if (img.libjpeg_ms.empty()) continue;
+      fast_each.push_back(median(img.fast_ms));
+      lib_each.push_back(median(img.libjpeg_ms));
+      ratios.push_back(fast_each.back() / lib_each.back());
+    }
+    std::printf(
+        "per JPEG, medians: fast %.2f ms, libjpeg-turbo alone at the same scale %.2f ms; "
+        "fast/libjpeg %.2f (min %.2f, max %.2f)\n",
+        median(fast_each), median(lib_each), median(ratios), *std::min_element(ratios.begin(), ratios.end()),
+        *std::max_element(ratios.begin(), ratios.end()));
+    jtotals["libjpeg_per_image_ms"] = median(lib_each), jtotals["fast_per_image_ms"] = median(fast_each);
+    jtotals["fast_over_libjpeg"] = median(ratios);
+  }
 
   std::printf("\n%-17s %6s %9s %11s %11s %8s\n", "by type", "images", "MP", "full ms", "fast ms", "speedup");
   nlohmann::json jgroups = nlohmann::json::array();
@@ -249,7 +287,7 @@ int main(int argc, char** argv) {
   } catch (const std::logic_error&) {  // also std::stoi's invalid_argument and out_of_range
     std::fprintf(stderr,
                  "usage: thumbflow_decode_bench [FOLDER] [--size N] [--repeat R] [--json FILE] [--resize] "
-                 "[--blocks]\n");
+                 "[--blocks | --libjpeg]\n");
     return 1;
   }
   try {

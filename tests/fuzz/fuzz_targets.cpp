@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -12,6 +13,8 @@
 #include "image/decode_error.hpp"
 #include "image/encode.hpp"
 #include "image/exif.hpp"
+#include "image/jpeg_baseline.hpp"
+#include "image/jpeg_decoder.hpp"
 #include "image/resize.hpp"
 #include "thumbflow/sources.hpp"
 
@@ -41,6 +44,25 @@ void check_image(const detail::GalleryImage& image) {
     broken("gallery link " + image.link);
 }
 
+// The DC-only baseline decoder's contract: whatever it decodes, libjpeg decodes without a warning
+// to the same pixels (within one grey level).
+void check_baseline_eighth(detail::Bytes bytes, std::uint64_t max_pixels) {
+  const std::optional<cv::Mat> mine = detail::decode_baseline_eighth(bytes, {1, 1}, max_pixels);
+  if (!mine) return;
+  cv::Mat reference;
+  try {
+    reference = detail::decode_jpeg_libjpeg(bytes, {1, 1}, max_pixels);
+  } catch (const detail::DecodeError& e) {
+    broken(std::string("baseline decoder took a file libjpeg refuses: ") + e.what());
+  }
+  if (reference.size() != mine->size() || reference.type() != mine->type()) broken("baseline decoder size");
+  cv::Mat diff;
+  cv::absdiff(reference, *mine, diff);
+  double most = 0;
+  cv::minMaxLoc(diff.reshape(1), nullptr, &most);
+  if (most > 1) broken("baseline decoder pixels differ by " + std::to_string(most));
+}
+
 }  // namespace
 
 void thumbnail(const std::uint8_t* data, std::size_t size) {
@@ -53,6 +75,7 @@ void thumbnail(const std::uint8_t* data, std::size_t size) {
   ThumbnailOptions options;
   options.box_width = options.box_height = 8 << (size % 4);
   options.max_pixels = 1u << 22;  // bigger images only test the refusal, which is cheap
+  check_baseline_eighth(bytes, options.max_pixels);
   detail::DecodedImage decoded;
   try {
     decoded = detail::decode_for_thumbnail(bytes, options);

@@ -24,9 +24,13 @@ std::vector<std::pair<std::string, Bytes>> seeds() {
   const cv::Mat gray = t::make_picture(64, 48, CV_8UC1);
   cv::Mat cmyk(48, 64, CV_8UC4);
   cv::mixChannels(std::vector<cv::Mat>{bgr, gray}, std::vector<cv::Mat>{cmyk}, {0, 0, 1, 1, 2, 2, 3, 3});
-  t::JpegSpec progressive, full_chroma, adobe_cmyk, ycck, custom;
+  t::JpegSpec progressive, full_chroma, adobe_cmyk, ycck, custom, restarts, h2v1;
   progressive.progressive = true;
   full_chroma.subsample = false;
+  // Big enough for the 1/8 scale at the fuzzer's smaller boxes (the DC-only baseline decoder).
+  const cv::Mat large = t::make_picture(256, 192, CV_8UC3), large_gray = t::make_picture(256, 192, CV_8UC1);
+  restarts.restart_interval = 2, restarts.quality = 50;
+  h2v1.luma_h = 2, h2v1.luma_v = 1, h2v1.quality = 50;
   ycck.four_channel_as = JCS_YCCK;
   custom.scans = {t::scan(0, 0, 0, 0, 1),  t::scan(1, 0, 0, 0, 0),  t::scan(2, 0, 0, 0, 0),
                   t::scan(0, 1, 5, 0, 0),  t::scan(0, 6, 63, 0, 0), t::scan(1, 1, 63, 0, 0),
@@ -36,6 +40,9 @@ std::vector<std::pair<std::string, Bytes>> seeds() {
       {"progressive.jpg", t::encode_jpeg(t::make_picture(160, 120, CV_8UC3), progressive)},
       {"custom_progression.jpg", t::encode_jpeg(t::make_picture(96, 80, CV_8UC3), custom)},
       {"gray.jpg", t::encode(gray, ".jpg")},
+      {"eighth_420_restarts.jpg", t::encode_jpeg(large, restarts)},
+      {"eighth_422.jpg", t::encode_jpeg(large, h2v1)},
+      {"eighth_gray_restarts.jpg", t::encode_jpeg(large_gray, restarts)},
       {"444.jpg", t::encode_jpeg(bgr, full_chroma)},
       {"cmyk.jpg", t::encode_jpeg(cmyk, adobe_cmyk)},
       {"ycck.jpg", t::encode_jpeg(cmyk, ycck)},

@@ -22,8 +22,14 @@ std::vector<std::uint8_t> encode_jpeg(const cv::Mat& img, const JpegSpec& spec) 
     jpeg_set_colorspace(&c, spec.four_channel_as);
     c.write_Adobe_marker = spec.adobe_marker ? TRUE : FALSE;
   }
+  if (img.channels() == 3 && spec.three_channel_as != JCS_YCbCr)
+    jpeg_set_colorspace(&c, spec.three_channel_as);
   jpeg_set_quality(&c, spec.quality, TRUE);
-  if (!spec.subsample)
+  c.restart_interval = static_cast<unsigned>(spec.restart_interval);
+  if (spec.luma_h > 0) {
+    c.comp_info[0].h_samp_factor = spec.luma_h;
+    c.comp_info[0].v_samp_factor = spec.luma_v;
+  } else if (!spec.subsample)
     for (int i = 0; i < c.num_components; ++i)
       c.comp_info[i].h_samp_factor = c.comp_info[i].v_samp_factor = 1;
   if (!spec.scans.empty()) {

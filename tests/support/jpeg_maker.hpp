@@ -17,11 +17,14 @@ namespace thumbflow::test {
 
 struct JpegSpec {
   int quality = 92;
-  bool progressive = false;                  // libjpeg's standard progression
-  bool subsample = true;                     // 4:2:0, else 4:4:4
-  std::vector<jpeg_scan_info> scans;         // a custom progression; overrides `progressive`
-  J_COLOR_SPACE four_channel_as = JCS_CMYK;  // JCS_CMYK or JCS_YCCK for 4-channel (CMYK) input
-  bool adobe_marker = true;                  // for 4-channel input
+  bool progressive = false;                    // libjpeg's standard progression
+  bool subsample = true;                       // 4:2:0, else 4:4:4
+  std::vector<jpeg_scan_info> scans;           // a custom progression; overrides `progressive`
+  J_COLOR_SPACE four_channel_as = JCS_CMYK;    // JCS_CMYK or JCS_YCCK for 4-channel (CMYK) input
+  bool adobe_marker = true;                    // for 4-channel input
+  int luma_h = 0, luma_v = 0;                  // luma sampling factors (chroma 1x1); 0: by `subsample`
+  int restart_interval = 0;                    // MCUs per restart interval; 0: none
+  J_COLOR_SPACE three_channel_as = JCS_YCbCr;  // JCS_RGB: stored as RGB (with an Adobe marker)
 };
 
 // Encodes BGR, gray or CMYK (4 channels, samples as given) with libjpeg.

@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <csetjmp>
 #include <cstdio>  // jpeglib.h uses FILE without including it
+#include <optional>
 #include <string>
 
 #include "image/decode_error.hpp"
+#include "image/jpeg_baseline.hpp"
 #include "image/pixel_limit.hpp"
 
 namespace thumbflow::detail {
@@ -249,6 +251,11 @@ JpegInfo read_jpeg_info(Bytes data) {
 cv::Mat decode_jpeg(Bytes data, Dimensions min_size) { return decode_jpeg(data, min_size, 0); }
 
 cv::Mat decode_jpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels) {
+  if (std::optional<cv::Mat> eighth = decode_baseline_eighth(data, min_size, max_pixels)) return *eighth;
+  return decode_jpeg_libjpeg(data, min_size, max_pixels);
+}
+
+cv::Mat decode_jpeg_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels) {
   Decompressor d;
   open(d, data);
   jpeg_decompress_struct& c = d.cinfo;

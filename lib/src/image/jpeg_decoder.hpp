@@ -30,6 +30,10 @@ cv::Mat decode_jpeg(Bytes data, Dimensions min_size);
 // checks the size with read_jpeg_info. Either way libjpeg's own working memory is capped.
 cv::Mat decode_jpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels);
 
+// decode_jpeg does baseline files at 1/8 with its own DC-only decoder (jpeg_baseline.hpp) when it
+// can; this is the same decode always done by libjpeg (the reference for tests and the bench).
+cv::Mat decode_jpeg_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels);
+
 // The DCT scale denominator (1, 2, 4 or 8) decode_jpeg uses for a JPEG stored at `stored`: the
 // largest whose output, ceil(side / denom), is still >= min_size on both sides. A zero side of
 // min_size leaves that side unconstrained; {0,0} means full size (1).

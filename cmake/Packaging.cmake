@@ -19,6 +19,15 @@ set(CPACK_DEBIAN_PACKAGE_SECTION graphics)
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME thumbflow)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
+# OpenCV's imgcodecs is opened with dlopen (lib/src/image/opencv_codecs.cpp), so dpkg-shlibdeps
+# cannot see it: name the Debian package that holds the library in Depends (shlibdeps adds the rest).
+get_target_property(_thumbflow_imgcodecs opencv_imgcodecs LOCATION)
+execute_process(COMMAND dpkg-query -S "${_thumbflow_imgcodecs}" OUTPUT_VARIABLE _thumbflow_imgcodecs_owner
+                OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+string(REGEX REPLACE "^([^:]+):.*" "\\1" _thumbflow_imgcodecs_package "${_thumbflow_imgcodecs_owner}")
+if(_thumbflow_imgcodecs_package)
+  set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "${_thumbflow_imgcodecs_package}")
+endif()
 
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME thumbflow-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)

@@ -10,6 +10,8 @@
 #include <new>
 #include <vector>
 
+#include "image/byte_order.hpp"
+
 namespace thumbflow::detail {
 namespace {
 
@@ -21,13 +23,6 @@ constexpr std::size_t kMaxTiffBytes = 0xfffe - sizeof kExifHeader;
 
 bool has_prefix(Bytes data, std::size_t at, const void* prefix, std::size_t n) {
   return at <= data.size() && data.size() - at >= n && std::memcmp(data.data() + at, prefix, n) == 0;
-}
-
-std::uint32_t be16(Bytes d, std::size_t at) { return std::uint32_t{d[at]} << 8 | d[at + 1]; }
-std::uint32_t be32(Bytes d, std::size_t at) { return be16(d, at) << 16 | be16(d, at + 2); }
-std::uint32_t le32(Bytes d, std::size_t at) {
-  return std::uint32_t{d[at + 3]} << 24 | std::uint32_t{d[at + 2]} << 16 | std::uint32_t{d[at + 1]} << 8 |
-         d[at];
 }
 
 // WebP and PNG writers disagree on whether the block starts with "Exif\0\0"; accept both.

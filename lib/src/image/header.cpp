@@ -4,17 +4,13 @@
 #include <cstdlib>
 #include <string>
 
+#include "image/byte_order.hpp"
 #include "image/decode_error.hpp"
 #include "image/jpeg_decoder.hpp"
 #include "image/webp_decoder.hpp"
 
 namespace thumbflow::detail {
 namespace {
-
-std::uint32_t be32(Bytes d, std::size_t at) {
-  return std::uint32_t(d[at]) << 24 | std::uint32_t(d[at + 1]) << 16 | std::uint32_t(d[at + 2]) << 8 |
-         d[at + 3];
-}
 
 // Reads unsigned integers of a TIFF file in its byte order, bounds-checked.
 struct TiffReader {
@@ -58,15 +54,12 @@ ImageHeader read_png(Bytes d) {
 }
 
 ImageHeader read_bmp(Bytes d) {
-  const auto le32 = [&](std::size_t at) {
-    return std::int32_t(std::uint32_t(d[at]) | std::uint32_t(d[at + 1]) << 8 |
-                        std::uint32_t(d[at + 2]) << 16 | std::uint32_t(d[at + 3]) << 24);
-  };
   if (d.size() < 26) throw DecodeError("truncated BMP header");
-  if (le32(14) == 12) {  // OS/2 BITMAPCOREHEADER: 16-bit sides
-    return {{int(d[18] | d[19] << 8), int(d[20] | d[21] << 8)}, 1};
+  if (le32(d, 14) == 12) {  // OS/2 BITMAPCOREHEADER: 16-bit sides
+    return {{int(le16(d, 18)), int(le16(d, 20))}, 1};
   }
-  const std::int32_t w = le32(18), h = le32(22);  // height < 0 means top-down rows
+  // height < 0 means top-down rows
+  const auto w = std::int32_t(le32(d, 18)), h = std::int32_t(le32(d, 22));
   return {{std::abs(w), h == INT32_MIN ? INT32_MAX : std::abs(h)}, 1};
 }
 

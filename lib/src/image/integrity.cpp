@@ -5,20 +5,11 @@
 #include <cstdlib>
 #include <string>
 
+#include "image/byte_order.hpp"
 #include "image/decode_error.hpp"
 
 namespace thumbflow::detail {
 namespace {
-
-std::uint32_t be32(Bytes d, std::size_t at) {
-  return std::uint32_t(d[at]) << 24 | std::uint32_t(d[at + 1]) << 16 | std::uint32_t(d[at + 2]) << 8 |
-         d[at + 3];
-}
-std::uint32_t le32(Bytes d, std::size_t at) {
-  return std::uint32_t(d[at]) | std::uint32_t(d[at + 1]) << 8 | std::uint32_t(d[at + 2]) << 16 |
-         std::uint32_t(d[at + 3]) << 24;
-}
-std::uint32_t le16(Bytes d, std::size_t at) { return std::uint32_t(d[at]) | std::uint32_t(d[at + 1]) << 8; }
 
 void check_png(Bytes d) {
   std::size_t at = 8;  // after the signature

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "image/byte_order.hpp"
+
 namespace thumbflow::detail::baseline {
 namespace {
 
@@ -25,12 +27,10 @@ struct Parser {
   bool scan_header(Bytes b);
 };
 
-std::uint32_t be16(const std::uint8_t* p) { return std::uint32_t{p[0]} << 8 | p[1]; }
-
 bool Parser::frame_header(Bytes b) {
   if (frame || b.size() < 6 || b[0] != 8) return false;  // a second SOF, or not 8-bit
-  h.height = int(be16(&b[1]));
-  h.width = int(be16(&b[3]));
+  h.height = int(be16(b, 1));
+  h.width = int(be16(b, 3));
   const int n = b[5];
   if (h.width == 0 || h.height == 0 || h.width > kMaxDimension || h.height > kMaxDimension) return false;
   if ((n != 1 && n != 3) || b.size() != 6 + 3 * std::size_t(n)) return false;
@@ -104,7 +104,7 @@ std::optional<Header> parse_baseline_header(Bytes d) {
     while (pos < d.size() && d[pos] == 0xFF) ++pos;
     if (pos + 3 > d.size()) return std::nullopt;
     const std::uint8_t marker = d[pos];
-    const std::uint32_t length = be16(&d[pos + 1]);
+    const std::uint32_t length = be16(d, pos + 1);
     if (length < 2 || length > d.size() - pos - 1) return std::nullopt;
     const Bytes body = d.subspan(pos + 3, length - 2);
     pos += 1 + length;
@@ -123,7 +123,7 @@ std::optional<Header> parse_baseline_header(Bytes d) {
           const std::size_t bytes = precision == 0 ? 64 : 128;
           if (precision > 1 || index > 3 || body.size() - at - 1 < bytes) return std::nullopt;
           for (std::size_t k = 0; k < 64; ++k) {
-            const std::uint32_t q = precision == 0 ? body[at + 1 + k] : be16(&body[at + 1 + 2 * k]);
+            const std::uint32_t q = precision == 0 ? body[at + 1 + k] : be16(body, at + 1 + 2 * k);
             // libjpeg's integer IDCTs keep quantisers as 16-bit signed multipliers.
             quant[std::size_t(index)][kNaturalOrder[k]] = static_cast<std::int16_t>(q);
           }
@@ -134,7 +134,7 @@ std::optional<Header> parse_baseline_header(Bytes d) {
       }
       case 0xDD:  // DRI
         if (body.size() != 2) return std::nullopt;
-        p.h.restart_interval = int(be16(body.data()));
+        p.h.restart_interval = int(be16(body, 0));
         break;
       case 0xE0:  // APP0: JFIF decides the colour space; libjpeg warns about versions other than 1.x
         if (body.size() >= 14 && std::memcmp(body.data(), "JFIF", 5) == 0) {

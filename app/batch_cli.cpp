@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,10 +13,13 @@
 #include <memory>
 #include <mutex>
 
+#include "failure_summary.hpp"
+#include "human.hpp"
 #include "progress.hpp"
 #include "thumbflow/geometry.hpp"
 #include "thumbflow/naming.hpp"
 #include "thumbflow/pipeline.hpp"
+#include "thumbflow/printable.hpp"
 #include "thumbflow/report.hpp"
 
 namespace thumbflow::cli {
@@ -44,11 +49,13 @@ const std::map<std::string, OutputFormat> kFormats = {{"same", OutputFormat::Sam
                                                       {"webp", OutputFormat::Webp}};
 
 // The report and the contact sheet are written at the end; a path that cannot work is a usage
-// error before anything is written, not a surprise after the batch.
-void check_result_path(const std::string& path, const std::string& what) {
+// error before anything is written, not a surprise after the batch. The output folder itself may
+// not exist yet: the batch creates it (or fails, saying why) before these are written.
+void check_result_path(const std::string& path, const std::string& what, const std::string& output_dir) {
   if (path.empty()) return;
   namespace fs = std::filesystem;
-  const fs::path parent = fs::absolute(path).parent_path();
+  const fs::path parent = fs::absolute(path).parent_path().lexically_normal();
+  if (parent == fs::absolute(output_dir).lexically_normal() && !fs::exists(parent)) return;
   if (!fs::is_directory(parent))
     throw std::invalid_argument(what + " folder " + parent.string() + " does not exist");
   if (::access(parent.c_str(), W_OK | X_OK) != 0)
@@ -61,7 +68,7 @@ void check_result_path(const std::string& path, const std::string& what) {
 void check_html_name(const std::string& path) {
   const std::string ext = std::filesystem::path(path).extension().string();
   if (ext != ".html" && ext != ".htm")
-    throw std::invalid_argument("--html " + path + ": the contact sheet's name must end in .html");
+    throw std::invalid_argument("--html " + path + ": the contact sheet's name must end in .html or .htm");
 }
 
 // Where the contact sheet goes, "" for none. The default page replaces only a page of its own:
@@ -77,20 +84,24 @@ std::string html_path(const BatchArgs& args, const std::string& output_dir) {
   return path;
 }
 
-void print_summary(const Summary& s, const ProgressCounts& counts, const std::string& report_path,
-                   const std::string& html) {
-  std::cerr << "thumbflow: " << s.done << " thumbnail" << (s.done == 1 ? "" : "s") << " written to "
-            << s.output_dir << "/";
+void print_summary(const Summary& s, const ProgressCounts& counts, std::size_t with_warnings,
+                   const std::string& report_path, const std::string& html) {
+  std::cerr << "thumbflow: " << s.thumbnails << " thumbnail" << (s.thumbnails == 1 ? "" : "s");
+  if (s.thumbnails != s.done) std::cerr << " of " << count_of(s.done, "image");  // several sizes
+  std::cerr << " written to " << s.output_dir << "/";
   if (s.skipped) std::cerr << ", " << s.skipped << " already there";
   if (s.failed) std::cerr << ", " << s.failed << " failed";
   if (s.cancelled) std::cerr << ", " << s.cancelled << " not done (interrupted)";
-  std::cerr.precision(3);
-  std::cerr << " in " << s.seconds << " s";
+  std::cerr << " in " << human_duration(s.seconds);
   if (s.done && s.seconds > 0)
-    std::cerr << " (" << double(s.done) / s.seconds << " images/s, "
-              << (s.serial ? "serial" : std::to_string(s.threads) + " threads") << ")";
-  if (counts.bytes_downloaded) std::cerr << ", " << double(counts.bytes_downloaded) / 1e6 << " MB downloaded";
+    std::cerr << " (" << human_number(double(s.done) / s.seconds) << " images/s, "
+              << (s.serial ? "serial" : count_of(std::size_t(s.threads), "thread")) << ")";
+  if (counts.bytes_downloaded)
+    std::cerr << ", " << human_number(double(counts.bytes_downloaded) / 1e6) << " MB downloaded";
   std::cerr << "\n";
+  if (with_warnings)
+    std::cerr << "thumbflow: " << count_of(with_warnings, "item")
+              << " with library warnings (-v or --report lists them)\n";
   if (s.temp_files_removed)
     std::cerr << "thumbflow: removed " << s.temp_files_removed << " temporary file"
               << (s.temp_files_removed == 1 ? "" : "s") << " left by an interrupted run\n";
@@ -117,6 +128,21 @@ bool write_results(const BatchReport& report, std::string& report_path, std::str
   return ok;
 }
 
+// A CLI11 check made of a library check that throws std::invalid_argument: the same rule, one
+// line of usage error.
+CLI::Validator library_check(void (*check)(const std::string&)) {
+  return CLI::Validator(
+      [check](const std::string& value) {
+        try {
+          check(value);
+        } catch (const std::invalid_argument& e) {
+          return std::string(e.what());
+        }
+        return std::string();
+      },
+      "");
+}
+
 }  // namespace
 
 void install_signal_handlers() {
@@ -128,6 +154,8 @@ void install_signal_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
+const std::atomic<bool>& stop_requested() { return g_cancel; }
+
 void add_batch_options(CLI::App& cmd, BatchArgs& a) {
   cmd.add_option("-o,--output", a.output, "Output folder")->required();
   add_thumbnail_options(cmd, a);
@@ -137,6 +165,8 @@ void add_batch_options(CLI::App& cmd, BatchArgs& a) {
                  "Images in flight at once (0 = 2 x threads, + connections for URLs)")
       ->check(CLI::Range(0, 4096));
   cmd.add_flag("--force", a.force, "Redo thumbnails that are already up to date");
+  cmd.add_flag("--no-fsync", a.no_fsync,
+               "Do not fsync each thumbnail (faster; a power cut may lose the last ones)");
   cmd.add_option("--report", a.report, "Write a JSON report of every item to this file");
   auto* html =
       cmd.add_option("--html", a.html, "Write the HTML contact sheet here (default: OUTPUT/index.html)");
@@ -147,9 +177,17 @@ void add_batch_options(CLI::App& cmd, BatchArgs& a) {
 }
 
 void add_thumbnail_options(CLI::App& cmd, BatchArgs& a) {
-  cmd.add_option("-s,--size", a.size, "Box to fit: WxH, N (NxN), Wx or xH")->capture_default_str();
-  cmd.add_option("--name", a.name, "Output name template: {stem} {ext} {srcext} {w} {h}")
+  cmd.add_option("-s,--size", a.size,
+                 "Box to fit: WxH, N (NxN), Wx or xH; several sizes from one decode as a list: 128,512,1024")
       ->capture_default_str();
+  cmd.add_option_function<std::string>(
+      "--name",
+      [&a](const std::string& name) {
+        a.name = name;
+        a.name_given = true;
+      },
+      "Output name template: {stem} {ext} {srcext} {w} {h} {size} (default {stem}_thumbnail.{ext}; "
+      "with several sizes {stem}_{size}.{ext})");
   cmd.add_option("--format", a.format, "Output format")
       ->check(CLI::IsMember({"same", "jpg", "jpeg", "png", "webp"}))
       ->capture_default_str();
@@ -164,33 +202,58 @@ void add_thumbnail_options(CLI::App& cmd, BatchArgs& a) {
   cmd.add_option("--decode", a.decode, "fast: decode only what the box needs; full: every pixel")
       ->check(CLI::IsMember({"fast", "full"}))
       ->capture_default_str();
+  cmd.add_flag("--animated", a.animated,
+               "Animated GIF/WebP to animated WebP thumbnails (with --format same or webp)");
+  cmd.add_option("--max-frame-pixels", a.max_frame_pixels,
+                 "With --animated: refuse animations of more frames x pixels (0 = no limit)")
+      ->capture_default_str();
+  cmd.add_option("--colour", a.colour,
+                 "srgb: convert colour profiles to sRGB; keep: embed the source profile")
+      ->check(CLI::IsMember({"srgb", "keep"}))
+      ->capture_default_str();
+  cmd.add_option("--crop", a.crop,
+                 "Fill the box exactly, cutting: none (fit inside), centre, attention, entropy, face")
+      ->check(CLI::IsMember({"none", "centre", "center", "attention", "entropy", "face"}))
+      ->capture_default_str();
+  cmd.add_option("--gravity", a.gravity, "Focal point X,Y (fractions 0..1) to centre the crop on");
 }
 
 ThumbnailOptions to_thumbnail_options(const BatchArgs& a) {
   ThumbnailOptions t;
-  const Dimensions box = parse_box(a.size);
-  t.box_width = box.width;
-  t.box_height = box.height;
+  const std::vector<Dimensions> boxes = parse_size_list(a.size);
+  t.box_width = boxes.front().width;
+  t.box_height = boxes.front().height;
+  if (boxes.size() > 1) t.sizes = boxes;
   t.allow_enlarge = a.enlarge;
   t.format = kFormats.at(a.format);
   t.quality = a.quality;
   t.background = parse_rgb(a.background);
   t.max_pixels = a.max_pixels;
   t.decode = a.decode == "full" ? DecodeMode::Full : DecodeMode::Fast;
-  validate_name_template(a.name);
+  t.animated = a.animated;
+  t.max_frame_pixels = a.max_frame_pixels;
+  t.colour = a.colour == "keep" ? ColourMode::Keep : ColourMode::Srgb;
+  t.crop = parse_crop_mode(a.crop);
+  if (!a.gravity.empty()) t.gravity = parse_gravity(a.gravity);
+  validate_name_template(name_template(a), t);
   return t;
+}
+
+std::string name_template(const BatchArgs& a) {
+  if (a.name_given) return a.name;
+  return a.size.find(',') == std::string::npos ? "{stem}_thumbnail.{ext}" : "{stem}_{size}.{ext}";
 }
 
 BatchOptions to_batch_options(const BatchArgs& a) {
   BatchOptions o;
   o.thumbnail = to_thumbnail_options(a);
   o.output_dir = a.output;
-  o.name_template = a.name;
-  validate_name_template(o.name_template);
+  o.name_template = name_template(a);
   o.threads = a.threads;
   o.serial = a.serial;
   o.max_in_flight = a.in_flight;
   o.skip_existing = !a.force;
+  o.fsync = !a.no_fsync;
   o.cancel = &g_cancel;
   return o;
 }
@@ -212,10 +275,10 @@ int run_with(const BatchArgs& args, const std::function<void(BatchOptions&)>& ad
     options = to_batch_options(args);
     adjust(options);
     run = prepare(options);
-    check_result_path(args.report, "report");
+    check_result_path(args.report, "report", options.output_dir);
     if (!args.html.empty()) {
       check_html_name(args.html);
-      check_result_path(args.html, "contact sheet");
+      check_result_path(args.html, "contact sheet", options.output_dir);
       if (!args.report.empty() && std::filesystem::absolute(args.html).lexically_normal() ==
                                       std::filesystem::absolute(args.report).lexically_normal())
         throw std::invalid_argument("--html and --report name the same file " + args.html);
@@ -234,11 +297,17 @@ int run_with(const BatchArgs& args, const std::function<void(BatchOptions&)>& ad
     const std::lock_guard lock(g_progress_mutex);
     g_progress = nullptr;
   };
+  // Failures are summed up by reason at the end (failure_summary); -v lists each as it comes, with
+  // the warnings libraries gave about it (-q silences them).
+  std::size_t with_warnings = 0;
   const auto on_item = [&](const ItemResult& r) {
-    if (r.status == ItemStatus::Failed)
+    with_warnings += r.warnings.empty() ? 0u : 1u;
+    if (args.verbose && r.status == ItemStatus::Failed)
       progress.print("thumbflow: " + r.input + ": " + r.error);
     else if (args.verbose)
       progress.print("thumbflow: " + r.input + ": " + to_string(r.status) + " -> " + r.output);
+    if (args.verbose && !args.quiet)
+      for (const std::string& w : r.warnings) progress.print("thumbflow: " + r.input + ": warning: " + w);
     progress.add(r);
   };
   progress.start_ticker();
@@ -251,9 +320,12 @@ int run_with(const BatchArgs& args, const std::function<void(BatchOptions&)>& ad
     return 1;
   }
   forget_progress();
+  if (!args.verbose)
+    for (const std::string& line : failure_summary(report.items)) print_line("thumbflow: " + line);
   std::string report_path = args.report, html = html_path(args, options.output_dir);
   const bool written = write_results(report, report_path, html);
-  if (!args.quiet) print_summary(report.summary, progress.counts(), report_path, html);
+  if (!args.quiet)
+    print_summary(report.summary, progress.counts(), args.verbose ? 0 : with_warnings, report_path, html);
   if (args.json) std::cout << summary_to_json(report.summary) << "\n";
   if (report.summary.cancelled > 0) return 130;
   return report.summary.failed > 0 || !written ? 2 : 0;
@@ -330,10 +402,17 @@ void add_download_options(CLI::App& cmd, DownloadOptions& d) {
                  "Abort a transfer slower than 1 KB/s for this many seconds")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
-  cmd.add_option("--max-bytes", d.max_bytes, "Largest body accepted")
-      ->check(CLI::Range(1.0, 1e12))
+  cmd.add_option("--max-bytes", d.max_bytes, "Largest body accepted, in bytes (1 to 10^12)")
+      ->type_name("BYTES")
+      ->check(CLI::Range(1.0, 1e12).description(""))
       ->capture_default_str();
   cmd.add_option("--keep-originals", d.keep_originals_dir, "Also save each downloaded file in this folder");
+  cmd.add_option("--user-agent", d.user_agent, "User-Agent of every request (default: thumbflow/VERSION)")
+      ->check(library_check(check_user_agent));
+  cmd.add_option("--header", d.headers,
+                 "Extra request header 'Name: value' (repeatable); not sent after a redirect to another host")
+      ->type_name("'NAME: VALUE'")
+      ->check(library_check(check_request_header));
 }
 
 std::string read_url_list(const std::string& path) {
@@ -341,7 +420,7 @@ std::string read_url_list(const std::string& path) {
   std::ifstream file;
   if (path != "-") {
     file.open(path, std::ios::binary);
-    if (!file) throw std::invalid_argument("cannot read URL list '" + path + "'");
+    if (!file) throw std::invalid_argument("cannot read URL list '" + path + "': " + std::strerror(errno));
     in = &file;
   }
   std::string text;
@@ -354,7 +433,7 @@ void print_line(const std::string& line) {
   if (g_progress != nullptr)
     g_progress->print(line);
   else
-    std::cerr << (line + "\n") << std::flush;
+    std::cerr << (printable(line) + "\n") << std::flush;  // lines quote names from outside
 }
 
 }  // namespace thumbflow::cli

@@ -15,5 +15,6 @@ void add_bench_command(CLI::App& app, std::function<int()>& command);
 void add_enqueue_command(CLI::App& app, std::function<int()>& command);
 void add_worker_command(CLI::App& app, std::function<int()>& command);
 void add_status_command(CLI::App& app, std::function<int()>& command);
+void add_requeue_command(CLI::App& app, std::function<int()>& command);
 
 }  // namespace thumbflow::cli

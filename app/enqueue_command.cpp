@@ -36,7 +36,7 @@ int run_enqueue(const EnqueueArgs& a) {
   try {
     redis = parse_redis_url(a.redis);
     options.thumbnail = to_thumbnail_options(a);
-    options.name_template = a.name;
+    options.name_template = name_template(a);
     options.force = a.force;
     if (a.inputs.empty() && a.urls.empty() && !a.from_gallery)
       throw std::invalid_argument("name folders or files, --urls LIST or --gallery API");
@@ -44,12 +44,12 @@ int run_enqueue(const EnqueueArgs& a) {
       CollectOptions collect;
       collect.recursive = !a.no_recursive;
       collect.output_dir = a.workers_output;
-      collect.name_template = a.name;
+      collect.name_template = options.name_template;
       collect.thumbnail = options.thumbnail;
       items = collect_local_items(a.inputs, collect);
     }
     if (!a.urls.empty()) {
-      std::vector<Item> remote = parse_url_list(read_url_list(a.urls));
+      std::vector<Item> remote = parse_url_list(read_url_list(a.urls), a.urls == "-" ? "stdin" : a.urls);
       items.insert(items.end(), remote.begin(), remote.end());
     }
     if (a.from_gallery) {

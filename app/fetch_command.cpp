@@ -23,15 +23,23 @@ void add_fetch_command(CLI::App& app, std::function<int()>& command) {
       "  cat urls.txt | thumbflow fetch - -o thumbs/ --connections 32 --keep-originals originals/\n"
       "  thumbflow fetch urls.txt -o thumbs/ --serial      one download at a time (the baseline)\n"
       "  thumbflow fetch urls.txt -o thumbs/ --json -q     the summary as JSON on stdout, nothing on stderr\n"
-      "thumbs/index.html (--html FILE, --no-html) links each thumbnail to its URL.");
+      "thumbs/index.html (--html FILE, --no-html) links each thumbnail to its URL.\n"
+      "--header values go only to the scheme, host and port of each URL, never after a redirect elsewhere.\n"
+      "Proxies: libcurl's http_proxy, https_proxy, all_proxy and no_proxy variables are honoured.");
   cmd->add_option("list", args->list, "File with one URL per line, or - for standard input")->required();
   add_download_options(*cmd, args->download);
   add_batch_options(*cmd, *args);
   cmd->callback([&command, args] {
     command = [args] {
       return run_batch_command(
-          *args, [&](BatchOptions& o) { o.download = args->download; },
-          [&](const BatchOptions&) { return parse_url_list(read_url_list(args->list)); });
+          *args,
+          [&](BatchOptions& o) {
+            o.download = args->download;
+            o.download.allow_private_addresses = true;  // the user's own list: fetched wherever it points
+          },
+          [&](const BatchOptions&) {
+            return parse_url_list(read_url_list(args->list), args->list == "-" ? "stdin" : args->list);
+          });
     };
   });
 }

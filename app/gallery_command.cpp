@@ -17,9 +17,10 @@ namespace {
 struct GalleryArgs : BatchArgs {
   GalleryOptions gallery;
   DownloadOptions download;
-  std::string nsfw = "skip", types = "image/jpeg,image/png,image/webp";
+  std::string nsfw = "skip",
+              types = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,image/avif,image/jxl";
   std::uint64_t min_bytes = 0;
-  bool demo = false, dry_run = false, animated = false, pages_given = false;
+  bool demo = false, dry_run = false, skip_animated = false, pages_given = false;
   int latency_ms = 0;
   std::string samples;                    // --demo: the folder served (default: the sample images)
   std::shared_ptr<GalleryServer> server;  // the embedded gallery of --demo, for the whole run
@@ -48,13 +49,15 @@ GalleryOptions gallery_options(GalleryArgs& a) {
   if (g.client_id.empty())
     if (const char* id = std::getenv("IMGUR_CLIENT_ID")) g.client_id = id;
   g.types = split_types(a.types);
-  g.allow_animated = a.animated;
+  g.allow_animated = !a.skip_animated;
   g.allow_nsfw = a.nsfw == "allow";
   if (a.min_bytes > 0) g.min_bytes = a.min_bytes;
   g.max_bytes = a.download.max_bytes;
   g.retries = a.download.retries;
   g.backoff_ms = a.download.backoff_ms;
   g.max_wait_s = a.download.retry_after_max_s;
+  g.user_agent = a.download.user_agent;
+  g.headers = a.download.headers;
   if (a.demo) {
     GalleryServerOptions s;
     s.folder = a.samples.empty() ? sample_folder() : a.samples;
@@ -100,13 +103,17 @@ void add_gallery_command(CLI::App& app, std::function<int()>& command) {
       "Thumbnails of the images of an Imgur-compatible gallery (listing, downloads, thumbnails overlap).");
   cmd->footer(
       "Reads GET {api}/3/gallery/{section}/{sort}/{window}/{page} with 'Authorization: Client-ID <id>'.\n"
-      "Albums are expanded; animated, nsfw and non-image entries are left out unless asked for.\n"
+      "Albums are expanded; nsfw and non-image entries are left out unless asked for.\n"
       "Examples:\n"
       "  thumbflow gallery --demo -o thumbs/                   the embedded gallery of the sample images\n"
       "  thumbflow gallery --demo --latency-ms 100 --dry-run   what would be downloaded\n"
       "  IMGUR_CLIENT_ID=abc123 thumbflow gallery -o thumbs/ --section top --window week --pages 3\n"
       "  thumbflow gallery --api http://127.0.0.1:8080 -o thumbs/   a gallery started by 'thumbflow "
-      "serve-gallery'");
+      "serve-gallery'\n"
+      "--header values go on API and image requests, to their own scheme, host and port only (never after\n"
+      "a redirect elsewhere). Proxies: libcurl's http_proxy, https_proxy, all_proxy and no_proxy are "
+      "honoured;\n"
+      "behind one, the address guard checks each link's own host.");
   GalleryOptions& g = args->gallery;
   cmd->add_flag("--demo", args->demo, "Start the embedded gallery of the sample images and use it");
   cmd->add_option("--latency-ms", args->latency_ms, "With --demo: latency the embedded gallery adds")
@@ -118,7 +125,7 @@ void add_gallery_command(CLI::App& app, std::function<int()>& command) {
   add_gallery_listing_options(*cmd, g);
   cmd->add_option("--types", args->types, "Mime types to keep, comma-separated (jpeg, png, webp, gif, ...)")
       ->capture_default_str();
-  cmd->add_flag("--animated", args->animated, "Keep animated entries (first frame)");
+  cmd->add_flag("--skip-animated", args->skip_animated, "Leave out animated entries (kept by default)");
   cmd->add_option("--nsfw", args->nsfw, "skip (also unknown) or allow")
       ->check(CLI::IsMember({"skip", "allow"}))
       ->capture_default_str();
@@ -126,6 +133,8 @@ void add_gallery_command(CLI::App& app, std::function<int()>& command) {
   cmd->add_flag("--dry-run", args->dry_run,
                 "List id, type, size and link of what would be downloaded; download nothing");
   add_download_options(*cmd, args->download);
+  cmd->add_flag("--allow-private-urls", args->download.allow_private_addresses,
+                "Let listed links reach loopback, private and link-local addresses (refused by default)");
   add_batch_options(*cmd, *args);
   // --dry-run needs no output folder.
   cmd->get_option("--output")->required(false);
@@ -138,7 +147,16 @@ void add_gallery_command(CLI::App& app, std::function<int()>& command) {
     if (args->output.empty()) throw CLI::RequiredError("--output");
     command = [args] {
       return run_stream_command(
-          *args, [&](BatchOptions& o) { o.download = args->download; },
+          *args,
+          [&](BatchOptions& o) {
+            o.download = args->download;
+            // The embedded gallery serves the user's own folder. A gallery API the user names is
+            // trusted (its host and port); the other links it lists are not.
+            if (args->demo)
+              o.download.allow_private_addresses = true;
+            else
+              o.download.trusted_origins.push_back(args->gallery.api);
+          },
           [&](const BatchOptions& o) { return gallery_source(gallery_options(*args), o.cancel, log_line); });
     };
   });

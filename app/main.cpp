@@ -1,11 +1,33 @@
 // thumbflow: the command line. Parsing only; all work is done by the library.
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "commands.hpp"
+#include "thumbflow/pipeline.hpp"
 #include "thumbflow/version.hpp"
 
+namespace {
+
+// CLI11 says "inputs is required" for a missing positional: name the command and what to give.
+std::optional<std::string> missing_positional(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands())
+    for (const CLI::Option* opt : sub->get_options())
+      if (opt->get_positional() && opt->get_required() && opt->count() == 0) {
+        std::string what = opt->get_description();
+        if (!what.empty()) what[0] = char(std::tolower(static_cast<unsigned char>(what[0])));
+        return sub->get_name() + ": missing " + opt->get_name() + ": " + what;
+      }
+  return std::nullopt;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  // Libraries' own stderr lines become warnings of the file they concern (shown with -v).
+  thumbflow::capture_library_messages();
   CLI::App app{"thumbflow: fast batch thumbnails of folders and URL lists.", "thumbflow"};
   std::string versions =
       std::string("thumbflow ") + thumbflow::version() + "\n" + thumbflow::library_versions();
@@ -27,6 +49,7 @@ int main(int argc, char** argv) {
   thumbflow::cli::add_enqueue_command(app, command);
   thumbflow::cli::add_worker_command(app, command);
   thumbflow::cli::add_status_command(app, command);
+  thumbflow::cli::add_requeue_command(app, command);
   // CLI11 would only say that a subcommand is required.
   if (argc > 1 && argv[1][0] != '-') {
     const std::string wanted = argv[1];
@@ -49,6 +72,9 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::RequiredError& e) {
+    std::cerr << "thumbflow: " << missing_positional(app).value_or(e.what()) << " (see --help)\n";
+    return 1;
   } catch (const CLI::ParseError& e) {
     std::cerr << "thumbflow: " << e.what() << " (see --help)\n";
     return 1;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "thumbflow/printable.hpp"
 #include "thumbflow/sources.hpp"
 
 namespace thumbflow::cli {
@@ -86,7 +87,8 @@ void Progress::add(const ItemResult& r, Clock::time_point now) {
   maybe_draw_locked(now);
 }
 
-void Progress::print(const std::string& line) {
+void Progress::print(const std::string& raw_line) {
+  const std::string line = printable(raw_line);  // lines quote names from outside
   std::lock_guard lock(mutex_);
   if (mode_ == Mode::Terminal && shown_) {
     // Replace the progress line by the message, then put the progress line back under it.

@@ -28,10 +28,12 @@ string(REGEX REPLACE "^([^:]+):.*" "\\1" _thumbflow_imgcodecs_package "${_thumbf
 if(_thumbflow_imgcodecs_package)
   set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "${_thumbflow_imgcodecs_package}")
 endif()
+# --crop face reads its cascade file at run time (lib/src/crop/face.cpp).
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "opencv-data")
 
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME thumbflow-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
-  "cmake (>= 3.25), pkg-config, libopencv-dev (>= 4), libtbb-dev, nlohmann-json3-dev, libjpeg62-turbo-dev | libjpeg-dev, libwebp-dev, libexif-dev, zlib1g-dev, libcurl4-openssl-dev (>= 7.85) | libcurl-dev, libcpp-httplib-dev, libhiredis-dev")
+  "cmake (>= 3.25), pkg-config, libopencv-dev (>= 4), libtbb-dev, nlohmann-json3-dev, libjpeg62-turbo-dev | libjpeg-dev, libwebp-dev, libexif-dev, zlib1g-dev, libcurl4-openssl-dev (>= 7.85) | libcurl-dev, libcpp-httplib-dev, libhiredis-dev, libgif-dev, libheif-dev, libjxl-dev, libspng-dev, liblcms2-dev")
 
 include(CPack)

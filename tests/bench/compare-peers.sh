@@ -16,7 +16,10 @@
 #   - GraphicsMagick: one `gm mogrify -thumbnail SxS -output-directory` over all files (Debian's gm is
 #     built with OpenMP, so some operations use several threads inside the one process);
 #   - thumbflow: `thumbflow run FOLDER -o OUT -s SIZE --force -q`, with --serial and without (parallel).
-#     Set THUMBFLOW=/path/to/thumbflow to use another binary than build/release/app/thumbflow.
+#     Set THUMBFLOW=/path/to/thumbflow to use another binary than build/release/app/thumbflow, and
+#     THUMBFLOW_BEFORE=/path/to/other/thumbflow to time a second build (parallel) in the same rounds.
+#   PARALLEL_ONLY=1 leaves out the one-process/serial runs (vips 1 process, Pillow loop, gm,
+#   thumbflow --serial): on a busy machine they take most of the time and are not the comparison.
 #
 # Method: every tool gets the same files (thumbflow's rules: recursive, names starting with '.' skipped,
 # the same image extensions) and writes into a fresh empty folder under one temporary folder that is
@@ -63,7 +66,11 @@ done
 
 # --- the tools: name, label, command (run with the output folder as $1, from inside the folder) ------
 names=() labels=()
-add() { names+=("$1"); labels+=("$2"); }
+add() {
+  case ${PARALLEL_ONLY:-}:$1 in 1:vips_serial | 1:pil_serial | 1:gm | 1:tf_serial) return ;; esac
+  names+=("$1")
+  labels+=("$2")
+}
 run_vips_serial() { vipsthumbnail -s "$size" -o "$1/%s_thumb.jpg" "${files[@]}"; }
 run_vips_parallel() {
   printf '%s\0' "${files[@]}" |
@@ -76,6 +83,7 @@ run_gm() {
 }
 run_tf_serial() { "$thumbflow" run "$folder" -o "$1" -s "$size" --serial --force -q --no-html; }
 run_tf_parallel() { "$thumbflow" run "$folder" -o "$1" -s "$size" --force -q --no-html; }
+run_tf_before() { "$THUMBFLOW_BEFORE" run "$folder" -o "$1" -s "$size" --force -q --no-html; }
 
 notes=()
 versions=()
@@ -105,6 +113,9 @@ if [[ -x $thumbflow ]]; then
   versions+=("thumbflow: $("$thumbflow" --version | head -n1) ($thumbflow)")
 else
   notes+=("thumbflow not built at $thumbflow: skipped (cmake --preset release && cmake --build --preset release --target thumbflow_cli)")
+fi
+if [[ -n ${THUMBFLOW_BEFORE:-} && -x ${THUMBFLOW_BEFORE:-} ]]; then
+  add tf_before "thumbflow parallel, \$THUMBFLOW_BEFORE"
 fi
 ((${#names[@]} > 0)) || { echo "compare-peers.sh: none of the tools is available" >&2; exit 1; }
 

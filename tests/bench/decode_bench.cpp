@@ -1,10 +1,15 @@
 // thumbflow_decode_bench [FOLDER] [--size N] [--repeat R] [--json FILE] [--resize] [--blocks] [--libjpeg]
+//                        [--opencv]
 // Times full vs fast (shrink-on-load) decode of every readable image in FOLDER (default data/),
 // single-threaded, on bytes already in memory, full and fast runs alternating in one loop so that
 // noise hits both alike (--blocks: by pass instead, see run()). Prints per-image medians, the total
 // (images/s, input MP/s) and the speedup by file type. --resize: time decode + area resize.
 // --libjpeg (not with --blocks): JPEGs are also decoded by libjpeg-turbo alone at the fast path's
 // scale (what `djpeg -scale 1/8` does, in process), in the same rotation, for the per-image ratio.
+// --opencv (not with --blocks): PNGs are also decoded by OpenCV's cv::imdecode (libpng; thumbflow's
+// PNG decoder before libspng), and the PNG milliseconds per megapixel of each are printed.
+// Every image also gets its quality: luma PSNR of the fast thumbnail (fast decode + resize) against
+// the full decode area-resized to the same size (column "psnr", and the minimum).
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -13,6 +18,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -38,7 +45,8 @@ struct Image {
   bool progressive = false;
   Group group = kOther;
   Dimensions scaled{};  // JPEG: the fast decode's size as stored (before orientation)
-  std::vector<double> full_ms, fast_ms, libjpeg_ms;
+  std::vector<double> full_ms, fast_ms, libjpeg_ms, opencv_ms;
+  double psnr = 0;  // fast thumbnail against full decode + area resize, luma, dB
   double megapixels() const { return double(stored.width) * double(stored.height) / 1e6; }
 };
 
@@ -47,7 +55,7 @@ struct Config {
   int size = 128;
   int repeat = 5;
   std::string json;
-  bool resize = false, blocks = false, libjpeg = false;
+  bool resize = false, blocks = false, libjpeg = false, opencv = false;
 };
 
 double median(std::vector<double> v) {
@@ -95,12 +103,15 @@ bool parse_args(int argc, char** argv, Config& cfg) {
       cfg.blocks = true;
     else if (arg == "--libjpeg")
       cfg.libjpeg = true;
+    else if (arg == "--opencv")
+      cfg.opencv = true;
     else if (!arg.empty() && arg[0] != '-')
       cfg.folder = arg;
     else
       return false;
   }
-  return cfg.size >= 1 && cfg.size <= 65535 && cfg.repeat >= 1 && !(cfg.libjpeg && cfg.blocks);
+  return cfg.size >= 1 && cfg.size <= 65535 && cfg.repeat >= 1 &&
+         !((cfg.libjpeg || cfg.opencv) && cfg.blocks);
 }
 
 ThumbnailOptions options_for(const Config& cfg, DecodeMode mode) {
@@ -108,6 +119,18 @@ ThumbnailOptions options_for(const Config& cfg, DecodeMode mode) {
   options.box_width = options.box_height = cfg.size;
   options.decode = mode;
   return options;
+}
+
+cv::Mat thumbnail(const DecodedImage& d, const ThumbnailOptions& options) {
+  return resize_for_thumbnail(d.pixels, d.target, false, options.background,
+                              {d.extent_width, d.extent_height});
+}
+
+double luma_psnr(const cv::Mat& a, const cv::Mat& b) {
+  cv::Mat ga = a, gb = b;
+  if (a.channels() == 3) cv::cvtColor(a, ga, cv::COLOR_BGR2GRAY);
+  if (b.channels() == 3) cv::cvtColor(b, gb, cv::COLOR_BGR2GRAY);
+  return cv::PSNR(ga, gb);
 }
 
 std::vector<Image> load(const Config& cfg) {
@@ -132,6 +155,7 @@ std::vector<Image> load(const Config& cfg) {
       const bool swap = f.orientation >= 5 && f.orientation <= 8;
       img.scaled = swap ? Dimensions{f.pixels.rows, f.pixels.cols} : img.fast_out;
       if (img.format == ImageFormat::Jpeg) img.progressive = read_jpeg_info(img.bytes).progressive;
+      img.psnr = luma_psnr(thumbnail(f, fast), thumbnail(d, full));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "skipped %s: %s\n", img.name.c_str(), e.what());
       continue;
@@ -150,6 +174,16 @@ double time_libjpeg(const Image& img) {
   const cv::Mat pixels = decode_jpeg_libjpeg(img.bytes, img.scaled, 0);
   const auto t1 = std::chrono::steady_clock::now();
   if (pixels.cols != img.scaled.width) throw std::runtime_error(img.name + ": libjpeg chose another scale");
+  return std::chrono::duration<double, std::milli>(t1 - t0).count();
+}
+
+// Milliseconds for OpenCV (libpng) to decode the PNG in full, as thumbflow did before libspng.
+double time_opencv(const Image& img) {
+  const cv::Mat buffer(1, int(img.bytes.size()), CV_8U, const_cast<std::uint8_t*>(img.bytes.data()));
+  const auto t0 = std::chrono::steady_clock::now();
+  const cv::Mat pixels = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+  const auto t1 = std::chrono::steady_clock::now();
+  if (pixels.cols != img.stored.width) throw std::runtime_error(img.name + ": OpenCV did not decode it");
   return std::chrono::duration<double, std::milli>(t1 - t0).count();
 }
 
@@ -181,6 +215,9 @@ int run(const Config& cfg) {
           const bool libjpeg_now =
               cfg.libjpeg && img.format == ImageFormat::Jpeg && std::size_t(k) == (std::size_t(r) + i) % 2;
           if (libjpeg_now) img.libjpeg_ms.push_back(time_libjpeg(img));
+          const bool opencv_now =
+              cfg.opencv && img.format == ImageFormat::Png && std::size_t(k) == (std::size_t(r) + i) % 2;
+          if (opencv_now) img.opencv_ms.push_back(time_opencv(img));
           const double ms = time_once(img, is_full ? full : fast, cfg.resize);
           (is_full ? img.full_ms : img.fast_ms).push_back(ms);
           for (const Group g : {img.group, kAll}) sum[is_full][g] += ms;
@@ -197,16 +234,16 @@ int run(const Config& cfg) {
   std::printf("%s: %s, box %d, %d repeats, %s order, medians, single thread\n", cfg.folder.c_str(),
               cfg.resize ? "decode+resize" : "decode only", cfg.size, cfg.repeat,
               cfg.blocks ? "blocks" : "interleaved");
-  std::printf("%-*s  %-6s %-11s %-5s %-10s %9s %9s %8s\n", nw, "image", "format", "stored", "prog",
-              "fast out", "full ms", "fast ms", "speedup");
+  std::printf("%-*s  %-6s %-11s %-5s %-10s %9s %9s %8s %6s\n", nw, "image", "format", "stored", "prog",
+              "fast out", "full ms", "fast ms", "speedup", "psnr");
   nlohmann::json jimages = nlohmann::json::array();
   double group_mp[kGroups] = {};
   int group_count[kGroups] = {};
   for (const Image& img : images) {
     const double f = median(img.full_ms), s = median(img.fast_ms);
-    std::printf("%-*s  %-6s %-11s %-5s %-10s %9.2f %9.2f %7.2fx\n", nw, img.name.c_str(),
+    std::printf("%-*s  %-6s %-11s %-5s %-10s %9.2f %9.2f %7.2fx %6.1f\n", nw, img.name.c_str(),
                 format_name(img.format), wxh(img.stored).c_str(), img.progressive ? "yes" : "no",
-                wxh(img.fast_out).c_str(), f, s, f / s);
+                wxh(img.fast_out).c_str(), f, s, f / s, img.psnr);
     for (const Group g : {img.group, kAll}) {
       group_mp[g] += img.megapixels();
       ++group_count[g];
@@ -215,6 +252,7 @@ int run(const Config& cfg) {
     j["name"] = img.name, j["format"] = format_name(img.format), j["stored"] = wxh(img.stored);
     j["progressive"] = img.progressive, j["group"] = kGroupNames[img.group];
     j["fast_out"] = wxh(img.fast_out), j["full_ms"] = f, j["fast_ms"] = s, j["speedup"] = f / s;
+    j["psnr_luma_db"] = img.psnr;
     j["full_ms_runs"] = img.full_ms, j["fast_ms_runs"] = img.fast_ms;
   }
   const double full_med = median(full_total[kAll]), fast_med = median(fast_total[kAll]);
@@ -222,7 +260,16 @@ int run(const Config& cfg) {
               fast_med, full_med / fast_med);
 
   nlohmann::json jtotals;
-  std::printf("\n%d images, %.1f input MP\n", group_count[kAll], group_mp[kAll]);
+  double worst = images.front().psnr, worst_progressive = 1e9;
+  for (const Image& img : images) {
+    worst = std::min(worst, img.psnr);
+    if (img.progressive) worst_progressive = std::min(worst_progressive, img.psnr);
+  }
+  std::printf("\n%d images, %.1f input MP; fast vs full thumbnail, luma PSNR min %.1f dB", group_count[kAll],
+              group_mp[kAll], worst);
+  if (worst_progressive < 1e9) std::printf(" (progressive JPEG min %.1f dB)", worst_progressive);
+  std::printf("\n");
+  jtotals["psnr_luma_min_db"] = worst;
   for (const bool is_full : {true, false}) {
     const std::vector<double>& t = is_full ? full_total[kAll] : fast_total[kAll];
     const double med = median(t), lo = *std::min_element(t.begin(), t.end()),
@@ -251,6 +298,25 @@ int run(const Config& cfg) {
         *std::max_element(ratios.begin(), ratios.end()));
     jtotals["libjpeg_per_image_ms"] = median(lib_each), jtotals["fast_per_image_ms"] = median(fast_each);
     jtotals["fast_over_libjpeg"] = median(ratios);
+  }
+
+  if (cfg.opencv) {
+    // Per PNG: each decoder's median, per input megapixel; then the median over the PNGs.
+    std::vector<double> full_mp, fast_mp, opencv_mp;
+    for (const Image& img : images) {
+      if (img.opencv_ms.empty()) continue;
+      full_mp.push_back(median(img.full_ms) / img.megapixels());
+      fast_mp.push_back(median(img.fast_ms) / img.megapixels());
+      opencv_mp.push_back(median(img.opencv_ms) / img.megapixels());
+    }
+    if (!opencv_mp.empty()) {
+      std::printf(
+          "per PNG (%zu), ms per input MP, medians: OpenCV imdecode (libpng) %.2f, thumbflow full %.2f, "
+          "fast %.2f\n",
+          opencv_mp.size(), median(opencv_mp), median(full_mp), median(fast_mp));
+      jtotals["png_opencv_ms_per_mp"] = median(opencv_mp), jtotals["png_full_ms_per_mp"] = median(full_mp);
+      jtotals["png_fast_ms_per_mp"] = median(fast_mp);
+    }
   }
 
   std::printf("\n%-17s %6s %9s %11s %11s %8s\n", "by type", "images", "MP", "full ms", "fast ms", "speedup");
@@ -287,7 +353,7 @@ int main(int argc, char** argv) {
   } catch (const std::logic_error&) {  // also std::stoi's invalid_argument and out_of_range
     std::fprintf(stderr,
                  "usage: thumbflow_decode_bench [FOLDER] [--size N] [--repeat R] [--json FILE] [--resize] "
-                 "[--blocks | --libjpeg]\n");
+                 "[--blocks | --libjpeg --opencv]\n");
     return 1;
   }
   try {

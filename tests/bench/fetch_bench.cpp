@@ -2,12 +2,13 @@
 //                       [--sweep] [--fetch-args "ARGS"]
 // The speed bar of issue 4, measured side by side in one run against the loopback test server
 // (tests/support/http_server, every response delayed by --latency-ms): `thumbflow fetch --serial`,
-// `thumbflow fetch` (concurrent, overlapped), `curl --parallel --parallel-max 16` (downloads alone),
-// `thumbflow run` on the same originals (thumbnails alone) and, with --sweep, `fetch --connections
-// 1/4/16/64`. Wall time around the whole process; one warm-up round, then R rounds with the modes
-// interleaved (rotated each round) so that noise hits all of them alike. Every run writes into a
-// fresh folder that is removed afterwards. --fetch-args: more options (space-separated) for every
-// `thumbflow fetch` run, e.g. "--in-flight 64 --per-host 0".
+// `thumbflow fetch` (concurrent, overlapped), `curl --parallel --parallel-max 16 --parallel-immediate`
+// and `aria2c -j16` (downloads alone; aria2c skipped with a note if not installed), `thumbflow run` on
+// the same originals (thumbnails alone) and, with --sweep, `fetch --connections 1/4/16/64`. Wall time around
+// the whole process; one warm-up round, then R rounds with the modes interleaved (rotated each round) so that
+// noise hits all of them alike. Every run writes into a fresh folder that is removed afterwards.
+// --fetch-args: more options (space-separated) for every `thumbflow fetch` run, e.g. "--in-flight 64
+// --per-host 0".
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -34,8 +35,10 @@ using thumbflow::test::TempDir;
 
 namespace {
 
+constexpr const char* kRunMode = "run (thumbnails alone)";
 constexpr int kRunTimeoutS = 600;  // one command; a hang ends the bench with an error
 const std::string kCurl = "/usr/bin/curl";
+const std::string kAria2c = "/usr/bin/aria2c";  // Debian package aria2
 
 struct Config {
   int images = 200, latency_ms = 100, repeat = 3;
@@ -125,7 +128,8 @@ void measure(Mode& mode, HttpServer& server, const fs::path& out, int images, bo
 }
 
 std::vector<Mode> make_modes(const Config& c, const std::string& cli, const fs::path& list,
-                             const fs::path& originals, const fs::path& curl_config) {
+                             const fs::path& originals, const fs::path& curl_config,
+                             const fs::path& aria2_input) {
   auto fetch = [&](std::string name, std::vector<std::string> extra) {
     std::vector<std::string> argv = {cli, "fetch", list.string(), "-o", "{out}", "--json", "-q", "--no-html"};
     std::istringstream more(c.fetch_args);
@@ -136,15 +140,29 @@ std::vector<Mode> make_modes(const Config& c, const std::string& cli, const fs::
   std::vector<Mode> modes;
   modes.push_back(fetch("fetch --serial", {"--serial"}));
   modes.push_back(fetch("fetch (default)", {}));
-  modes.push_back(
-      Mode{"curl -Z --parallel-max 16",
-           {kCurl, "--parallel", "--parallel-max", "16", "--fail", "-sS", "--config", curl_config.string()},
-           false,
-           {},
-           {},
-           0,
-           0});
-  modes.push_back(Mode{"run (thumbnails alone)",
+  // --parallel-immediate: open connections at once instead of waiting to multiplex on busy ones
+  // (thumbflow does the same, see curl_downloader.cpp); without it curl is handicapped.
+  modes.push_back(Mode{"curl -Z --parallel-max 16",
+                       {kCurl, "--parallel", "--parallel-max", "16", "--parallel-immediate", "--fail", "-sS",
+                        "--config", curl_config.string()},
+                       false,
+                       {},
+                       {},
+                       0,
+                       0});
+  if (fs::exists(kAria2c))
+    modes.push_back(
+        Mode{"aria2c -j16",
+             {kAria2c, "-j16", "--quiet=true", "--file-allocation=none", "--allow-overwrite=true",
+              "--auto-file-renaming=false", "--max-tries=1", "-d", "{out}", "-i", aria2_input.string()},
+             false,
+             {},
+             {},
+             0,
+             0});
+  else
+    std::printf("note: %s not installed (apt-get install aria2): aria2c peer skipped\n", kAria2c.c_str());
+  modes.push_back(Mode{kRunMode,
                        {cli, "run", originals.string(), "-o", "{out}", "--json", "-q", "--no-html"},
                        true,
                        {},
@@ -164,6 +182,14 @@ void write_curl_config(const fs::path& path, const std::vector<std::string>& url
   std::ofstream f(path);
   for (std::size_t i = 0; i < urls.size(); ++i)
     f << "url = \"" << urls[i] << "\"\noutput = \"" << (out / names[i]).string() << "\"\n";
+  if (!f) throw std::runtime_error("cannot write " + path.string());
+}
+
+// aria2c's input file: each URL, then its output name (relative to -d) on an indented line.
+void write_aria2_input(const fs::path& path, const std::vector<std::string>& urls,
+                       const std::vector<std::string>& names) {
+  std::ofstream f(path);
+  for (std::size_t i = 0; i < urls.size(); ++i) f << urls[i] << "\n  out=" << names[i] << "\n";
   if (!f) throw std::runtime_error("cannot write " + path.string());
 }
 
@@ -198,6 +224,7 @@ int bench(const Config& c) {
   for (const auto& u : urls) list_text += u + "\n";
   thumbflow::test::write_text(work / "urls.txt", list_text);
   write_curl_config(work / "curl.cfg", urls, names, out);
+  write_aria2_input(work / "aria2.txt", urls, names);
 
   const unsigned cores = std::thread::hardware_concurrency();
   std::printf(
@@ -208,8 +235,8 @@ int bench(const Config& c) {
 
   // A private copy: others may relink the build tree's binary while the bench runs.
   fs::copy_file(THUMBFLOW_CLI, work / "thumbflow");
-  std::vector<Mode> modes =
-      make_modes(c, (work / "thumbflow").string(), work / "urls.txt", originals, work / "curl.cfg");
+  std::vector<Mode> modes = make_modes(c, (work / "thumbflow").string(), work / "urls.txt", originals,
+                                       work / "curl.cfg", work / "aria2.txt");
   for (int round = 0; round <= c.repeat; ++round)
     for (std::size_t k = 0; k < modes.size(); ++k)
       measure(modes[(k + static_cast<std::size_t>(round)) % modes.size()], server, out, c.images, round > 0);
@@ -243,12 +270,20 @@ int bench(const Config& c) {
   }
   std::printf(
       "(self s: the CLI's own \"seconds\"; peak: most requests in flight at the server; conns: "
-      "connections it accepted; both from the last run)\n\nSpeed bar (issue 4):\n");
+      "connections it accepted; both from the last run)\n\nSpeed bar (issues 4 and 19):\n");
+  auto median_of = [&](const std::string& name) {
+    const auto m = std::find_if(modes.begin(), modes.end(), [&](const Mode& x) { return x.name == name; });
+    return m == modes.end() ? 0.0 : median(m->wall);
+  };
   const double concurrent = median(modes[1].wall), curl = median(modes[2].wall),
-               thumbs = median(modes[3].wall);
+               aria2 = median_of("aria2c -j16"), thumbs = median_of(kRunMode);
+  const double best_download = aria2 > 0 ? std::min(curl, aria2) : curl;
   json ratios = json::array();
   ratios.push_back(ratio("fetch --serial / fetch (concurrent)", serial / concurrent, 10.0, true));
   ratios.push_back(ratio("fetch (concurrent) / curl --parallel-max 16", concurrent / curl, 1.0, false));
+  if (aria2 > 0) ratios.push_back(ratio("fetch (concurrent) / aria2c -j16", concurrent / aria2, 1.0, false));
+  ratios.push_back(ratio("fetch (concurrent) / faster download-only peer (issue 19)",
+                         concurrent / best_download, 1.0, false));
   ratios.push_back(ratio("fetch (overlapped) / max(curl alone, run alone)",
                          concurrent / std::max(curl, thumbs), 1.2, false));
 

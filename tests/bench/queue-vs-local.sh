@@ -45,9 +45,9 @@ for i in $(seq 0 "$REPEATS"); do  # round 0 warms the page cache and is not coun
   t1=$(now)
   enqueue_s=$(echo "$t1 - $t0" | bc)
   t0=$(now)
-  pin 0 "$T" worker --redis "$url" --queue bench -o "$work/out" -j 1 --burst -q &
+  pin 0 "$T" worker --redis "$url" --queue bench -o "$work/out" --input-root "$work/in" -j 1 --burst -q &
   w1=$!
-  pin 1 "$T" worker --redis "$url" --queue bench -o "$work/out" -j 1 --burst -q &
+  pin 1 "$T" worker --redis "$url" --queue bench -o "$work/out" --input-root "$work/in" -j 1 --burst -q &
   w2=$!
   wait "$w1" "$w2"
   t1=$(now)

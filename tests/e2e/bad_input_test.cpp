@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "e2e_support.hpp"
@@ -22,11 +23,17 @@ Bytes first_half(const fs::path& p) {
   return b;
 }
 
-// A 1x1 GIF89a.
+Bytes first_bytes(const fs::path& p, std::size_t n) {
+  Bytes b = test::read_bytes(p);
+  b.resize(std::min(n, b.size()));
+  return b;
+}
+
+// A 1x1 GIF89a cut inside its image data (GIF is readable: only a broken one fails).
 Bytes tiny_gif() {
-  return {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00,
-          0x00, 0xFF, 0xFF, 0xFF, 0x21, 0xF9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00,
-          0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B};
+  return {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00,
+          0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x21, 0xF9, 0x04, 0x01, 0x00, 0x00, 0x00,
+          0x00, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02};
 }
 
 Bytes noise(std::size_t n) {
@@ -51,7 +58,9 @@ TEST(BadInput, EachBrokenFileFailsAloneAndCleanly) {
       {"truncated.png", first_half(kDataDir / "rubberwhale1.png")},
       {"text.jpg", {'h', 'e', 'l', 'l', 'o', ',', ' ', 'w', 'o', 'r', 'l', 'd', '\n'}},
       {"anim.gif", tiny_gif()},
-      {"truncated_progressive.jpg", first_half(kDataDir / "aloeL_progressive.jpg")},
+      // Cut inside the first (DC) scan, 745..5978: a thumbnail reads only the scans its scale needs
+      // (DC at 1/8, the first scans at 1/4 and 1/2), so a cut after those is not noticed (nor an error).
+      {"truncated_progressive.jpg", first_bytes(kDataDir / "aloeL_progressive.jpg", 4000)},
       {"half.bmp", first_half(kDataDir / "butterfly.bmp")},
       {"mystery.bmp", noise(5000)},
       {"photo.heic", {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c',
@@ -60,7 +69,8 @@ TEST(BadInput, EachBrokenFileFailsAloneAndCleanly) {
   for (const auto& [name, bytes] : bad) test::write_bytes(in / name, bytes);
   const auto before = snapshot(in);
 
-  const CommandResult r = run_cli({in.string(), "-o", out.string(), "--report", report.string()});
+  // -v: every failure on its own line (without it, failures are summed up by reason).
+  const CommandResult r = run_cli({in.string(), "-o", out.string(), "--report", report.string(), "-v"});
   ASSERT_EQ(r.exit_code, 2) << describe(r);
 
   for (const auto& [name, bytes] : bad) {
@@ -72,8 +82,10 @@ TEST(BadInput, EachBrokenFileFailsAloneAndCleanly) {
     EXPECT_GT(lines[0].size(), ("thumbflow: " + path + ": ").size()) << "a reason follows the name";
     EXPECT_FALSE(fs::exists(out / default_thumbnail_name(name)));
   }
-  EXPECT_TRUE(lines_with(r.err, "fruits.jpg").empty()) << r.err;
-  EXPECT_TRUE(lines_with(r.err, "rubberwhale1.png").empty()) << r.err;
+  // The good files are only logged as done (-v), never as failures.
+  for (const char* good : {"fruits.jpg", "rubberwhale1.png"})
+    for (const std::string& line : lines_with(r.err, good))
+      EXPECT_NE(line.find(std::string(good) + ": done -> "), std::string::npos) << r.err;
   EXPECT_EQ(files_under(out),
             (std::vector<std::string>{"fruits_thumbnail.jpg", "rubberwhale1_thumbnail.png"}))
       << "good files still done, nothing for the bad ones";
@@ -187,7 +199,10 @@ TEST(MaxPixels, LimitOptionIsApplied) {
   const CommandResult refused =
       run_cli({(tmp / "in").string(), "-o", (tmp / "out1").string(), "--max-pixels", "1000", "-q"});
   ASSERT_EQ(refused.exit_code, 2) << describe(refused);
-  EXPECT_EQ(lines_of(refused.err).size(), 2u) << refused.err;
+  // Both for the same reason: one line that sums them up.
+  EXPECT_EQ(lines_of(refused.err).size(), 1u) << refused.err;
+  EXPECT_EQ(lines_with(refused.err, "thumbflow: 2 failed: declares 800x600 pixels (first: ").size(), 1u)
+      << refused.err;
   for (const auto& line : lines_of(refused.err))
     EXPECT_TRUE(contains_ci(line, "limit") || contains_ci(line, "max-pixels")) << line;
   EXPECT_TRUE(files_under(tmp / "out1").empty());
@@ -222,6 +237,8 @@ TEST(Usage, ErrorsExitOneAndWriteNothing) {
       {in, "--name", "{stem}/x.{ext}"},
       {in, "--name", "{stem}_{nope}.{ext}"},
       {in, "--name", ""},
+      {in, "--name", "{stem}"},
+      {in, "--name", "{stem}.gif"},
       {in, "--format", "gif"},
       {in, "--background", "purple"},
       {in, "--decode", "slow"},
@@ -330,6 +347,25 @@ TEST(Collision, SameStemDifferentExtension) {
                                        "jpg", "--name", "{stem}_{srcext}.{ext}", "-q"});
   ASSERT_EQ(fixed.exit_code, 0) << describe(fixed);
   EXPECT_EQ(files_under(tmp / "out2"), (std::vector<std::string>{"a_jpg.jpg", "a_png.jpg"}));
+}
+
+// {srcext} is checked per file: a source whose extension thumbflow cannot write fails alone, with
+// the reason, and the batch goes on (it once threw outside the stage and aborted the run).
+TEST(BadInput, SourceExtensionThatCannotBeWrittenFailsThatFileOnly) {
+  TempDir tmp;
+  const cv::Mat picture = test::make_picture(200, 150, CV_8UC3);
+  test::write_bytes(tmp / "in" / "a.jpg", test::encode(picture, ".jpg"));
+  test::write_bytes(tmp / "in" / "b.bmp", test::encode(picture, ".bmp"));
+  const CommandResult r = run_cli(
+      {(tmp / "in").string(), "-o", (tmp / "out").string(), "--name", "{stem}_t.{srcext}", "--json", "-q"});
+  ASSERT_EQ(r.exit_code, 2) << describe(r);
+  const auto summary = nlohmann::json::parse(r.out);
+  EXPECT_EQ(summary["done"], 1);
+  EXPECT_EQ(summary["failed"], 1);
+  EXPECT_NE(r.err.find("b.bmp"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cannot tell the output format"), std::string::npos) << r.err;
+  EXPECT_EQ(files_under(tmp / "out"), std::vector<std::string>{"a_t.jpg"});
+  EXPECT_TRUE(temp_leftovers(tmp.path()).empty());
 }
 
 }  // namespace

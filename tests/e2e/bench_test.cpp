@@ -38,7 +38,7 @@ bool well_formed_svg(const std::string& text, std::string* why) {
   return root_seen && open.empty();
 }
 
-std::string read_text(const fs::path& p) {
+std::string bench_read_text(const fs::path& p) {
   const std::vector<std::uint8_t> bytes = test::read_bytes(p);
   return std::string(bytes.begin(), bytes.end());
 }
@@ -96,7 +96,7 @@ TEST_F(Bench, FolderHasSerialAndThreadsAndTheThreadSweep) {
   EXPECT_TRUE(contains_ci(j["versions"]["libraries"].get<std::string>(), "opencv"));
   EXPECT_FALSE(lines_with(result.out, "Threads sweep").empty()) << describe(result);
   std::string why;
-  EXPECT_TRUE(well_formed_svg(read_text(dir / "b.svg"), &why)) << why;
+  EXPECT_TRUE(well_formed_svg(bench_read_text(dir / "b.svg"), &why)) << why;
   EXPECT_TRUE(temp_leftovers(dir.path()).empty());
 }
 
@@ -110,9 +110,34 @@ TEST_F(Bench, GalleryHasEveryModeAndBothSweeps) {
   expect_figures_complete(j["connection_sweep"]);
   EXPECT_EQ(j["latency_ms"], 5);
   std::string why;
-  const std::string svg = read_text(dir / "b.svg");
+  const std::string svg = bench_read_text(dir / "b.svg");
   EXPECT_TRUE(well_formed_svg(svg, &why)) << why;
   EXPECT_NE(svg.find("connections"), std::string::npos);
+}
+
+TEST_F(Bench, WritesJsonAndChartIntoItsOutputFolderAndSaysWhere) {
+  const fs::path out = dir / "results";
+  const CommandResult r = test::run_command(
+      {kCli, "bench", (dir / "in").string(), "--repeat", "2", "--max-threads", "1", "-o", out.string()},
+      kRunTimeoutS);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(lines_with(r.err, "JSON in " + (out / "bench.json").string() + ", chart in " +
+                                  (out / "bench.svg").string())
+                .size(),
+            1u)
+      << r.err;
+  std::string why;
+  EXPECT_TRUE(well_formed_svg(bench_read_text(out / "bench.svg"), &why)) << why;
+  const nlohmann::json j = read_json(out / "bench.json");
+  for (const auto& f : j["modes"]) {
+    const double spread = f["spread"].get<double>();
+    EXPECT_NEAR(spread, (f["max_s"].get<double>() - f["min_s"].get<double>()) / f["min_s"].get<double>(),
+                1e-9);
+  }
+  // What the JSON calls too noisy is said on stderr too, in words.
+  for (const auto& w : j["warnings"])
+    EXPECT_EQ(lines_with(r.err, "thumbflow bench: warning: " + w.get<std::string>()).size(), 1u) << r.err;
+  EXPECT_NE(r.out.find("spread"), std::string::npos) << r.out;
 }
 
 TEST_F(Bench, AFolderWithoutImagesIsAOneLineError) {

@@ -12,7 +12,7 @@
 namespace thumbflow::e2e {
 namespace {
 
-std::string read_text(const fs::path& p) {
+std::string sheet_read_text(const fs::path& p) {
   const auto bytes = test::read_bytes(p);
   return {bytes.begin(), bytes.end()};
 }
@@ -62,7 +62,7 @@ TEST(ContactSheet, EveryThumbnailLinkedEscapedAndFailuresListed) {
   const CommandResult r = run_cli({in.string(), "-o", out.string()});
   ASSERT_EQ(r.exit_code, 2) << describe(r);
   EXPECT_EQ(lines_with(r.err, "contact sheet in " + (out / "index.html").string()).size(), 1u) << r.err;
-  const std::string html = read_text(out / "index.html");
+  const std::string html = sheet_read_text(out / "index.html");
 
   EXPECT_EQ(html.find("<script"), std::string::npos) << "a file name injected markup";
   EXPECT_NE(html.find(">&lt;script&gt;.jpg<"), std::string::npos);
@@ -99,7 +99,7 @@ TEST(ContactSheet, ReRunsNeverTakeThePageForAnImage) {
     EXPECT_EQ(summary[run == 0 ? "done" : "skipped"], kHostileImages) << r.out;
   }
   // The second run skipped everything, yet the page still shows every thumbnail with its sizes.
-  const std::string html = read_text(in / "index.html");
+  const std::string html = sheet_read_text(in / "index.html");
   EXPECT_EQ(links(html, "src").size(), kHostileImages);
   EXPECT_EQ(html.find("?\u00d7?"), std::string::npos) << "sizes of skipped items are read from the files";
   EXPECT_NE(html.find("<b>0</b> new, 7 up to date"), std::string::npos);
@@ -112,7 +112,7 @@ TEST(ContactSheet, AnIndexHtmlOfTheUsersIsLeftAlone) {
   test::write_text(out / "index.html", "<p>my own page</p>\n");
   const CommandResult r = run_cli({in.string(), "-o", out.string()});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
-  EXPECT_EQ(read_text(out / "index.html"), "<p>my own page</p>\n");
+  EXPECT_EQ(sheet_read_text(out / "index.html"), "<p>my own page</p>\n");
   EXPECT_EQ(lines_with(r.err, "was not made by thumbflow; leaving it alone").size(), 1u) << r.err;
   EXPECT_TRUE(lines_with(r.err, "contact sheet in").empty()) << r.err;
 }
@@ -126,7 +126,7 @@ TEST(ContactSheet, HtmlOptionElsewhereAndNoHtml) {
       run_cli({in.string(), "-o", out.string(), "--html", (sheets / "run.html").string(), "-q"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_FALSE(fs::exists(out / "index.html"));
-  const std::string html = read_text(sheets / "run.html");
+  const std::string html = sheet_read_text(sheets / "run.html");
   EXPECT_EQ(links(html, "src"), std::vector<std::string>{"../out/fruits_thumbnail.jpg"});
   EXPECT_EQ(links(html, "href"), std::vector<std::string>{"../in/fruits.jpg"});
 
@@ -170,7 +170,7 @@ window.addEventListener('load', () => {
 // "images=N broken=M scripts=K ..." from the checked copy of `page`.
 std::string check_images(const std::string& program, const TempDir& tmp, const fs::path& page) {
   const fs::path copy = page.parent_path() / "chromium-check.html";
-  test::write_text(copy, read_text(page) + kImageCheck);
+  test::write_text(copy, sheet_read_text(page) + kImageCheck);
   const CommandResult r = chromium(program, tmp / "profile", {"--dump-dom", "file://" + copy.string()});
   fs::remove(copy);
   const std::smatch m = [&] {
@@ -208,7 +208,7 @@ TEST(ContactSheet, HeadlessChromiumLoadsEveryThumbnail) {
   std::cout << "screenshot: " << shot.string() << "\n";
 
   // The check can fail: a missing thumbnail is reported.
-  const auto srcs = links(read_text(out / "index.html"), "src");
+  const auto srcs = links(sheet_read_text(out / "index.html"), "src");
   fs::remove(out / srcs.front());
   EXPECT_EQ(check_images(program, tmp, out / "index.html").substr(0, 27), "images=7 broken=1 scripts=1");
 }

@@ -42,7 +42,7 @@ class TmpfsMount {
 };
 
 // `count` JPEGs of 1600x1200 whose 400-pixel thumbnails at quality 100 take 60-90 KB each.
-std::vector<fs::path> make_inputs(const fs::path& dir, int count) {
+std::vector<fs::path> disk_full_inputs(const fs::path& dir, int count) {
   const cv::Mat base = test::make_picture(1600, 1200, CV_8UC3);
   std::vector<fs::path> paths;
   for (int i = 0; i < count; ++i) {
@@ -57,7 +57,7 @@ std::vector<fs::path> make_inputs(const fs::path& dir, int count) {
 TEST(DiskFull, FailedItemsAreReportedNothingPartialAndTheNextRunFinishes) {
   TempDir tmp;
   const fs::path in = tmp / "in", out = tmp / "out", report = tmp / "report.json";
-  make_inputs(in, 30);
+  disk_full_inputs(in, 30);
   TmpfsMount disk(out, "size=1m");
   if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << disk.error() << ")";
   const auto inputs_before = snapshot(in);
@@ -66,6 +66,7 @@ TEST(DiskFull, FailedItemsAreReportedNothingPartialAndTheNextRunFinishes) {
 
   std::vector<std::string> first_args = args;
   first_args.push_back(report.string());
+  first_args.push_back("-v");  // every failure on its own line
   const CommandResult r = run_cli(first_args);
   ASSERT_EQ(r.exit_code, 2) << describe(r);
   const nlohmann::json rep = read_json(report);

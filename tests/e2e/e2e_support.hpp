@@ -163,6 +163,12 @@ inline cv::Mat read_image(const fs::path& p, int flags = cv::IMREAD_UNCHANGED) {
   return cv::imread(p.string(), flags);
 }
 
+// One still 320x240 JPEG entry of an Imgur-shaped gallery page, as test galleries list them.
+inline nlohmann::json gallery_image_json(const std::string& id, const std::string& link, std::size_t bytes) {
+  return {{"id", id},      {"title", id},   {"type", "image/jpeg"}, {"animated", false}, {"width", 320},
+          {"height", 240}, {"size", bytes}, {"nsfw", false},        {"link", link},      {"is_album", false}};
+}
+
 inline nlohmann::json read_json(const fs::path& p) {
   const auto bytes = test::read_bytes(p);
   return nlohmann::json::parse(bytes.begin(), bytes.end());
@@ -195,6 +201,17 @@ inline void expect_psnr_at_least(const cv::Mat& a, const cv::Mat& b, double boun
   const double psnr = test::psnr_luma(a, b);
   ::testing::Test::RecordProperty("psnr_" + what, std::to_string(psnr));
   EXPECT_GE(psnr, bound) << what;
+}
+
+// Runs thumbflow on one file and returns the decoded thumbnail (IMREAD_UNCHANGED).
+inline cv::Mat thumbnail_of(const fs::path& input, const fs::path& out, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {input.string(), "-o", out.string(), "-q"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const CommandResult r = run_cli(args);
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  const std::vector<std::string> files = files_under(out);
+  EXPECT_EQ(files.size(), 1u);
+  return files.empty() ? cv::Mat{} : read_image(out / files.front());
 }
 
 // Mean absolute difference per channel value of two 8-bit images of the same size and type.

@@ -17,7 +17,7 @@ namespace {
 using test::HttpServer;
 using test::Response;
 
-std::string jpeg_bytes(int seed, int width = 320, int height = 240) {
+std::string fetch_jpeg_bytes(int seed, int width = 320, int height = 240) {
   const auto bytes = test::encode(test::make_picture(width, height, CV_8UC3, seed), ".jpg");
   return {bytes.begin(), bytes.end()};
 }
@@ -58,7 +58,7 @@ TEST_F(Fetch, DownloadsAndThumbnailsEveryUrlReusingConnections) {
   std::vector<std::string> urls;
   for (int i = 0; i < 24; ++i) {
     const std::string path = "/img/p" + std::to_string(i) + ".jpg";
-    server.set(path, Response::ok(jpeg_bytes(i), "image/jpeg"));
+    server.set(path, Response::ok(fetch_jpeg_bytes(i), "image/jpeg"));
     urls.push_back(server.url(path));
   }
   const FetchRun run = fetch(urls, {"--connections", "4", "--json", "-q"});
@@ -78,7 +78,7 @@ TEST_F(Fetch, ConcurrencyFollowsConnectionsAndSerialIsOneAtATime) {
   std::vector<std::string> urls;
   for (int i = 0; i < 12; ++i) {
     const std::string path = "/slow/" + std::to_string(i) + ".jpg";
-    Response r = Response::ok(jpeg_bytes(i, 64, 48), "image/jpeg");
+    Response r = Response::ok(fetch_jpeg_bytes(i, 64, 48), "image/jpeg");
     r.latency_ms = 150;
     server.set(path, r);
     urls.push_back(server.url(path));
@@ -96,9 +96,10 @@ TEST_F(Fetch, ConcurrencyFollowsConnectionsAndSerialIsOneAtATime) {
 }
 
 TEST_F(Fetch, ClientErrorsFailAtOnceServerErrorsAreRetried) {
-  server.set_sequence("/flaky.jpg", {Response{500, {}, "oops"}, Response::ok(jpeg_bytes(1), "image/jpeg")});
+  server.set_sequence("/flaky.jpg",
+                      {Response{500, {}, "oops"}, Response::ok(fetch_jpeg_bytes(1), "image/jpeg")});
   Response limited{429, {{"Retry-After", "1"}}, "slow down"};
-  server.set_sequence("/limited.jpg", {limited, Response::ok(jpeg_bytes(2), "image/jpeg")});
+  server.set_sequence("/limited.jpg", {limited, Response::ok(fetch_jpeg_bytes(2), "image/jpeg")});
   server.set("/down.jpg", Response{503, {}, "unavailable"});
   const FetchRun run = fetch({server.url("/flaky.jpg"), server.url("/limited.jpg"),
                               server.url("/missing.jpg"), server.url("/down.jpg")},
@@ -115,7 +116,7 @@ TEST_F(Fetch, ClientErrorsFailAtOnceServerErrorsAreRetried) {
 }
 
 TEST_F(Fetch, BrokenTransfersFailInBoundedTimeAndLeaveNothing) {
-  const std::string image = jpeg_bytes(3, 640, 480);
+  const std::string image = fetch_jpeg_bytes(3, 640, 480);
   Response truncated = Response::ok(image.substr(0, image.size() / 2), "image/jpeg");
   truncated.headers.push_back({"Content-Length", std::to_string(image.size())});
   server.set("/truncated.jpg", truncated);
@@ -131,10 +132,10 @@ TEST_F(Fetch, BrokenTransfersFailInBoundedTimeAndLeaveNothing) {
   silent.fault = test::Fault::NeverRespond;
   server.set("/silent.jpg", silent);
   server.set("/ok.jpg", Response::ok(image, "image/jpeg"));
-  const FetchRun run =
-      fetch({server.url("/truncated.jpg"), server.url("/reset.jpg"), server.url("/drip.jpg"),
-             server.url("/silent.jpg"), server.url("/ok.jpg")},
-            {"--retries", "1", "--stall-timeout", "1", "--keep-originals", (dir / "orig").string()});
+  const FetchRun run = fetch({server.url("/truncated.jpg"), server.url("/reset.jpg"), server.url("/drip.jpg"),
+                              server.url("/silent.jpg"), server.url("/ok.jpg")},
+                             {"--retries", "1", "--stall-timeout", "1", "--keep-originals",
+                              (dir / "orig").string(), "-v"});  // -v: each failure on its own line
   EXPECT_EQ(run.result.exit_code, 2) << describe(run.result);
   EXPECT_LT(run.seconds, 20);
   for (const char* name : {"truncated.jpg", "reset.jpg", "drip.jpg", "silent.jpg"}) {
@@ -150,7 +151,7 @@ TEST_F(Fetch, BrokenTransfersFailInBoundedTimeAndLeaveNothing) {
 // Each hostile server alone, with the default limits but a short stall timeout and no retries: it
 // ends in bounded time and memory with one line naming the URL, and the good URL is still done.
 TEST_F(Fetch, EachHostileServerEndsWithOneClearLine) {
-  const std::string image = jpeg_bytes(7, 640, 480);
+  const std::string image = fetch_jpeg_bytes(7, 640, 480);
   server.set("/ok.jpg", Response::ok(image, "image/jpeg"));
   const std::vector<std::pair<std::string, test::Fault>> cases = {
       {"silent.jpg", test::Fault::NeverRespond},
@@ -179,7 +180,7 @@ TEST_F(Fetch, EachHostileServerEndsWithOneClearLine) {
 }
 
 TEST_F(Fetch, RedirectsAreFollowedButOnlyToHttpAndAtMostFive) {
-  server.set("/real.jpg", Response::ok(jpeg_bytes(4), "image/jpeg"));
+  server.set("/real.jpg", Response::ok(fetch_jpeg_bytes(4), "image/jpeg"));
   server.set("/moved.jpg", Response::redirect(301, "/real.jpg"));
   server.set("/loop-a.jpg", Response::redirect(302, "/loop-b.jpg"));
   server.set("/loop-b.jpg", Response::redirect(302, "/loop-a.jpg"));
@@ -194,15 +195,15 @@ TEST_F(Fetch, RedirectsAreFollowedButOnlyToHttpAndAtMostFive) {
 }
 
 TEST_F(Fetch, OversizeBodiesAndHtmlPagesAreErrors) {
-  server.set("/big.jpg", Response::ok(jpeg_bytes(5, 800, 600), "image/jpeg"));
+  server.set("/big.jpg", Response::ok(fetch_jpeg_bytes(5, 800, 600), "image/jpeg"));
   Response endless = Response::ok("\xFF\xD8\xFF", "image/jpeg");
   endless.fault = test::Fault::EndlessBody;
   server.set("/endless.jpg", endless);
   server.set("/page.jpg", Response::ok("<html><body>Over capacity</body></html>", "text/html"));
-  server.set("/small.jpg", Response::ok(jpeg_bytes(6, 40, 30), "image/jpeg"));
+  server.set("/small.jpg", Response::ok(fetch_jpeg_bytes(6, 40, 30), "image/jpeg"));
   const FetchRun run = fetch(
       {server.url("/big.jpg"), server.url("/endless.jpg"), server.url("/page.jpg"), server.url("/small.jpg")},
-      {"--max-bytes", "20000"});
+      {"--max-bytes", "20000", "-v"});  // -v: each failure on its own line
   EXPECT_EQ(run.result.exit_code, 2) << describe(run.result);
   EXPECT_LT(run.seconds, 20);
   EXPECT_EQ(lines_with(run.result.err, "big.jpg: body larger than --max-bytes").size(), 1u) << run.result.err;
@@ -215,7 +216,7 @@ TEST_F(Fetch, OversizeBodiesAndHtmlPagesAreErrors) {
 
 TEST_F(Fetch, NamesFromUrlsAreSafeAndDistinct) {
   server.set_handler("/", [](const test::Request& r) {
-    return Response::ok(jpeg_bytes(int(r.target.size()), 100, 80), "image/jpeg");
+    return Response::ok(fetch_jpeg_bytes(int(r.target.size()), 100, 80), "image/jpeg");
   });
   const FetchRun run = fetch({server.url("/a/cat.jpg"), server.url("/b/cat.jpg"),
                               server.url("/x/..%2F..%2F..%2Fescape.jpg"), server.url("/%2e%2e")});
@@ -234,7 +235,7 @@ TEST_F(Fetch, ReRunDownloadsNothingAndForceRedoes) {
   std::vector<std::string> urls;
   for (int i = 0; i < 5; ++i) {
     const std::string path = "/r" + std::to_string(i) + ".jpg";
-    server.set(path, Response::ok(jpeg_bytes(i), "image/jpeg"));
+    server.set(path, Response::ok(fetch_jpeg_bytes(i), "image/jpeg"));
     urls.push_back(server.url(path));
   }
   ASSERT_EQ(fetch(urls).result.exit_code, 0);
@@ -248,7 +249,7 @@ TEST_F(Fetch, ReRunDownloadsNothingAndForceRedoes) {
 }
 
 TEST_F(Fetch, ReadsTheListFromStandardInput) {
-  server.set("/in.jpg", Response::ok(jpeg_bytes(7), "image/jpeg"));
+  server.set("/in.jpg", Response::ok(fetch_jpeg_bytes(7), "image/jpeg"));
   test::write_text(dir / "list.txt", "# from stdin\n" + server.url("/in.jpg") + "\n");
   const CommandResult r =
       test::run_command({kCli, "fetch", "-", "-o", out().string()}, 60, -1, (dir / "list.txt").string());
@@ -260,7 +261,7 @@ TEST_F(Fetch, CtrlCEndsTransfersInFlightAndWritesTheReport) {
   std::string list;
   for (int i = 0; i < 20; ++i) {
     const std::string path = "/wait/" + std::to_string(i) + ".jpg";
-    Response r = Response::ok(jpeg_bytes(i, 64, 48), "image/jpeg");
+    Response r = Response::ok(fetch_jpeg_bytes(i, 64, 48), "image/jpeg");
     r.latency_ms = i < 2 ? 0 : 5000;  // two arrive at once, the rest would take seconds
     server.set(path, r);
     list += server.url(path) + "\n";

@@ -1,6 +1,7 @@
 // `thumbflow gallery`: the embedded gallery end to end (listing, downloads, thumbnails), as the
 // README's first command runs it.
 #include "e2e_support.hpp"
+#include "http_server.hpp"
 
 namespace thumbflow::e2e {
 namespace {
@@ -91,6 +92,45 @@ TEST(Gallery, ARemoteApiWithoutAClientIdIsAOneLineError) {
   EXPECT_EQ(lines_of(r.err).size(), 1u) << describe(r);
   EXPECT_TRUE(contains_ci(r.err, "IMGUR_CLIENT_ID")) << describe(r);
   EXPECT_FALSE(fs::exists(dir / "t"));
+}
+
+// A gallery API the user names is trusted, and so are links to its own host and port; a link it
+// lists to another internal address (here another loopback port) is refused unless allowed.
+TEST(Gallery, ListedLinksToInternalAddressesAreRefusedUnlessAllowed) {
+  TempDir dir;
+  test::HttpServer api, other;
+  const auto jpeg = test::encode(test::make_picture(320, 240, CV_8UC3, 3), ".jpg");
+  const std::string body(jpeg.begin(), jpeg.end());
+  api.set("/i/same.jpg", test::Response::ok(body, "image/jpeg"));
+  other.set("/i/other.jpg", test::Response::ok(body, "image/jpeg"));
+  nlohmann::json data = nlohmann::json::array();
+  for (const auto& [id, link] : {std::pair{std::string("same"), api.url("/i/same.jpg")},
+                                 std::pair{std::string("other"), other.url("/i/other.jpg")}})
+    data.push_back(gallery_image_json(id, link, jpeg.size()));
+  api.set("/3/gallery/hot/viral/day/0",
+          test::Response::ok(nlohmann::json{{"data", data}, {"success", true}, {"status", 200}}.dump(),
+                             "application/json"));
+  api.set("/3/gallery/hot/viral/day/1",
+          test::Response::ok(R"({"data":[],"success":true,"status":200})", "application/json"));
+  const std::vector<std::string> args = {"--api", api.url(""), "--pages",
+                                         "2",     "--report",  (dir / "report.json").string()};
+  std::vector<std::string> guarded = args;
+  guarded.insert(guarded.end(), {"-o", (dir / "a").string()});
+  const CommandResult r = gallery(guarded);
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  const auto refused =
+      lines_with(r.err, "refused: 127.0.0.1 is a loopback address; --allow-private-urls to allow");
+  ASSERT_EQ(refused.size(), 1u) << describe(r);
+  EXPECT_NE(refused[0].find("other.jpg"), std::string::npos) << refused[0];
+  EXPECT_EQ(other.request_count("/i/other.jpg"), 0);
+  EXPECT_FALSE(read_image(dir / "a" / "same_thumbnail.jpg").empty()) << describe(r);
+
+  std::vector<std::string> allowed = args;
+  allowed.insert(allowed.end(), {"-o", (dir / "b").string(), "--allow-private-urls"});
+  const CommandResult ok = gallery(allowed);
+  EXPECT_EQ(ok.exit_code, 0) << describe(ok);
+  EXPECT_EQ(other.request_count("/i/other.jpg"), 1);
+  EXPECT_FALSE(read_image(dir / "b" / "other_thumbnail.jpg").empty()) << describe(ok);
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 namespace thumbflow::e2e {
 namespace {
 
-void make_inputs(const fs::path& in) {
+void in_place_inputs(const fs::path& in) {
   copy_from_data(in, {"fruits.jpg", "rubberwhale1.png", "butterfly.bmp"});
   copy_from_data(in / "sub", {"fruits.webp"});
 }
@@ -27,7 +27,7 @@ std::map<std::string, std::vector<std::uint8_t>> inputs_of(const fs::path& in) {
 TEST(InPlace, ThumbnailsBesideInputsAndNoThumbnailsOfThumbnails) {
   TempDir tmp;
   const fs::path in = tmp / "photos";
-  make_inputs(in);
+  in_place_inputs(in);
   const auto before = inputs_of(in);
 
   const CommandResult first = run_cli({in.string(), "-o", in.string(), "--json", "-q"});
@@ -50,10 +50,26 @@ TEST(InPlace, ThumbnailsBesideInputsAndNoThumbnailsOfThumbnails) {
   EXPECT_TRUE(temp_leftovers(tmp.path()).empty());
 }
 
+// A later run of the same folder into another output: the first run's thumbnails beside the
+// inputs are not inputs (once, they became *_thumbnail_thumbnail.jpg).
+TEST(InPlace, ThenIntoAnotherFolderSkipsTheFirstRunsThumbnails) {
+  TempDir tmp;
+  const fs::path in = tmp / "photos";
+  in_place_inputs(in);
+  const CommandResult first = run_cli({in.string(), "-o", in.string(), "-q"});
+  ASSERT_EQ(first.exit_code, 0) << describe(first);
+  const CommandResult second = run_cli({in.string(), "-o", (in / "thumbs").string(), "--json", "-q"});
+  ASSERT_EQ(second.exit_code, 0) << describe(second);
+  EXPECT_EQ(nlohmann::json::parse(second.out)["total"], kInputs.size()) << second.out;
+  EXPECT_EQ(files_under(in / "thumbs"),
+            (std::vector<std::string>{"butterfly_thumbnail.png", "fruits_thumbnail.jpg",
+                                      "rubberwhale1_thumbnail.png", "sub/fruits_thumbnail.webp"}));
+}
+
 TEST(InPlace, OutputInsideTheInputFolder) {
   TempDir tmp;
   const fs::path in = tmp / "photos", out = in / "thumbs";
-  make_inputs(in);
+  in_place_inputs(in);
   for (int run = 0; run < 2; ++run) {
     const CommandResult r = run_cli({in.string(), "-o", out.string(), "--json", "-q", "--force"});
     ASSERT_EQ(r.exit_code, 0) << describe(r);
@@ -68,7 +84,7 @@ TEST(InPlace, OutputInsideTheInputFolder) {
 TEST(InPlace, TemplateThatWouldOverwriteInputsFailsThoseItems_Files) {
   TempDir tmp;
   const fs::path in = tmp / "photos";
-  make_inputs(in);
+  in_place_inputs(in);
   const auto before = inputs_of(in);
   const CommandResult r =
       run_cli({(in / "fruits.jpg").string(), (in / "rubberwhale1.png").string(),
@@ -88,7 +104,7 @@ TEST(InPlace, TemplateThatWouldOverwriteInputsFailsThoseItems_Files) {
 TEST(InPlace, TemplateThatWouldOverwriteInputsFailsThoseItems_Folder) {
   TempDir tmp;
   const fs::path in = tmp / "photos";
-  make_inputs(in);
+  in_place_inputs(in);
   const auto before = inputs_of(in);
   const CommandResult r = run_cli({in.string(), "-o", in.string(), "--name", "{stem}.{ext}", "--json"});
   EXPECT_EQ(inputs_of(in), before) << "inputs are never modified";

@@ -9,27 +9,16 @@
 namespace thumbflow::e2e {
 namespace {
 
-cv::Mat area_resize(const cv::Mat& m, cv::Size size) {
+cv::Mat pixels_area_resize(const cv::Mat& m, cv::Size size) {
   cv::Mat out;
   cv::resize(m, out, size, 0, 0, cv::INTER_AREA);
   return out;
 }
 
-// Runs thumbflow on one file and returns the decoded thumbnail (IMREAD_UNCHANGED).
-cv::Mat thumbnail_of(const fs::path& input, const fs::path& out, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {input.string(), "-o", out.string(), "-q"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  const CommandResult r = run_cli(args);
-  EXPECT_EQ(r.exit_code, 0) << describe(r);
-  const std::vector<std::string> files = files_under(out);
-  EXPECT_EQ(files.size(), 1u);
-  return files.empty() ? cv::Mat{} : read_image(out / files.front());
-}
-
 TEST(Pixels, ThumbnailMatchesAnAreaResize) {
   TempDir tmp;
   const cv::Mat picture = test::make_picture(800, 600, CV_8UC3);
-  const cv::Mat reference = area_resize(picture, {128, 96});
+  const cv::Mat reference = pixels_area_resize(picture, {128, 96});
   test::write_bytes(tmp / "p.png", test::encode(picture, ".png"));
 
   const cv::Mat png = thumbnail_of(tmp / "p.png", tmp / "png");
@@ -52,14 +41,14 @@ TEST(Pixels, JpegShrinkOnLoadMatchesAFullDecode) {
   TempDir tmp;
   const cv::Mat picture = test::make_picture(1600, 1200, CV_8UC3, 7);
   test::write_bytes(tmp / "p.jpg", test::encode(picture, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 95}));
-  const cv::Mat reference = area_resize(read_image(tmp / "p.jpg"), {128, 96});
+  const cv::Mat reference = pixels_area_resize(read_image(tmp / "p.jpg"), {128, 96});
   for (const std::string mode : {"fast", "full"}) {
     SCOPED_TRACE(mode);
     const cv::Mat t = thumbnail_of(tmp / "p.jpg", tmp / mode, {"--decode", mode, "--format", "png"});
     ASSERT_EQ(t.size(), cv::Size(128, 96));
     expect_psnr_at_least(t, reference, 35.0, "jpeg_" + mode);
   }
-  const cv::Mat progressive = area_resize(read_image(kDataDir / "aloeL.jpg"), {128, 111});
+  const cv::Mat progressive = pixels_area_resize(read_image(kDataDir / "aloeL.jpg"), {128, 111});
   const cv::Mat t =
       thumbnail_of(kDataDir / "aloeL_progressive.jpg", tmp / "progressive", {"--format", "png"});
   ASSERT_EQ(t.size(), cv::Size(128, 111));
@@ -81,7 +70,7 @@ TEST(Pixels, ExifOrientationIsApplied) {
 
   const cv::Mat reference = read_image(tmp / "out" / "le1_thumbnail.jpg");
   ASSERT_EQ(reference.size(), cv::Size(128, 96));
-  expect_psnr_at_least(reference, area_resize(upright, {128, 96}), 30.0, "upright_vs_area");
+  expect_psnr_at_least(reference, pixels_area_resize(upright, {128, 96}), 30.0, "upright_vs_area");
   for (const std::string order : {"le", "be"}) {
     for (int o = 1; o <= 8; ++o) {
       SCOPED_TRACE(order + " orientation " + std::to_string(o));
@@ -101,7 +90,7 @@ TEST(Pixels, ButterflyWithOrientation6ComesOutLandscape) {
   // The upright picture is butterfly.jpg without its right 13 columns; orientations 5 and 7 would
   // also give a landscape picture, but a mirrored one.
   const cv::Mat butterfly = read_image(kDataDir / "butterfly.jpg");
-  const cv::Mat reference = area_resize(butterfly(cv::Rect(0, 0, 480, 356)), t.size());
+  const cv::Mat reference = pixels_area_resize(butterfly(cv::Rect(0, 0, 480, 356)), t.size());
   expect_psnr_at_least(t, reference, 30.0, "butterfly6");
   cv::Mat mirrored;
   cv::flip(reference, mirrored, 1);
@@ -117,7 +106,7 @@ TEST(Pixels, GrayscaleStaysOneChannel) {
   const cv::Mat png = thumbnail_of(kDataDir / "squirrel_gray.jpg", tmp / "png", {"--format", "png"});
   ASSERT_FALSE(png.empty());
   EXPECT_EQ(png.type(), CV_8UC1);
-  expect_psnr_at_least(png, area_resize(source, png.size()), 35.0, "gray");
+  expect_psnr_at_least(png, pixels_area_resize(source, png.size()), 35.0, "gray");
   const cv::Mat jpg = thumbnail_of(kDataDir / "squirrel_gray.jpg", tmp / "jpg");
   ASSERT_FALSE(jpg.empty());
   EXPECT_EQ(jpg.channels(), 1) << "a gray JPEG stays a gray JPEG";
@@ -135,7 +124,7 @@ TEST(Pixels, SixteenBitInputGivesEightBitOutput) {
     EXPECT_EQ(t.channels(), source16.channels());
     cv::Mat source8;
     source16.convertTo(source8, CV_8U, 1.0 / 257.0);
-    expect_psnr_at_least(t, area_resize(source8, t.size()), 35.0,
+    expect_psnr_at_least(t, pixels_area_resize(source8, t.size()), 35.0,
                          "16bit_" + name);  // values scaled 65535 -> 255
   }
 }
@@ -154,7 +143,7 @@ TEST(Pixels, AlphaIsKeptForPng) {
   const cv::Mat t = thumbnail_of(kDataDir / "opencv-logo.png", tmp / "out");
   ASSERT_EQ(t.type(), CV_8UC4);
   cv::Mat alpha_ref, alpha_out;
-  cv::extractChannel(area_resize(source, t.size()), alpha_ref, 3);
+  cv::extractChannel(pixels_area_resize(source, t.size()), alpha_ref, 3);
   cv::extractChannel(t, alpha_out, 3);
   const cv::Mat transparent = alpha_ref == 0, opaque = alpha_ref == 255;
   ASSERT_GT(cv::countNonZero(transparent), 1000) << "the logo's background is transparent";
@@ -183,7 +172,7 @@ TEST(Pixels, AlphaIsKeptForWebp) {
 void expect_background(const cv::Mat& thumb, const cv::Mat& source_bgra, cv::Vec3b bgr) {
   ASSERT_EQ(thumb.type(), CV_8UC3);
   cv::Mat alpha;
-  cv::extractChannel(area_resize(source_bgra, thumb.size()), alpha, 3);
+  cv::extractChannel(pixels_area_resize(source_bgra, thumb.size()), alpha, 3);
   const cv::Mat inside = eroded(alpha == 0, 2);
   ASSERT_GT(cv::countNonZero(inside), 500);
   const cv::Scalar mean = cv::mean(thumb, inside);
@@ -239,7 +228,7 @@ TEST(Pixels, SemiTransparencyIsComposited) {
     }
   const cv::Mat t = thumbnail_of(tmp / "ramp.png", tmp / "out", {"--format", "jpg"});
   ASSERT_EQ(t.size(), cv::Size(128, 85));
-  expect_psnr_at_least(t, area_resize(composited, t.size()), 30.0, "composited");
+  expect_psnr_at_least(t, pixels_area_resize(composited, t.size()), 30.0, "composited");
 }
 
 // fruits_cmyk.jpg is fruits.jpg converted to CMYK by ImageMagick (Adobe APP14, YCCK, no ICC

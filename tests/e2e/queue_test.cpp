@@ -6,136 +6,11 @@
 #include <memory>
 #include <thread>
 
-#include "e2e_support.hpp"
 #include "http_server.hpp"
-#include "redis_server.hpp"
+#include "queue_support.hpp"
 
 namespace thumbflow::e2e {
 namespace {
-
-using test::LoggedProcess;
-using test::RedisServer;
-using test::RedisServerOptions;
-
-// Whole worker runs here take a few seconds; a hang is a failure.
-constexpr double kWorkerTimeoutS = 90;
-const cv::Size kBox{96, 96};
-
-CommandResult thumbflow(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {kCli};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return test::run_command(argv, kRunTimeoutS);
-}
-
-// `count` JPEGs spread over three sub-folders, in four sizes (so each thumbnail's size says it was
-// made from its own input). Returns input relative path -> input size.
-std::map<std::string, cv::Size> make_jpegs(const fs::path& dir, int count, int scale = 1) {
-  std::vector<cv::Size> sizes = {{320, 240}, {240, 320}, {400, 200}, {300, 300}};
-  for (cv::Size& s : sizes) s *= scale;
-  std::vector<std::vector<std::uint8_t>> encoded;
-  for (std::size_t i = 0; i < sizes.size(); ++i)
-    encoded.push_back(
-        test::encode(test::make_picture(sizes[i].width, sizes[i].height, CV_8UC3, int(i) + 1), ".jpg"));
-  std::map<std::string, cv::Size> made;
-  for (int i = 0; i < count; ++i) {
-    const std::string rel = "set" + std::to_string(i % 3) + "/img" + std::to_string(i) + ".jpg";
-    fs::create_directories((dir / rel).parent_path());
-    test::write_bytes(dir / rel, encoded[std::size_t(i) % sizes.size()]);
-    made[rel] = sizes[std::size_t(i) % sizes.size()];
-  }
-  return made;
-}
-
-std::string thumb_of(const std::string& rel) {
-  const fs::path p(rel);
-  return (p.parent_path() / (p.stem().string() + "_thumbnail.jpg")).generic_string();
-}
-
-// Every input has exactly its thumbnail, of the right size; nothing else is there.
-void expect_all_thumbnails(const fs::path& out, const std::map<std::string, cv::Size>& inputs) {
-  std::vector<std::string> expected;
-  for (const auto& [rel, size] : inputs) expected.push_back(thumb_of(rel));
-  std::sort(expected.begin(), expected.end());
-  std::vector<std::string> found;
-  for (const std::string& f : files_under(out))
-    if (f.find(".thumbflow-") == std::string::npos) found.push_back(f);
-  EXPECT_EQ(found, expected);
-  for (const auto& [rel, size] : inputs) {
-    const cv::Mat thumb = read_image(out / thumb_of(rel));
-    ASSERT_FALSE(thumb.empty()) << thumb_of(rel) << " is not a readable image";
-    EXPECT_EQ(thumb.size(), expected_fit(size, kBox)) << thumb_of(rel);
-  }
-}
-
-class Queue : public ::testing::Test {
- protected:
-  void SetUp() override {
-    images = make_jpegs(tmp / "in", count, image_scale);
-    redis = std::make_unique<RedisServer>(server_options);
-  }
-
-  std::vector<std::string> queue_args() const { return {"--redis", redis->url(), "--queue", "jobs"}; }
-
-  CommandResult enqueue(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"enqueue", (tmp / "in").string(), "-s", "96x96"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    const auto q = queue_args();
-    args.insert(args.end(), q.begin(), q.end());
-    return thumbflow(args);
-  }
-
-  std::unique_ptr<LoggedProcess> start_worker(const std::string& name,
-                                              const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {kCli, "worker", "-o",         (tmp / "out").string(),
-                                     "-j", "1",      "--consumer", name};
-    const auto q = queue_args();
-    argv.insert(argv.end(), q.begin(), q.end());
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return std::make_unique<LoggedProcess>(argv, tmp / name);
-  }
-
-  nlohmann::json status() {
-    std::vector<std::string> args = {"status", "--json"};
-    const auto q = queue_args();
-    args.insert(args.end(), q.begin(), q.end());
-    const CommandResult r = thumbflow(args);
-    EXPECT_EQ(r.exit_code, 0) << describe(r);
-    return nlohmann::json::parse(r.out);
-  }
-
-  // Thumbnails there now. Workers are writing meanwhile: temporary files come and go.
-  std::size_t thumbnails_made() const {
-    std::size_t n = 0;
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(tmp / "out", ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-      n += it->path().filename().string().find("_thumbnail.jpg") != std::string::npos &&
-           it->path().filename().string().find(".thumbflow-") == std::string::npos;
-    return n;
-  }
-
-  // Waits (bounded) until `n` thumbnails are there.
-  void wait_for_outputs(std::size_t n) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (thumbnails_made() < n && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-
-  void expect_queue_finished() {
-    const nlohmann::json s = status();
-    EXPECT_EQ(s["waiting"], 0) << s.dump();
-    EXPECT_EQ(s["in_progress"], 0) << s.dump();
-    EXPECT_EQ(s["dead"], 0) << s.dump();
-    EXPECT_EQ(s["done"].get<int>() + s["skipped"].get<int>(), count) << s.dump();
-  }
-
-  int count = 300;
-  int image_scale = 1;
-  RedisServerOptions server_options;
-  TempDir tmp;
-  std::map<std::string, cv::Size> images;
-  std::unique_ptr<RedisServer> redis;
-};
 
 TEST_F(Queue, ThreeWorkersDoEveryJobOnce) {
   const CommandResult first = enqueue();
@@ -268,6 +143,62 @@ TEST_F(QueueWithAof, WorkersReconnectAfterRedisRestart) {
   expect_queue_finished();
 }
 
+// Chaos: three workers, each killed (SIGKILL) in turn and restarted under a new name, then
+// redis-server restarted once (AOF on), all while jobs run. Afterwards every thumbnail is there and
+// right, the queue is empty and nothing is dead. Prints its figures (jobs, kills, thumbnails,
+// thumbnails made twice, seconds).
+TEST_F(QueueWithAof, ChaosKillsAndARedisRestartLoseNothing) {
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(enqueue().exit_code, 0);
+  // A job held by each of the three workers killed would be given up as a poison job after the
+  // default 3 deliveries (by design: it may be what kills them); here the kills are the test's.
+  const std::vector<std::string> flags = {
+      "--burst", "--claim-after",    "1",  "--block-ms", "200", "--reconnect-timeout",
+      "30",      "--max-deliveries", "10", "-v"};
+  int generation = 0;
+  const auto launch = [&](int slot) {
+    return start_worker("w" + std::to_string(slot) + "-" + std::to_string(generation++), flags);
+  };
+  std::vector<std::unique_ptr<LoggedProcess>> workers;
+  for (int slot = 0; slot < 3; ++slot) workers.push_back(launch(slot));
+  std::string logs;  // stderr of every worker process, the killed ones too
+  int kills = 0;
+  for (int slot = 0; slot < 3; ++slot) {
+    wait_for_outputs(std::size_t(count) * std::size_t(slot + 1) * 15 / 100);
+    workers[std::size_t(slot)]->signal(SIGKILL);
+    EXPECT_EQ(workers[std::size_t(slot)]->wait(10), 128 + SIGKILL);
+    logs += workers[std::size_t(slot)]->err();
+    ++kills;
+    workers[std::size_t(slot)] = launch(slot);
+  }
+  wait_for_outputs(std::size_t(count) * 60 / 100);
+  const std::size_t at_restart = thumbnails_made();
+  redis->stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  redis->start();
+  for (auto& w : workers) {
+    EXPECT_EQ(w->wait(kWorkerTimeoutS), 0) << w->err();
+    logs += w->err();
+  }
+  EXPECT_LT(at_restart, std::size_t(count)) << "the restart came too late to test anything";
+  for (const std::string& line : lines_with(logs, "dead list")) ADD_FAILURE() << line;
+  expect_all_thumbnails(tmp / "out", images);
+  expect_queue_finished();
+  EXPECT_EQ(redis->cli({"XLEN", "jobs"}), "0\n");
+  // Work done again: jobs reported done by two workers (a worker killed after acknowledging could
+  // not log it, so this counts from below), and jobs redelivered whose thumbnail a killed worker had
+  // already written (counted "skipped").
+  std::map<std::string, int> done_by_input;
+  for (const std::string& line : lines_with(logs, ": done -> ")) ++done_by_input[line];
+  int made_twice = 0;
+  for (const auto& [line, times] : done_by_input) made_twice += times - 1;
+  const nlohmann::json s = status();
+  std::cout << "chaos: " << count << " jobs, " << kills << " worker kills, 1 redis restart, "
+            << thumbnails_made() << " thumbnails, " << made_twice << " made twice, " << s["skipped"]
+            << " found already made, "
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s\n";
+}
+
 TEST_F(QueueBusy, SigtermFinishesOrHandsBackAndExitsZero) {
   ASSERT_EQ(enqueue().exit_code, 0);
   auto first = start_worker("first");
@@ -296,16 +227,7 @@ TEST(QueueGallery, ListedImagesAreEnqueuedAndWorkersDownloadThem) {
       const std::string id = "p" + std::to_string(page) + "i" + std::to_string(i);
       ids.push_back(id);
       api.set("/i/" + id + ".jpg", test::Response::ok(std::string(jpeg.begin(), jpeg.end()), "image/jpeg"));
-      data.push_back({{"id", id},
-                      {"title", id},
-                      {"type", "image/jpeg"},
-                      {"animated", false},
-                      {"width", 320},
-                      {"height", 240},
-                      {"size", jpeg.size()},
-                      {"nsfw", false},
-                      {"link", api.url("/i/" + id + ".jpg")},
-                      {"is_album", false}});
+      data.push_back(gallery_image_json(id, api.url("/i/" + id + ".jpg"), jpeg.size()));
     }
     api.set("/3/gallery/hot/viral/day/" + std::to_string(page),
             test::Response::ok(nlohmann::json{{"data", data}, {"success", true}, {"status", 200}}.dump(),
@@ -320,7 +242,9 @@ TEST(QueueGallery, ListedImagesAreEnqueuedAndWorkersDownloadThem) {
 
   std::vector<std::unique_ptr<LoggedProcess>> workers;
   for (const char* name : {"w1", "w2"}) {
-    std::vector<std::string> argv = {kCli, "worker", "-o", (tmp / "out").string(), "-j", "1", "--burst"};
+    // The listed links are on loopback, like every test server.
+    std::vector<std::string> argv = {kCli, "worker", "-o",      (tmp / "out").string(),
+                                     "-j", "1",      "--burst", "--allow-private-urls"};
     argv.insert(argv.end(), where.begin(), where.end());
     workers.push_back(std::make_unique<LoggedProcess>(argv, tmp / name));
   }
@@ -357,13 +281,48 @@ TEST(QueueHeartbeat, SlowJobOfALiveWorkerIsNotTakenOver) {
   std::vector<std::unique_ptr<LoggedProcess>> workers;
   for (const char* name : {"w1", "w2"}) {
     std::vector<std::string> argv = {kCli,      "worker",        "-o", (tmp / "out").string(), "-j", "1",
-                                     "--burst", "--claim-after", "1"};
+                                     "--burst", "--claim-after", "1",  "--allow-private-urls"};
     argv.insert(argv.end(), where.begin(), where.end());
     workers.push_back(std::make_unique<LoggedProcess>(argv, tmp / name));
   }
   for (auto& w : workers) EXPECT_EQ(w->wait(kWorkerTimeoutS), 0) << w->err();
   EXPECT_EQ(images.request_count("/slow.jpg"), 1);
   EXPECT_FALSE(read_image(tmp / "out" / "slow_thumbnail.jpg").empty());
+}
+
+// URL jobs are not fetched from internal addresses unless the worker allows it: the refusal is
+// checked on the address connected, named in the job's error, and costs the server no request.
+TEST(QueueGuard, LoopbackUrlJobIsRefusedUnlessAllowed) {
+  TempDir tmp;
+  RedisServer redis;
+  test::HttpServer images;
+  const auto jpeg = test::encode(test::make_picture(320, 240, CV_8UC3, 5), ".jpg");
+  images.set("/a.jpg", test::Response::ok(std::string(jpeg.begin(), jpeg.end()), "image/jpeg"));
+  test::write_text(tmp / "urls.txt", images.url("/a.jpg") + "\n");
+  const std::vector<std::string> where = {"--redis", redis.url(), "--queue", "urls"};
+  const auto enqueue_and_work = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> enqueue = {"enqueue", "--urls", (tmp / "urls.txt").string(), "--force"};
+    enqueue.insert(enqueue.end(), where.begin(), where.end());
+    EXPECT_EQ(thumbflow(enqueue).exit_code, 0);
+    std::vector<std::string> work = {"worker",           "-o", (tmp / "out").string(), "--burst",
+                                     "--max-deliveries", "1"};
+    work.insert(work.end(), where.begin(), where.end());
+    work.insert(work.end(), extra.begin(), extra.end());
+    return thumbflow(work);
+  };
+  const CommandResult refused = enqueue_and_work({});
+  EXPECT_EQ(refused.exit_code, 0) << describe(refused);
+  EXPECT_EQ(lines_with(refused.err, "refused: 127.0.0.1 is a loopback address; --allow-private-urls to allow")
+                .size(),
+            1u)
+      << describe(refused);
+  EXPECT_EQ(images.request_count("/a.jpg"), 0);
+  EXPECT_FALSE(fs::exists(tmp / "out" / "a_thumbnail.jpg"));
+
+  const CommandResult allowed = enqueue_and_work({"--allow-private-urls"});
+  EXPECT_EQ(allowed.exit_code, 0) << describe(allowed);
+  EXPECT_EQ(images.request_count("/a.jpg"), 1);
+  EXPECT_FALSE(read_image(tmp / "out" / "a_thumbnail.jpg").empty()) << describe(allowed);
 }
 
 // Workers writing inside the folder enqueued: a second enqueue must not enqueue their thumbnails.
@@ -375,8 +334,8 @@ TEST(QueueSources, ThumbnailsInsideTheInputsAreNotEnqueued) {
   const std::vector<std::string> enqueue = {"enqueue", (tmp / "in").string(), "--workers-output", out,
                                             "--redis", redis.url(),           "--queue",          "q"};
   ASSERT_EQ(thumbflow(enqueue).exit_code, 0);
-  const CommandResult worker =
-      thumbflow({"worker", "-o", out, "--burst", "--redis", redis.url(), "--queue", "q"});
+  const CommandResult worker = thumbflow({"worker", "-o", out, "--burst", "--input-root",
+                                          (tmp / "in").string(), "--redis", redis.url(), "--queue", "q"});
   ASSERT_EQ(worker.exit_code, 0) << describe(worker);
   ASSERT_TRUE(fs::exists(fs::path(out) / "baboon_thumbnail.jpg"));
   const CommandResult again = thumbflow(enqueue);

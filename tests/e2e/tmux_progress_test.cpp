@@ -8,7 +8,9 @@
 #include <thread>
 
 #include "e2e_support.hpp"
+#include "hostile_images.hpp"
 #include "http_server.hpp"
+#include "tmux.hpp"
 
 namespace thumbflow::e2e {
 namespace {
@@ -18,24 +20,6 @@ using test::Response;
 
 constexpr int kImages = 30;
 const std::regex kProgressLine(R"(^thumbflow: \d+/31\b)");
-
-// One tmux server of its own (-L), without the user's configuration, killed at the end. Captures
-// join wrapped lines (-J), so a long line is one line as printed.
-class Tmux {
- public:
-  explicit Tmux(std::string program) : program_(std::move(program)) {}
-  ~Tmux() { run({"kill-server"}); }
-  CommandResult run(std::vector<std::string> args) const {
-    std::vector<std::string> argv = {program_, "-L", socket_, "-f", "/dev/null"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return test::run_command(argv, 10);
-  }
-  std::string capture() const { return run({"capture-pane", "-p", "-J", "-t", "tf"}).out; }
-
- private:
-  std::string program_;
-  std::string socket_ = "thumbflow-test-" + std::to_string(::getpid());
-};
 
 std::vector<std::string> progress_lines(const std::string& screen) {
   std::vector<std::string> out;
@@ -118,6 +102,71 @@ TEST(TmuxProgress, RedrawsInPlaceAndEndsWithACleanSummary) {
   std::cout << "--- a capture while running ---\n"
             << screens[screens.size() / 2] << "--- the final screen ---\n"
             << last;
+}
+
+// A PNG whose colour profile is a few bytes of text: libpng (through OpenCV) prints
+// "libpng warning: iCCP: too short" on stderr by itself.
+std::vector<std::uint8_t> png_with_broken_profile() {
+  const auto good = test::encode(test::make_picture(40, 30, CV_8UC3), ".png");
+  test::Bytes profile = {'x', 0, 0};  // profile name, separator, deflate
+  const test::Bytes text = {'n', 'o', 't', ' ', 'a', 'n', ' ', 'I', 'C', 'C'};
+  const test::Bytes packed = test::zlib_compress(text);
+  profile.insert(profile.end(), packed.begin(), packed.end());
+  test::Bytes out(good.begin(), good.begin() + 33);  // signature and IHDR
+  test::put_png_chunk(out, "iCCP", profile);
+  out.insert(out.end(), good.begin() + 33, good.end());
+  return out;
+}
+
+// What a library says about a file reaches the terminal only as thumbflow's own line naming the
+// file (with -v), never raw and never glued to the progress line; without -v, one summary line.
+TEST(TmuxProgress, LibraryWarningsAreAttachedToTheirFile) {
+  const std::string program = find_program("tmux");
+  if (program.empty()) GTEST_SKIP() << "tmux is not installed (apt-get install tmux); terminal not checked";
+  TempDir tmp;
+  fs::create_directories(tmp / "photos");
+  for (int i = 0; i < 12; ++i)
+    test::write_bytes(tmp / "photos" / ("p" + std::to_string(i) + ".jpg"),
+                      test::encode(test::make_picture(640, 480, CV_8UC3, i), ".jpg"));
+  test::write_bytes(tmp / "photos" / "odd_profile.png", png_with_broken_profile());
+
+  for (const bool verbose : {false, true}) {
+    Tmux tmux(program);
+    const std::string command = "cd '" + tmp.path().string() + "' && '" + kCli + "' run photos -o out" +
+                                (verbose ? "1 -v" : "0") + " --report r.json; echo EXIT=$?; sleep 60";
+    const CommandResult started =
+        tmux.run({"new-session", "-d", "-s", "tf", "-x", "160", "-y", "40", "/bin/sh", "-c", command});
+    ASSERT_EQ(started.exit_code, 0) << describe(started);
+    std::string screen;
+    for (int i = 0; i < 200 && screen.find("EXIT=") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      screen = tmux.capture();
+    }
+    ASSERT_NE(screen.find("EXIT=0"), std::string::npos) << screen;
+    for (const std::string& line : lines_of(screen)) {
+      if (line.find("EXIT=") == 0) continue;
+      EXPECT_EQ(line.rfind("thumbflow: ", 0), 0u) << "a line not from thumbflow:\n" << screen;
+      EXPECT_EQ(line.find("thumbflow: ", 1), std::string::npos) << "two lines glued together:\n" << screen;
+    }
+    const auto named = lines_with(screen, "photos/odd_profile.png: warning: ");
+    if (verbose)
+      EXPECT_EQ(named.size(), 1u) << screen;
+    else {
+      EXPECT_TRUE(named.empty()) << screen;
+      EXPECT_EQ(lines_with(screen, "thumbflow: 1 item with library warnings").size(), 1u) << screen;
+      EXPECT_EQ(lower(screen).find("libpng"), std::string::npos) << screen;
+    }
+    // The report keeps the warning with its file either way.
+    const nlohmann::json report = read_json(tmp / "r.json");
+    std::size_t warned = 0;
+    for (const auto& item : report["items"])
+      if (item.contains("warnings")) {
+        ++warned;
+        EXPECT_NE(item["input"].get<std::string>().find("odd_profile.png"), std::string::npos) << item;
+      }
+    EXPECT_EQ(warned, 1u) << report.dump(1);
+    std::cout << "--- the final screen" << (verbose ? " with -v" : "") << " ---\n" << screen;
+  }
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "colour/convert.hpp"
 #include "core/text.hpp"
 #include "gallery/imgur_json.hpp"
 #include "image/decode.hpp"
@@ -74,7 +75,9 @@ void thumbnail(const std::uint8_t* data, std::size_t size) {
   }
   ThumbnailOptions options;
   options.box_width = options.box_height = 8 << (size % 4);
-  options.max_pixels = 1u << 22;  // bigger images only test the refusal, which is cheap
+  options.max_pixels = 1u << 22;     // bigger images only test the refusal, which is cheap
+  options.animated = size % 8 >= 4;  // every frame of GIF and WebP animations, half of the time
+  options.max_frame_pixels = 1u << 22;
   check_baseline_eighth(bytes, options.max_pixels);
   detail::DecodedImage decoded;
   try {
@@ -87,13 +90,21 @@ void thumbnail(const std::uint8_t* data, std::size_t size) {
     std::fprintf(stderr, "decode threw a non-DecodeError: %s\n", e.what());
     return;
   }
+  // Both colour modes: the conversion (profiles from the bytes), and embedding what was found.
+  const ColourMode colour = size % 2 == 0 ? ColourMode::Srgb : ColourMode::Keep;
+  detail::manage_colour(decoded, colour);
+  if (decoded.cmyk || (colour == ColourMode::Srgb && !decoded.icc.empty())) broken("colour step left work");
   if (decoded.pixels.empty() || decoded.target.width < 1 || decoded.target.height < 1) broken("empty decode");
+  for (const auto& frame : decoded.frames)
+    if (frame.pixels.size() != decoded.pixels.size() || frame.pixels.type() != CV_8UC4)
+      broken("frame size or type");
   const bool alpha = decoded.pixels.channels() == 4;
   const cv::Mat small =
       detail::resize_for_thumbnail(decoded.pixels, decoded.target, alpha, options.background,
                                    {decoded.extent_width, decoded.extent_height});
   if (small.cols != decoded.target.width || small.rows != decoded.target.height) broken("resize size");
-  const auto encoded = detail::encode_image(small, alpha ? OutputFormat::Png : OutputFormat::Jpeg, 85);
+  const auto encoded =
+      detail::encode_image(small, alpha ? OutputFormat::Png : OutputFormat::Jpeg, 85, decoded.icc);
   if (encoded.empty()) broken("empty encode");
 }
 

@@ -17,6 +17,7 @@ using Body = void (*)(const std::uint8_t* data, std::size_t size);
 // orientation of JPEG/PNG/WebP, every decoder (JPEG scaled and DC-only, WebP scaled, OpenCV for
 // PNG/BMP/TIFF/PNM), resize and encode. The box (8..64) follows the input's size, so small boxes
 // reach the 1/8 and DC-only JPEG paths and larger ones the full decodes.
+// HEIF/AVIF (libheif) and JPEG XL (libjxl) go the same way (codec table, image/codecs.cpp).
 void thumbnail(const std::uint8_t* data, std::size_t size);
 
 // A gallery page and an album body through parse_gallery_page / parse_album_images: only

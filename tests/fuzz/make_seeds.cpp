@@ -10,14 +10,61 @@
 #include <utility>
 #include <vector>
 
+#include "colour_images.hpp"
+#include "gif_maker.hpp"
+#include "heif_maker.hpp"
 #include "hostile_images.hpp"
+#include "image/animated_webp_encoder.hpp"
 #include "jpeg_maker.hpp"
+#include "jxl_maker.hpp"
+#include "png_maker.hpp"
 #include "test_support.hpp"
 
 namespace {
 
 using thumbflow::test::Bytes;
 namespace t = thumbflow::test;
+
+// GIFs: a still, an interlaced one with a transparent index and a local table, and an animation
+// with every disposal method and a frame partly off the screen.
+std::vector<std::pair<std::string, Bytes>> gif_seeds() {
+  const std::vector<cv::Vec3b> colours = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 255}};
+  cv::Mat indices(24, 32, CV_8UC1);
+  for (int y = 0; y < indices.rows; ++y)
+    for (int x = 0; x < indices.cols; ++x) indices.at<std::uint8_t>(y, x) = std::uint8_t((x / 4 + y / 3) % 4);
+  t::GifSpec interlaced{32, 24, colours, {}};
+  t::GifFrameSpec frame;
+  frame.indices = indices;
+  frame.interlaced = true;
+  frame.transparent = 3;
+  frame.local_colours = {{9, 9, 9}, {90, 90, 90}, {180, 180, 180}, {250, 250, 250}};
+  interlaced.frames = {frame};
+  t::GifSpec animation{32, 24, colours, {}};
+  animation.loop = true;
+  for (int disposal = 0; disposal < 4; ++disposal) {
+    t::GifFrameSpec f;
+    f.indices = indices(cv::Rect(0, 0, 16 + 4 * disposal, 12 + 3 * disposal)).clone();
+    f.left = 6 * disposal;  // the last frame crosses the right edge
+    f.top = 2 * disposal;
+    f.disposal = disposal;
+    f.delay_cs = 5;
+    f.transparent = disposal == 1 ? 0 : -1;
+    animation.frames.push_back(f);
+  }
+  return {{"still.gif", t::make_still_gif(indices, colours)},
+          {"interlaced_transparent.gif", t::make_gif(interlaced)},
+          {"animation.gif", t::make_gif(animation)}};
+}
+
+Bytes animated_webp() {
+  std::vector<thumbflow::detail::AnimationFrame> frames;
+  for (int i = 0; i < 3; ++i) {
+    cv::Mat bgra;
+    cv::cvtColor(t::make_picture(32, 24, CV_8UC3, i + 1), bgra, cv::COLOR_BGR2BGRA);
+    frames.push_back({bgra, 40});
+  }
+  return thumbflow::detail::encode_animated_webp(frames, 70);
+}
 
 std::vector<std::pair<std::string, Bytes>> seeds() {
   const cv::Mat bgr = t::make_picture(64, 48, CV_8UC3);
@@ -32,10 +79,40 @@ std::vector<std::pair<std::string, Bytes>> seeds() {
   restarts.restart_interval = 2, restarts.quality = 50;
   h2v1.luma_h = 2, h2v1.luma_v = 1, h2v1.quality = 50;
   ycck.four_channel_as = JCS_YCCK;
+  cv::Mat rgba16;
+  t::make_picture(64, 48, CV_8UC4).convertTo(rgba16, CV_16U, 257.0);
   custom.scans = {t::scan(0, 0, 0, 0, 1),  t::scan(1, 0, 0, 0, 0),  t::scan(2, 0, 0, 0, 0),
                   t::scan(0, 1, 5, 0, 0),  t::scan(0, 6, 63, 0, 0), t::scan(1, 1, 63, 0, 0),
                   t::scan(2, 1, 63, 0, 0), t::scan(0, 0, 0, 1, 0)};
-  return {
+  // HEIF/AVIF/JPEG XL (issue 14): each path of heif_decoder.cpp and jxl_decoder.cpp.
+  t::HeifSpec av1, av1_10bit, heic_turned, heic_thumb, heic_icc;
+  av1.av1 = av1_10bit.av1 = true;
+  av1_10bit.bit_depth = 10;
+  heic_turned.orientation = 5;
+  heic_turned.exif = t::exif_with_orientation(6);
+  heic_thumb.thumbnail = t::make_picture(128, 96, CV_8UC3, 2);
+  heic_thumb.thumbnail_box = 32;
+  heic_icc.icc = t::adobe_rgb_icc();
+  t::JxlSpec jxl_lossless, jxl_turned, jxl_icc;
+  jxl_lossless.lossless = jxl_icc.lossless = true;
+  jxl_turned.orientation = 6;
+  jxl_icc.icc = heic_icc.icc;
+  const cv::Mat bgra = t::make_picture(64, 48, CV_8UC4);
+  std::vector<std::pair<std::string, Bytes>> issue14 = {
+      {"rgb.heic", t::encode_heif(bgr)},
+      {"alpha.heic", t::encode_heif(bgra)},
+      {"turned.heic", t::encode_heif(bgr, heic_turned)},
+      {"thumbnail.heic", t::encode_heif(t::make_picture(128, 96, CV_8UC3), heic_thumb)},
+      {"icc.heic", t::encode_heif(bgr, heic_icc)},
+      {"rgb.avif", t::encode_heif(bgr, av1)},
+      {"10bit.avif", t::encode_heif(bgr, av1_10bit)},
+      {"lossy.jxl", t::encode_jxl(bgr)},
+      {"lossless_alpha.jxl", t::encode_jxl(bgra, jxl_lossless)},
+      {"gray.jxl", t::encode_jxl(gray, jxl_lossless)},
+      {"turned.jxl", t::encode_jxl(bgr, jxl_turned)},
+      {"icc.jxl", t::encode_jxl(bgr, jxl_icc)},
+  };
+  std::vector<std::pair<std::string, Bytes>> all = {
       {"baseline.jpg", t::encode(bgr, ".jpg")},
       {"progressive.jpg", t::encode_jpeg(t::make_picture(160, 120, CV_8UC3), progressive)},
       {"custom_progression.jpg", t::encode_jpeg(t::make_picture(96, 80, CV_8UC3), custom)},
@@ -55,6 +132,11 @@ std::vector<std::pair<std::string, Bytes>> seeds() {
       {"rle.png", t::encode(bgr, ".png", {cv::IMWRITE_PNG_STRATEGY, cv::IMWRITE_PNG_STRATEGY_RLE})},
       {"palette.png", t::png_palette_out_of_range(16, 16)},
       {"exif.png", t::png_with_huge_exif(300)},
+      // libspng's paths: Adam7 read by passes at small boxes, 16-bit, palette with tRNS, 1-bit gray.
+      {"interlaced.png", t::make_png(large, {8, 2, true, {}, {}})},
+      {"interlaced_rgba16.png", t::make_png(rgba16, {16, 6, true, {}, {}})},
+      {"palette4_trns.png", t::make_png(gray, {4, 3, false, {0, 128}, {}})},
+      {"gray1_interlaced.png", t::make_png(large_gray, {1, 0, true, {}, {}})},
       {"lossy.webp", t::encode(bgr, ".webp", {cv::IMWRITE_WEBP_QUALITY, 80})},
       {"lossless_alpha.webp",
        t::encode(t::make_picture(64, 48, CV_8UC4), ".webp", {cv::IMWRITE_WEBP_QUALITY, 101})},
@@ -63,6 +145,31 @@ std::vector<std::pair<std::string, Bytes>> seeds() {
       {"gray16.tiff", t::encode(t::make_picture(32, 24, CV_16UC1), ".tiff")},
       {"rgb.ppm", t::encode(t::make_picture(32, 24, CV_8UC3), ".ppm")},
       {"gray.pgm", t::encode(t::make_picture(32, 24, CV_8UC1), ".pgm")},
+  };
+  all.insert(all.end(), issue14.begin(), issue14.end());
+  return all;
+}
+
+// Files that carry a colour profile (issue 14): each container the extractor reads, the CMYK
+// path, a gray profile, 16-bit, and PNG gAMA/cHRM without iCCP.
+std::vector<std::pair<std::string, Bytes>> colour_seeds() {
+  const cv::Mat bgr = t::make_picture(64, 48, CV_8UC3), gray = t::make_picture(64, 48, CV_8UC1);
+  const t::Icc adobe = t::adobe_rgb_profile();
+  t::JpegSpec with_adobe, cmyk;
+  with_adobe.icc = adobe;
+  cmyk.icc = t::cmyk_swapping_profile(5);
+  const Bytes gama = {0, 0, 0, 4, 'g', 'A', 'M', 'A', 0, 0, 0xD9, 0x04, 0, 0, 0, 0};  // 1/1.8, CRC unchecked
+  Bytes gamma_png = t::png_with_icc(bgr, {});
+  gamma_png.insert(gamma_png.begin() + 33, gama.begin(), gama.end());  // after the signature and IHDR
+  return {
+      {"icc_adobe.jpg", t::encode_jpeg(bgr, with_adobe)},
+      {"icc_cmyk.jpg", t::encode_jpeg(t::naive_cmyk(bgr), cmyk)},
+      {"icc_adobe.png", t::png_with_icc(bgr, adobe)},
+      {"icc_adobe16.png", t::png_with_icc(t::make_picture(32, 24, CV_16UC3), adobe)},
+      {"icc_gray.png", t::png_with_icc(gray, t::gray_profile(1.8))},
+      {"icc_gama.png", gamma_png},
+      {"icc_p3.webp", t::webp_with_icc(bgr, t::display_p3_profile())},
+      {"icc_adobe.tiff", t::tiff_with_icc(bgr, adobe)},
   };
 }
 
@@ -76,5 +183,8 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir = argv[1];
   std::filesystem::create_directories(dir);
   for (const auto& [name, bytes] : seeds()) t::write_bytes(dir / name, bytes);
+  for (const auto& [name, bytes] : gif_seeds()) t::write_bytes(dir / name, bytes);
+  t::write_bytes(dir / "animated.webp", animated_webp());
+  for (const auto& [name, bytes] : colour_seeds()) t::write_bytes(dir / name, bytes);
   return 0;
 }

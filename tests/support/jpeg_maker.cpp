@@ -39,6 +39,7 @@ std::vector<std::uint8_t> encode_jpeg(const cv::Mat& img, const JpegSpec& spec) 
     jpeg_simple_progression(&c);
   }
   jpeg_start_compress(&c, TRUE);
+  if (!spec.icc.empty()) jpeg_write_icc_profile(&c, spec.icc.data(), static_cast<unsigned>(spec.icc.size()));
   for (int y = 0; y < img.rows; ++y) {
     JSAMPROW row = const_cast<JSAMPLE*>(img.ptr<JSAMPLE>(y));
     jpeg_write_scanlines(&c, &row, 1);

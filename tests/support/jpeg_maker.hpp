@@ -25,6 +25,7 @@ struct JpegSpec {
   int luma_h = 0, luma_v = 0;                  // luma sampling factors (chroma 1x1); 0: by `subsample`
   int restart_interval = 0;                    // MCUs per restart interval; 0: none
   J_COLOR_SPACE three_channel_as = JCS_YCbCr;  // JCS_RGB: stored as RGB (with an Adobe marker)
+  std::vector<std::uint8_t> icc;               // embedded with libjpeg's jpeg_write_icc_profile
 };
 
 // Encodes BGR, gray or CMYK (4 channels, samples as given) with libjpeg.

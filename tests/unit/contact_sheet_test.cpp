@@ -218,5 +218,13 @@ TEST(ContactSheetFile, NeverReplacesAnImage) {
   EXPECT_FALSE(fs::exists(tmp / "a.jpg"));
 }
 
+TEST(ContactSheet, CaptionGivesTheUprightSizeOfARotatedPhoto) {
+  ItemResult portrait = done("/data/in/p.jpg", "/data/out/p_thumbnail.jpg", {205, 102}, {64, 128});
+  portrait.orientation = 6;  // stored landscape, shown turned a quarter
+  const std::string html = contact_sheet_html(report_of({portrait}), "/data/out");
+  EXPECT_NE(html.find("102\u00d7205"), std::string::npos) << html;
+  EXPECT_EQ(html.find("205\u00d7102"), std::string::npos) << html;
+}
+
 }  // namespace
 }  // namespace thumbflow

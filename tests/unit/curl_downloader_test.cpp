@@ -59,6 +59,7 @@ TEST(CurlDownloader, FetchesFromSeveralThreadsWithOneCallbackEach) {
   HttpServer server;
   for (int i = 0; i < 40; ++i) server.set("/" + std::to_string(i) + ".jpg", Response::ok(fake_jpeg(i)));
   DownloadOptions options;
+  options.allow_private_addresses = true;  // the test server is on loopback
   options.connections = 6;
   Results results;
   {
@@ -91,6 +92,7 @@ TEST(CurlDownloader, CancelFlagEndsTransfersInFlightAndQueued) {
   silent.fault = test::Fault::NeverRespond;
   server.set("/silent.jpg", silent);
   DownloadOptions options;
+  options.allow_private_addresses = true;
   options.connections = 2;  // two in flight, the rest queued
   std::atomic<bool> cancel{false};
   Results results;
@@ -116,7 +118,9 @@ TEST(CurlDownloader, DestructionCallsBackEveryTransferStillRunning) {
   server.set("/slow.jpg", slow);
   Results results;
   {
-    CurlDownloader downloader(DownloadOptions{}, nullptr);
+    DownloadOptions options;
+    options.allow_private_addresses = true;
+    CurlDownloader downloader(options, nullptr);
     for (int i = 0; i < 5; ++i) {
       const std::string url = server.url("/slow.jpg?" + std::to_string(i));
       downloader.fetch(url, results.callback_for(url));
@@ -127,6 +131,50 @@ TEST(CurlDownloader, DestructionCallsBackEveryTransferStillRunning) {
     ASSERT_EQ(r.size(), 1u) << url;
     EXPECT_TRUE(r[0].cancelled) << url;
   }
+}
+
+// The private-address guard, on: every test server is on 127.0.0.1, which it must refuse.
+FetchResult fetch_one(const DownloadOptions& options, const std::string& url) {
+  Results results;
+  CurlDownloader downloader(options, nullptr);
+  downloader.fetch(url, results.callback_for(url));
+  EXPECT_TRUE(results.wait_for(1));
+  return results.calls().at(url).at(0);
+}
+
+TEST(CurlDownloader, GuardRefusesLoopbackWithoutTryingAgain) {
+  HttpServer server;
+  server.set("/a.jpg", Response::ok(fake_jpeg(1)));
+  DownloadOptions options;
+  options.retries = 3;
+  options.backoff_ms = 1;
+  const FetchResult r = fetch_one(options, server.url("/a.jpg"));
+  EXPECT_EQ(r.error, "refused: 127.0.0.1 is a loopback address; --allow-private-urls to allow");
+  EXPECT_EQ(r.tries, 1);
+  EXPECT_EQ(server.total_requests(), 0);
+  // A name is judged by what it resolves to.
+  const FetchResult by_name =
+      fetch_one(options, "http://localhost:" + std::to_string(server.port()) + "/a.jpg");
+  EXPECT_NE(by_name.error.find("is a loopback address"), std::string::npos) << by_name.error;
+  EXPECT_EQ(server.total_requests(), 0);
+
+  options.allow_private_addresses = true;
+  EXPECT_TRUE(fetch_one(options, server.url("/a.jpg")).ok());
+  EXPECT_EQ(server.total_requests(), 1);
+}
+
+TEST(CurlDownloader, GuardChecksEveryRedirectHop) {
+  HttpServer trusted, internal;
+  internal.set("/secret.jpg", Response::ok(fake_jpeg(2)));
+  trusted.set("/a.jpg", Response::ok(fake_jpeg(1)));
+  trusted.set("/moved.jpg", Response::redirect(302, internal.url("/secret.jpg")));
+  DownloadOptions options;
+  options.trusted_origins = {trusted.url("")};  // as a gallery API the user named
+  EXPECT_TRUE(fetch_one(options, trusted.url("/a.jpg")).ok());
+  const FetchResult r = fetch_one(options, trusted.url("/moved.jpg"));
+  EXPECT_EQ(r.error, "refused: 127.0.0.1 is a loopback address; --allow-private-urls to allow");
+  EXPECT_EQ(internal.total_requests(), 0);
+  EXPECT_EQ(trusted.request_count("/moved.jpg"), 1);
 }
 
 }  // namespace

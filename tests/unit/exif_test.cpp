@@ -83,14 +83,14 @@ Buffer with_exif_header(const Buffer& tiff) {
 }
 
 // A real JPEG with the given segments inserted right after SOI.
-Buffer jpeg_with(const std::vector<Buffer>& segments) {
+Buffer jpeg_with_segments(const std::vector<Buffer>& segments) {
   Buffer jpeg = plain_jpeg();
   auto at = jpeg.begin() + 2;
   for (const Buffer& s : segments) at = jpeg.insert(at, s.begin(), s.end()) + static_cast<long>(s.size());
   return jpeg;
 }
 
-Buffer jpeg_with_tiff(const Buffer& tiff) { return jpeg_with({app1(with_exif_header(tiff))}); }
+Buffer jpeg_with_tiff(const Buffer& tiff) { return jpeg_with_segments({app1(with_exif_header(tiff))}); }
 
 int jpeg_orientation(const Buffer& tiff) {
   return read_exif_orientation(jpeg_with_tiff(tiff), ImageFormat::Jpeg);
@@ -100,7 +100,7 @@ void put_le32(Buffer& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
 
-Buffer riff_chunk(const char* fourcc, const Buffer& payload) {
+Buffer exif_riff_chunk(const char* fourcc, const Buffer& payload) {
   Buffer out(fourcc, fourcc + 4);
   put_le32(out, static_cast<std::uint32_t>(payload.size()));
   out.insert(out.end(), payload.begin(), payload.end());
@@ -118,7 +118,7 @@ Buffer webp_with_exif(const Buffer& exif) {
   WebPFree(encoded);
   const Buffer vp8x{0x08, 0, 0, 0, 31, 0, 0, 23, 0, 0};  // EXIF flag, 32x24 canvas
   Buffer body{'W', 'E', 'B', 'P'};
-  for (const Buffer& c : {riff_chunk("VP8X", vp8x), vp8, riff_chunk("EXIF", exif)})
+  for (const Buffer& c : {exif_riff_chunk("VP8X", vp8x), vp8, exif_riff_chunk("EXIF", exif)})
     body.insert(body.end(), c.begin(), c.end());
   Buffer out{'R', 'I', 'F', 'F'};
   put_le32(out, static_cast<std::uint32_t>(body.size()));
@@ -135,7 +135,7 @@ std::uint32_t crc32(const std::uint8_t* data, std::size_t size) {
   return ~crc;
 }
 
-Buffer png_chunk(const char* type, const Buffer& payload) {
+Buffer exif_png_chunk(const char* type, const Buffer& payload) {
   Buffer out;
   for (int i = 3; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(payload.size() >> (8 * i)));
   out.insert(out.end(), type, type + 4);
@@ -149,13 +149,13 @@ Buffer png_chunk(const char* type, const Buffer& payload) {
 Buffer png_with_exif(const Buffer& tiff, bool before_idat) {
   Buffer png;
   cv::imencode(".png", cv::Mat(8, 8, CV_8UC3, cv::Scalar::all(90)), png);
-  const Buffer c = png_chunk("eXIf", tiff);
+  const Buffer c = exif_png_chunk("eXIf", tiff);
   const auto at = before_idat ? png.begin() + 33 : png.end() - 12;  // after signature + IHDR; IEND
   png.insert(at, c.begin(), c.end());
   return png;
 }
 
-Buffer read_file(const std::filesystem::path& path) {
+Buffer exif_read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
 }
@@ -176,8 +176,9 @@ TEST(Exif, FindsExifAmongOtherSegmentsAndNoneIsOne) {
   const Buffer xmp = app1(
       {'h', 't', 't', 'p', ':', '/', '/', 'n', 's', '.', 'a', 'd', 'o', 'b', 'e', '.', 'c', 'o', 'm', 0});
   const Buffer app0{0xFF, 0xE0, 0x00, 0x04, 'x', 'y'};
-  EXPECT_EQ(read_exif_orientation(jpeg_with({app0, xmp, app1(with_exif_header(tiff_orientation(true, 8)))}),
-                                  ImageFormat::Jpeg),
+  EXPECT_EQ(read_exif_orientation(
+                jpeg_with_segments({app0, xmp, app1(with_exif_header(tiff_orientation(true, 8)))}),
+                ImageFormat::Jpeg),
             8);
   EXPECT_EQ(read_exif_orientation(plain_jpeg(), ImageFormat::Jpeg), 1);
   // EXIF after the image data (after SOS) does not count.
@@ -269,11 +270,11 @@ TEST(Exif, PngExifChunkBeforeImageData) {
 TEST(Exif, SampleFiles) {
   const std::filesystem::path dir = THUMBFLOW_DATA_DIR;
   if (!std::filesystem::exists(dir / "butterfly_orientation6.jpg")) GTEST_SKIP() << "sample files missing";
-  EXPECT_EQ(read_exif_orientation(read_file(dir / "butterfly_orientation6.jpg"), ImageFormat::Jpeg), 6);
+  EXPECT_EQ(read_exif_orientation(exif_read_file(dir / "butterfly_orientation6.jpg"), ImageFormat::Jpeg), 6);
   for (const char* name :
        {"leuvenA.jpg", "aloeL.jpg", "aloeL_progressive.jpg", "squirrel_cls.jpg", "starry_night.jpg"}) {
     if (std::filesystem::exists(dir / name)) {
-      EXPECT_EQ(read_exif_orientation(read_file(dir / name), ImageFormat::Jpeg), 1) << name;
+      EXPECT_EQ(read_exif_orientation(exif_read_file(dir / name), ImageFormat::Jpeg), 1) << name;
     }
   }
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gallery/imgur_json.hpp"
+#include "gif_maker.hpp"
 #include "test_support.hpp"
 #include "thumbflow/gallery.hpp"
 
@@ -28,11 +29,17 @@ using Clock = std::chrono::steady_clock;
 
 const httplib::Headers kAuth = {{"Authorization", "Client-ID test"}};
 
-// The smallest GIF: 1x1, one colour.
-const std::vector<std::uint8_t> kGif = {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80,
-                                        0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04,
-                                        0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01,
-                                        0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b};
+// An animated GIF: 3x2, two frames (listed as animated, its size read through the codec table).
+std::vector<std::uint8_t> animated_gif() {
+  test::GifSpec spec{3, 2, {{255, 0, 0}, {0, 0, 255}}, {}};
+  for (int i = 0; i < 2; ++i) {
+    test::GifFrameSpec f;
+    f.indices = cv::Mat(2, 3, CV_8UC1, cv::Scalar(i));
+    f.delay_cs = 10;
+    spec.frames.push_back(f);
+  }
+  return test::make_gif(spec);
+}
 
 struct Expected {
   std::string type, ext;
@@ -49,8 +56,8 @@ class GalleryServerTest : public ::testing::Test {
     add("c.webp", 50, 20, "image/webp", "webp");
     add("d.bmp", 17, 9, "image/bmp", "bmp");
     add("e.tiff", 30, 31, "image/tiff", "tiff");
-    test::write_bytes(dir / "f.gif", kGif);
-    expected["f.gif"] = {"image/gif", "gif", 1, 1};
+    test::write_bytes(dir / "f.gif", animated_gif());
+    expected["f.gif"] = {"image/gif", "gif", 3, 2};
     add("trip/x.jpg", 40, 30, "image/jpeg", "jpg");
     add("trip/y.png", 20, 10, "image/png", "png");
     fs::create_directories(dir / "empty");

@@ -27,7 +27,7 @@ GalleryImage image(const std::string& id, std::string type = "image/jpeg", std::
 }
 
 // What GalleryError says for a body, or "" if it parsed.
-std::string error_of(std::string_view body, long status = 200, std::string_view type = kJson) {
+std::string json_error_of(std::string_view body, long status = 200, std::string_view type = kJson) {
   try {
     parse_gallery_page(body, status, type);
   } catch (const GalleryError& e) {
@@ -155,23 +155,24 @@ TEST(ImgurJson, EmptyPageEndsPagination) {
 }
 
 TEST(ImgurJson, ErrorEnvelopes) {
-  EXPECT_EQ(error_of(render_error(403, "Permission denied"), 403),
+  EXPECT_EQ(json_error_of(render_error(403, "Permission denied"), 403),
             "HTTP 403: API error 403: Permission denied");
   EXPECT_EQ(
-      error_of(
+      json_error_of(
           R"({"data":{"error":"Imgur is over capacity!","request":"/3/gallery"},"success":false,"status":500})"),
       "API error 500: Imgur is over capacity!");
   EXPECT_EQ(
-      error_of(
+      json_error_of(
           R"({"data":{"error":{"code":1003,"message":"Bad\nthing","type":"ImgurException"}},"success":false,"status":400})",
           400),
       "HTTP 400: API error 400: Bad thing");
-  EXPECT_EQ(error_of(R"({"data":[],"success":false,"status":200})"), "API error 200: success is false");
-  EXPECT_EQ(error_of(render_errors(429, "429", "Too Many Requests"), 429),
+  EXPECT_EQ(json_error_of(R"({"data":[],"success":false,"status":200})"), "API error 200: success is false");
+  EXPECT_EQ(json_error_of(render_errors(429, "429", "Too Many Requests"), 429),
             "HTTP 429: API error 429: Too Many Requests (code 429)");
-  EXPECT_EQ(error_of(R"({"errors":[{"code":"429","status":"Too Many Requests","detail":"Slow down"}]})", 200),
-            "API error 429: Slow down (code 429)");
-  EXPECT_EQ(error_of(R"({"errors":["plain text"]})"), "API error 200: plain text");
+  EXPECT_EQ(
+      json_error_of(R"({"errors":[{"code":"429","status":"Too Many Requests","detail":"Slow down"}]})", 200),
+      "API error 429: Slow down (code 429)");
+  EXPECT_EQ(json_error_of(R"({"errors":["plain text"]})"), "API error 200: plain text");
   try {
     parse_gallery_page(render_errors(429, "429", "Too Many Requests"), 429, kJson);
     FAIL();
@@ -181,38 +182,40 @@ TEST(ImgurJson, ErrorEnvelopes) {
 }
 
 TEST(ImgurJson, BadDataField) {
-  EXPECT_EQ(error_of(R"({"success":true,"status":200})"), "no 'data' field");
-  EXPECT_EQ(error_of(R"({"data":null,"success":true})"), "'data' is null, expected an array");
-  EXPECT_EQ(error_of(R"({"data":{"id":"x"},"success":true})"), "'data' is object, expected an array");
-  EXPECT_EQ(error_of(R"({"data":"text"})"), "'data' is string, expected an array");
-  EXPECT_EQ(error_of(R"([1,2])"), "expected a JSON object, got array");
-  EXPECT_EQ(error_of(R"({"data":[],"status":503})"), "envelope status 503");
-  EXPECT_EQ(error_of(R"({"data":[]})", 502), "HTTP 502: no error message in the reply");
+  EXPECT_EQ(json_error_of(R"({"success":true,"status":200})"), "no 'data' field");
+  EXPECT_EQ(json_error_of(R"({"data":null,"success":true})"), "'data' is null, expected an array");
+  EXPECT_EQ(json_error_of(R"({"data":{"id":"x"},"success":true})"), "'data' is object, expected an array");
+  EXPECT_EQ(json_error_of(R"({"data":"text"})"), "'data' is string, expected an array");
+  EXPECT_EQ(json_error_of(R"([1,2])"), "expected a JSON object, got array");
+  EXPECT_EQ(json_error_of(R"({"data":[],"status":503})"), "envelope status 503");
+  EXPECT_EQ(json_error_of(R"({"data":[]})", 502), "HTTP 502: no error message in the reply");
 }
 
 TEST(ImgurJson, NotJson) {
-  EXPECT_EQ(error_of("<!DOCTYPE html><html><body>Over capacity</body></html>", 200, "text/html"),
+  EXPECT_EQ(json_error_of("<!DOCTYPE html><html><body>Over capacity</body></html>", 200, "text/html"),
             "not JSON (looks like HTML)");
-  EXPECT_EQ(error_of("  \n<html>", 503, ""), "HTTP 503: not JSON (looks like HTML)");
-  EXPECT_EQ(error_of("", 200), "empty body");
-  EXPECT_EQ(error_of(" \r\n", 200), "empty body");
-  EXPECT_EQ(error_of(R"({"data":[)", 200), "not JSON (application/json, syntax error at byte 10)");
-  EXPECT_EQ(error_of(R"({"data":[]})", 200, "text/html"), "") << "a JSON body wins over its Content-Type";
-  EXPECT_EQ(error_of(R"({"data":[{"size":1e400}]})", 200, ""), "not JSON (number out of range)")
+  EXPECT_EQ(json_error_of("  \n<html>", 503, ""), "HTTP 503: not JSON (looks like HTML)");
+  EXPECT_EQ(json_error_of("", 200), "empty body");
+  EXPECT_EQ(json_error_of(" \r\n", 200), "empty body");
+  EXPECT_EQ(json_error_of(R"({"data":[)", 200), "not JSON (application/json, syntax error at byte 10)");
+  EXPECT_EQ(json_error_of(R"({"data":[]})", 200, "text/html"), "")
+      << "a JSON body wins over its Content-Type";
+  EXPECT_EQ(json_error_of(R"({"data":[{"size":1e400}]})", 200, ""), "not JSON (number out of range)")
       << "nlohmann reports a number overflow as out_of_range, not parse_error";
-  EXPECT_EQ(error_of("{\"data\":[\"\xff\"]}", 200, ""), "not JSON (syntax error at byte 11)");
+  EXPECT_EQ(json_error_of("{\"data\":[\"\xff\"]}", 200, ""), "not JSON (syntax error at byte 11)");
 }
 
 TEST(ImgurJson, DeepNestingIsAnErrorNotACrash) {
   const std::string deep = std::string(10000, '[') + std::string(10000, ']');
-  EXPECT_EQ(error_of(deep), "JSON nested deeper than 64 levels");
+  EXPECT_EQ(json_error_of(deep), "JSON nested deeper than 64 levels");
   const std::string deep_data = R"({"data":)" + deep + "}";
-  EXPECT_EQ(error_of(deep_data), "JSON nested deeper than 64 levels");
+  EXPECT_EQ(json_error_of(deep_data), "JSON nested deeper than 64 levels");
   std::string objects;
   for (int i = 0; i < 10000; ++i) objects += R"({"a":)";
-  EXPECT_EQ(error_of(objects), "JSON nested deeper than 64 levels") << "unterminated, but too deep first";
+  EXPECT_EQ(json_error_of(objects), "JSON nested deeper than 64 levels")
+      << "unterminated, but too deep first";
   const std::string fine = R"({"data":[)" + std::string(20, '[') + std::string(20, ']') + "]}";
-  EXPECT_EQ(error_of(fine), "");
+  EXPECT_EQ(json_error_of(fine), "");
 }
 
 TEST(ImgurJson, RandomBytesAreAnErrorNotACrash) {
@@ -220,10 +223,10 @@ TEST(ImgurJson, RandomBytesAreAnErrorNotACrash) {
   std::string noise(1 << 20, '\0');
   for (char& c : noise) c = static_cast<char>(rng() & 0xff);
   noise[0] = 'x';  // not whitespace, not '<'
-  EXPECT_NE(error_of(noise).find("not JSON"), std::string::npos);
+  EXPECT_NE(json_error_of(noise).find("not JSON"), std::string::npos);
   noise[0] = '{';
-  EXPECT_NE(error_of(noise).find("not JSON"), std::string::npos);
-  EXPECT_NE(error_of(noise.substr(0, 100), 500, "text/plain"), "");
+  EXPECT_NE(json_error_of(noise).find("not JSON"), std::string::npos);
+  EXPECT_NE(json_error_of(noise.substr(0, 100), 500, "text/plain"), "");
 }
 
 TEST(ImgurJson, LargeValidPage) {
@@ -252,8 +255,9 @@ TEST(GalleryFilter, Types) {
   GalleryFilter f;
   std::string why;
   EXPECT_TRUE(accept(image("a", "image/png"), f, &why));
-  EXPECT_FALSE(accept(image("a", "image/gif"), f, &why));
-  EXPECT_EQ(why, "type image/gif");
+  EXPECT_TRUE(accept(image("a", "image/gif"), f, &why));  // GIF is read (first frame)
+  EXPECT_FALSE(accept(image("a", "video/mp4"), f, &why));
+  EXPECT_EQ(why, "type video/mp4");
   EXPECT_FALSE(accept(image("a", ""), f, &why));
   EXPECT_EQ(why, "unknown type");
   f.types.clear();
@@ -267,10 +271,10 @@ TEST(GalleryFilter, Animated) {
   GalleryImage img = image("a", "image/webp");
   img.animated = true;
   std::string why;
+  EXPECT_TRUE(accept(img, f, &why));  // kept by default
+  f.allow_animated = false;
   EXPECT_FALSE(accept(img, f, &why));
   EXPECT_EQ(why, "animated");
-  f.allow_animated = true;
-  EXPECT_TRUE(accept(img, f, &why));
 }
 
 TEST(GalleryFilter, NsfwSkipDropsTrueAndUnknown) {

@@ -30,7 +30,7 @@ using test::JpegSpec;
 constexpr Dimensions kEighth{1, 1};  // any box this small makes the decoders pick 1/8
 
 // Gradients, a disc, lines and noise: smooth areas, edges and busy blocks (large AC values).
-cv::Mat picture(int width, int height, int channels = 3) {
+cv::Mat baseline_picture(int width, int height, int channels = 3) {
   cv::Mat img(height, width, CV_8UC3);
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x)
@@ -47,12 +47,12 @@ cv::Mat picture(int width, int height, int channels = 3) {
   return img;
 }
 
-Buffer read_file(const std::filesystem::path& path) {
+Buffer jpeg_read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-int max_difference(const cv::Mat& a, const cv::Mat& b) {
+int baseline_max_difference(const cv::Mat& a, const cv::Mat& b) {
   cv::Mat diff;
   cv::absdiff(a, b, diff);
   double most = 0;
@@ -67,14 +67,14 @@ void expect_like_libjpeg(const Buffer& jpeg, const std::string& what) {
   const cv::Mat reference = decode_jpeg_libjpeg(jpeg, kEighth, 0);
   ASSERT_EQ(mine->size(), reference.size()) << what;
   ASSERT_EQ(mine->type(), reference.type()) << what;
-  EXPECT_LE(max_difference(*mine, reference), 1) << what;
+  EXPECT_LE(baseline_max_difference(*mine, reference), 1) << what;
 }
 
 TEST(JpegBaseline, MatchesLibjpegOnEveryBaselineSample) {
   int decoded = 0;
   for (const auto& entry : std::filesystem::directory_iterator(THUMBFLOW_DATA_DIR)) {
     if (entry.path().extension() != ".jpg") continue;
-    const Buffer jpeg = read_file(entry.path());
+    const Buffer jpeg = jpeg_read_file(entry.path());
     const JpegInfo info = read_jpeg_info(jpeg);
     if (info.progressive || info.components == 4) {
       EXPECT_FALSE(decode_baseline_eighth(jpeg, kEighth, 0).has_value()) << entry.path();
@@ -94,7 +94,7 @@ TEST(JpegBaseline, MatchesLibjpegOnEverySamplingAndOddSizes) {
       for (const int quality : {50, 95}) {
         JpegSpec spec;
         spec.luma_h = h, spec.luma_v = v, spec.quality = quality;
-        expect_like_libjpeg(encode_jpeg(picture(size.width, size.height), spec),
+        expect_like_libjpeg(encode_jpeg(baseline_picture(size.width, size.height), spec),
                             std::to_string(h) + "x" + std::to_string(v) + " " + std::to_string(size.width) +
                                 "x" + std::to_string(size.height) + " q" + std::to_string(quality));
       }
@@ -102,17 +102,18 @@ TEST(JpegBaseline, MatchesLibjpegOnEverySamplingAndOddSizes) {
 
 TEST(JpegBaseline, MatchesLibjpegOnGrayAndRestartIntervals) {
   for (const Dimensions size : {Dimensions{1, 1}, Dimensions{99, 41}, Dimensions{640, 480}})
-    expect_like_libjpeg(encode_jpeg(picture(size.width, size.height, 1)), "gray");
+    expect_like_libjpeg(encode_jpeg(baseline_picture(size.width, size.height, 1)), "gray");
   for (const int interval : {1, 2, 7, 100}) {
     JpegSpec spec;
     spec.restart_interval = interval;
-    expect_like_libjpeg(encode_jpeg(picture(300, 200), spec), "restart " + std::to_string(interval));
-    expect_like_libjpeg(encode_jpeg(picture(300, 200, 1), spec), "gray restart " + std::to_string(interval));
+    expect_like_libjpeg(encode_jpeg(baseline_picture(300, 200), spec), "restart " + std::to_string(interval));
+    expect_like_libjpeg(encode_jpeg(baseline_picture(300, 200, 1), spec),
+                        "gray restart " + std::to_string(interval));
   }
 }
 
 TEST(JpegBaseline, LeavesOtherLayoutsAndScalesToLibjpeg) {
-  const cv::Mat img = picture(160, 120);
+  const cv::Mat img = baseline_picture(160, 120);
   JpegSpec progressive, rgb, wide, tall;
   progressive.progressive = true;
   rgb.three_channel_as = JCS_RGB;  // an Adobe marker with transform 0
@@ -152,7 +153,7 @@ void expect_same_outcome(const Buffer& jpeg, const std::string& what) {
   ASSERT_EQ(mine.error, reference.error) << what;
   if (mine.pixels) {
     ASSERT_EQ(mine.pixels->size(), reference.pixels->size()) << what;
-    EXPECT_LE(max_difference(*mine.pixels, *reference.pixels), 1) << what;
+    EXPECT_LE(baseline_max_difference(*mine.pixels, *reference.pixels), 1) << what;
   }
 }
 
@@ -165,7 +166,8 @@ std::size_t scan_start(const Buffer& jpeg) {
 TEST(JpegBaseline, TruncatedFilesFailAsWithLibjpeg) {
   JpegSpec spec;
   spec.restart_interval = 3;
-  for (const Buffer& jpeg : {encode_jpeg(picture(120, 90)), encode_jpeg(picture(120, 90), spec)}) {
+  for (const Buffer& jpeg :
+       {encode_jpeg(baseline_picture(120, 90)), encode_jpeg(baseline_picture(120, 90), spec)}) {
     const std::size_t sos = scan_start(jpeg);
     for (std::size_t cut = sos; cut < jpeg.size(); cut += 1 + (jpeg.size() - sos) / 97)
       expect_same_outcome(Buffer(jpeg.begin(), jpeg.begin() + std::ptrdiff_t(cut)),
@@ -174,7 +176,7 @@ TEST(JpegBaseline, TruncatedFilesFailAsWithLibjpeg) {
     expect_same_outcome(Buffer(jpeg.begin(), jpeg.end() - 2), "no EOI");
   }
   // One of these must be the usual one-line message.
-  const Buffer jpeg = encode_jpeg(picture(120, 90));
+  const Buffer jpeg = encode_jpeg(baseline_picture(120, 90));
   EXPECT_THROW(decode_jpeg(Buffer(jpeg.begin(), jpeg.begin() + std::ptrdiff_t(jpeg.size() / 2)), kEighth, 0),
                DecodeError);
 }
@@ -183,8 +185,9 @@ TEST(JpegBaseline, CorruptDataFailsOrDecodesAsWithLibjpeg) {
   JpegSpec spec;
   spec.restart_interval = 2;
   std::mt19937 random(12345);
-  for (const Buffer& original : {encode_jpeg(picture(96, 64)), encode_jpeg(picture(96, 64), spec),
-                                 encode_jpeg(picture(96, 64, 1), spec)}) {
+  for (const Buffer& original :
+       {encode_jpeg(baseline_picture(96, 64)), encode_jpeg(baseline_picture(96, 64), spec),
+        encode_jpeg(baseline_picture(96, 64, 1), spec)}) {
     const std::size_t sos = scan_start(original);
     for (int trial = 0; trial < 150; ++trial) {
       Buffer jpeg = original;

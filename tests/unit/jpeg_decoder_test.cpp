@@ -47,14 +47,14 @@ cv::Mat synthetic(int width, int height) {
   return img;
 }
 
-double luma_psnr(const cv::Mat& a, const cv::Mat& b) {
+double jpeg_luma_psnr(const cv::Mat& a, const cv::Mat& b) {
   cv::Mat ga = a, gb = b;
   if (a.channels() == 3) cv::cvtColor(a, ga, cv::COLOR_BGR2GRAY);
   if (b.channels() == 3) cv::cvtColor(b, gb, cv::COLOR_BGR2GRAY);
   return cv::PSNR(ga, gb);
 }
 
-cv::Mat area_resize(const cv::Mat& img, cv::Size size) {
+cv::Mat jpeg_area_resize(const cv::Mat& img, cv::Size size) {
   cv::Mat out;
   cv::resize(img, out, size, 0, 0, cv::INTER_AREA);
   return out;
@@ -67,8 +67,8 @@ cv::Mat area_resize(const cv::Mat& img, cv::Size size) {
 double block_aligned_psnr(const cv::Mat& shrunk, const cv::Mat& reference, int denom) {
   const cv::Size whole(reference.cols / denom, reference.rows / denom);
   const cv::Mat ref =
-      area_resize(reference(cv::Rect(0, 0, whole.width * denom, whole.height * denom)), whole);
-  return luma_psnr(shrunk(cv::Rect(cv::Point(0, 0), whole)), ref);
+      jpeg_area_resize(reference(cv::Rect(0, 0, whole.width * denom, whole.height * denom)), whole);
+  return jpeg_luma_psnr(shrunk(cv::Rect(cv::Point(0, 0), whole)), ref);
 }
 
 // The quality bar: the shrunk decode against a full decode area-averaged to its scale.
@@ -78,7 +78,7 @@ double psnr_against_full_decode(const Buffer& jpeg, Dimensions min_size) {
   return block_aligned_psnr(decode_jpeg(jpeg, min_size), full, denom);
 }
 
-Buffer read_file(const std::filesystem::path& path) {
+Buffer jpegdec_read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
 }
@@ -120,7 +120,7 @@ TEST(JpegDecoder, FullDecodeIsCloseToTheOriginal) {
   cv::absdiff(img, original, diff);
   const cv::Scalar per_channel = cv::mean(diff);  // each channel: catches a BGR/RGB swap
   for (int ch = 0; ch < 3; ++ch) EXPECT_LT(per_channel[ch], 8.0) << "channel " << ch;
-  EXPECT_GT(luma_psnr(img, original), 35.0);
+  EXPECT_GT(jpeg_luma_psnr(img, original), 35.0);
 }
 
 TEST(JpegDecoder, GrayStaysOneChannel) {
@@ -130,7 +130,7 @@ TEST(JpegDecoder, GrayStaysOneChannel) {
   for (Dimensions box : {Dimensions{0, 0}, Dimensions{25, 15}}) {
     const cv::Mat img = decode_jpeg(jpeg, box);
     EXPECT_EQ(img.type(), CV_8UC1);
-    EXPECT_GT(luma_psnr(img, area_resize(gray, img.size())), 30.0);
+    EXPECT_GT(jpeg_luma_psnr(img, jpeg_area_resize(gray, img.size())), 30.0);
   }
   EXPECT_EQ(read_jpeg_info(jpeg).components, 1);
 }
@@ -232,7 +232,8 @@ TEST(JpegDecoder, ProgressiveDcOnlyDecodeMatchesFullDecode) {
     const Buffer aligned = encode_jpeg(synthetic(1600, 1200), spec);
     const cv::Mat fast = decode_jpeg(aligned, {150, 100});
     ASSERT_EQ(fast.size(), cv::Size(200, 150));
-    EXPECT_GE(luma_psnr(fast, area_resize(decode_jpeg(aligned, {0, 0}), fast.size())), 38.0) << subsample;
+    EXPECT_GE(jpeg_luma_psnr(fast, jpeg_area_resize(decode_jpeg(aligned, {0, 0}), fast.size())), 38.0)
+        << subsample;
     // Other sides: partial edge blocks.
     const Buffer odd = encode_jpeg(synthetic(1603, 1201), spec);
     EXPECT_EQ(decode_jpeg(odd, {150, 100}).size(), cv::Size(201, 151));
@@ -247,9 +248,85 @@ TEST(JpegDecoder, DcOnlyDecodeDoesNotReadTheAcScans) {
   // Standard progression: the first scan (DC, all components) is about a tenth of the file.
   const Buffer cut(jpeg.begin(), jpeg.begin() + static_cast<long>(jpeg.size() * 6 / 10));
   EXPECT_EQ(decode_jpeg(cut, {100, 75}).size(), cv::Size(100, 75));
-  EXPECT_THROW(decode_jpeg(cut, {101, 75}), DecodeError);
+  EXPECT_THROW(decode_jpeg(cut, {401, 75}), DecodeError);  // 1/4 and 1/2 need less: the next test
   const Buffer too_short(jpeg.begin(), jpeg.begin() + 1000);
   EXPECT_THROW(decode_jpeg(too_short, {100, 75}), DecodeError);
+}
+
+// Where each scan starts in a JPEG: the offset of its SOS marker and of its entropy-coded data.
+struct ScanOffsets {
+  std::size_t marker, data;
+};
+
+std::vector<ScanOffsets> scan_offsets(const Buffer& jpeg) {
+  std::vector<ScanOffsets> scans;
+  std::size_t i = 2;  // after SOI
+  while (i + 4 <= jpeg.size() && jpeg[i] == 0xFF) {
+    const int marker = jpeg[i + 1];
+    if (marker == 0xD9) break;  // EOI
+    const std::size_t length = std::size_t(jpeg[i + 2]) << 8 | jpeg[i + 3];
+    const std::size_t next = i + 2 + length;
+    if (marker != 0xDA) {
+      i = next;
+      continue;
+    }
+    scans.push_back({i, next});
+    // Entropy data runs to the next marker that is neither a stuffed 0xFF00 nor a restart (RSTn).
+    for (i = next; i + 1 < jpeg.size(); ++i)
+      if (jpeg[i] == 0xFF && jpeg[i + 1] != 0x00 && (jpeg[i + 1] < 0xD0 || jpeg[i + 1] > 0xD7)) break;
+  }
+  return scans;
+}
+
+Buffer prefix(const Buffer& jpeg, std::size_t size) { return {jpeg.begin(), jpeg.begin() + long(size)}; }
+
+TEST(JpegDecoder, ProgressiveHalfAndQuarterDecodesMatchFullDecode) {
+  JpegSpec spec;
+  spec.progressive = true;
+  for (bool subsample : {true, false}) {
+    spec.subsample = subsample;
+    const Buffer aligned = encode_jpeg(synthetic(1600, 1200), spec);
+    const cv::Mat full = decode_jpeg(aligned, {0, 0});
+    for (const Dimensions min_size : {Dimensions{300, 200}, Dimensions{700, 500}}) {
+      const cv::Mat fast = decode_jpeg(aligned, min_size);
+      ASSERT_EQ(fast.cols, 1600 / jpeg_scale_denom({1600, 1200}, min_size));
+      // At the decoded scale, and at a thumbnail size (what a user sees).
+      EXPECT_GE(jpeg_luma_psnr(fast, jpeg_area_resize(full, fast.size())), 38.0)
+          << subsample << " " << fast.cols;
+      EXPECT_GE(jpeg_luma_psnr(jpeg_area_resize(fast, {128, 96}), jpeg_area_resize(full, {128, 96})), 38.0);
+    }
+    const Buffer odd = encode_jpeg(synthetic(1603, 1201), spec);
+    EXPECT_EQ(decode_jpeg(odd, {700, 500}).size(), cv::Size(802, 601));
+    EXPECT_GE(psnr_against_full_decode(odd, {700, 500}), 38.0) << "subsample " << subsample;
+    EXPECT_GE(psnr_against_full_decode(odd, {300, 200}), 38.0) << "subsample " << subsample;
+  }
+}
+
+// libjpeg's standard script (10 scans): 1 DC; 2 Y AC 1-5; 3, 4 Cr, Cb AC; 5 Y AC 6-63 (AC at 2
+// bits less, DC 1); 6 Y AC refinement to 1 bit less; then the last bits: DC, Cr, Cb, Y. At 1/4 only
+// scans 1-4 are needed, at 1/2 scans 1-6: a file cut right after the next scan's header still
+// decodes (and equals the full decode within the bar), while larger scales of it fail.
+TEST(JpegDecoder, HalfAndQuarterDecodesReadOnlyTheScansTheyNeed) {
+  JpegSpec spec;
+  spec.progressive = true;
+  const Buffer jpeg = encode_jpeg(synthetic(800, 600), spec);
+  const std::vector<ScanOffsets> scans = scan_offsets(jpeg);
+  ASSERT_EQ(scans.size(), 10u);
+  const cv::Mat full = decode_jpeg(jpeg, {0, 0});
+  const Buffer quarter_only = prefix(jpeg, scans[4].data), half_only = prefix(jpeg, scans[6].data);
+  EXPECT_GT(jpeg.size() - quarter_only.size(), jpeg.size() / 2) << "the skipped scans are a fair share";
+  EXPECT_GT(jpeg.size() - half_only.size(), jpeg.size() / 5);
+  const cv::Mat quarter = decode_jpeg(quarter_only, {200, 150});
+  ASSERT_EQ(quarter.size(), cv::Size(200, 150));
+  EXPECT_GE(jpeg_luma_psnr(quarter, jpeg_area_resize(full, quarter.size())), 38.0);
+  const cv::Mat half = decode_jpeg(half_only, {400, 300});
+  ASSERT_EQ(half.size(), cv::Size(400, 300));
+  EXPECT_GE(jpeg_luma_psnr(half, jpeg_area_resize(full, half.size())), 38.0);
+  EXPECT_THROW(decode_jpeg(quarter_only, {400, 300}), DecodeError);
+  EXPECT_THROW(decode_jpeg(half_only, {401, 300}), DecodeError);
+  const Buffer inside_fourth = prefix(jpeg, (scans[3].data + scans[4].marker) / 2);
+  EXPECT_THROW(decode_jpeg(inside_fourth, {200, 150}), DecodeError);
+  EXPECT_EQ(decode_jpeg(inside_fourth, {100, 75}).size(), cv::Size(100, 75));  // 1/8: DC only
 }
 
 TEST(JpegDecoder, DcOnlyDecodeHandlesUnusualProgressions) {
@@ -266,7 +343,8 @@ TEST(JpegDecoder, DcOnlyDecodeHandlesUnusualProgressions) {
   for (const JpegSpec& spec : {late_chroma, coarse_dc}) {
     const Buffer jpeg = encode_jpeg(img, spec);
     ASSERT_TRUE(read_jpeg_info(jpeg).progressive);
-    EXPECT_GE(psnr_against_full_decode(jpeg, {80, 60}), 38.0);
+    for (const Dimensions min_size : {Dimensions{80, 60}, Dimensions{160, 120}, Dimensions{320, 240}})
+      EXPECT_GE(psnr_against_full_decode(jpeg, min_size), 38.0) << min_size.width;
   }
 }
 
@@ -290,7 +368,7 @@ TEST(JpegDecoder, TooManyScansIsAnError) {
   // Under the cap (693 + a few scans) the same construction decodes.
   JpegSpec fewer;
   fewer.scans = many_scans({0}, true);
-  EXPECT_GE(luma_psnr(decode_jpeg(encode_jpeg(img, fewer), {0, 0}), img), 30.0);
+  EXPECT_GE(jpeg_luma_psnr(decode_jpeg(encode_jpeg(img, fewer), {0, 0}), img), 30.0);
 }
 
 TEST(JpegDecoder, SampleImagesShrinkWithinQualityBar) {
@@ -299,7 +377,7 @@ TEST(JpegDecoder, SampleImagesShrinkWithinQualityBar) {
   int checked = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".jpg") continue;
-    const Buffer jpeg = read_file(entry.path());
+    const Buffer jpeg = jpegdec_read_file(entry.path());
     const JpegInfo info = read_jpeg_info(jpeg);
     for (int denom : {2, 4, 8}) {
       const Dimensions min_size{(info.size.width + denom - 1) / denom,
@@ -315,8 +393,8 @@ TEST(JpegDecoder, SampleCmykFileLooksLikeItsRgbOriginal) {
   const std::filesystem::path dir = THUMBFLOW_DATA_DIR;
   if (!std::filesystem::exists(dir / "fruits_cmyk.jpg") || !std::filesystem::exists(dir / "fruits.jpg"))
     GTEST_SKIP() << "sample files missing";
-  const cv::Mat cmyk = decode_jpeg(read_file(dir / "fruits_cmyk.jpg"), {0, 0});
-  const cv::Mat rgb = decode_jpeg(read_file(dir / "fruits.jpg"), {0, 0});
+  const cv::Mat cmyk = decode_jpeg(jpegdec_read_file(dir / "fruits_cmyk.jpg"), {0, 0});
+  const cv::Mat rgb = decode_jpeg(jpegdec_read_file(dir / "fruits.jpg"), {0, 0});
   ASSERT_EQ(cmyk.size(), rgb.size());
   // ImageMagick's naive RGB->CMYK is exactly invertible, so the colours should come back.
   EXPECT_GT(cv::PSNR(cmyk, rgb), 30.0);

@@ -32,6 +32,25 @@ TEST(Naming, UnwritableFormatsBecomePng) {
   EXPECT_EQ(name(".hidden"), ".hidden_thumbnail.png");
 }
 
+TEST(Naming, UnwritablePhotoFormatsBecomeJpeg) {
+  EXPECT_EQ(name("IMG_0001.HEIC"), "IMG_0001_thumbnail.jpg");
+  EXPECT_EQ(name("a.heif"), "a_thumbnail.jpg");
+  EXPECT_EQ(name("a.hif"), "a_thumbnail.jpg");
+  EXPECT_EQ(name("b.avif"), "b_thumbnail.jpg");
+  EXPECT_EQ(name("c.jxl"), "c_thumbnail.jpg");
+  EXPECT_EQ(name("d.gif"), "d_thumbnail.png");
+}
+
+TEST(Naming, AnimatedGifsBecomeWebpWithFormatSame) {
+  ThumbnailOptions o;
+  o.animated = true;
+  EXPECT_EQ(output_relative_path("a/anim.GIF", "{stem}_thumbnail.{ext}", o), "a/anim_thumbnail.webp");
+  EXPECT_EQ(output_relative_path("x.webp", "{stem}_thumbnail.{ext}", o), "x_thumbnail.webp");
+  EXPECT_EQ(output_relative_path("x.png", "{stem}_thumbnail.{ext}", o), "x_thumbnail.png");
+  o.format = OutputFormat::Png;  // an explicit still format: the first frame
+  EXPECT_EQ(output_relative_path("anim.gif", "{stem}_thumbnail.{ext}", o), "anim_thumbnail.png");
+}
+
 TEST(Naming, ExplicitFormatAndTemplate) {
   EXPECT_EQ(name("a.png", "{stem}_thumbnail.{ext}", OutputFormat::Jpeg), "a_thumbnail.jpg");
   EXPECT_EQ(name("d/a.png", "{stem}.{srcext}.{w}x{h}.{ext}", OutputFormat::Webp), "d/a.png.200x100.webp");
@@ -39,9 +58,37 @@ TEST(Naming, ExplicitFormatAndTemplate) {
 }
 
 TEST(Naming, TemplateValidation) {
-  EXPECT_NO_THROW(validate_name_template("{stem}.{ext}"));
+  for (const char* good :
+       {"{stem}.{ext}", "{stem}.{srcext}", "{stem}_{w}.webp", "{stem}.JPG", "x{stem}.jpeg"})
+    EXPECT_NO_THROW(validate_name_template(good)) << good;
   for (const char* bad : {"", "thumb.{ext}", "{stem}/{ext}", "{stem}.{nope}", "{stem", "..\\{stem}"})
     EXPECT_THROW(validate_name_template(bad), std::invalid_argument) << bad;
+  // The format is told by the extension: a name without a known one is refused up front.
+  for (const char* no_format : {"{stem}", "{stem}.gif", "{stem}.{ext}_{w}", "{stem}{ext}", "{stem}.tar"}) {
+    try {
+      validate_name_template(no_format);
+      ADD_FAILURE() << no_format << " was accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("must end in .{ext}"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(Naming, OriginOfOutputName) {
+  const auto origin = [](const char* name, const char* tpl) {
+    const auto o = origin_of_output_name(name, tpl);
+    return o ? o->stem + "|" + o->srcext : std::string("none");
+  };
+  EXPECT_EQ(origin("a_thumbnail.jpg", "{stem}_thumbnail.{ext}"), "a|");
+  EXPECT_EQ(origin("a.b_thumbnail_thumbnail.webp", "{stem}_thumbnail.{ext}"), "a.b_thumbnail|");
+  EXPECT_EQ(origin("a_thumbnail.gif", "{stem}_thumbnail.{ext}"), "none");  // thumbflow writes no GIF
+  EXPECT_EQ(origin("a.jpg", "{stem}_thumbnail.{ext}"), "none");
+  EXPECT_EQ(origin("x_128x96.png", "{stem}_{size}.{ext}"), "x|");
+  EXPECT_EQ(origin("x_200x.png", "{stem}_{size}.{ext}"), "x|");
+  EXPECT_EQ(origin("x_big.png", "{stem}_{size}.{ext}"), "none");
+  EXPECT_EQ(origin("p.HEIC.64x64.jpg", "{stem}.{srcext}.{w}x{h}.{ext}"), "p|heic");
+  EXPECT_EQ(origin("(a+b)*.jpg", "({stem}+b)*.jpg"), "a|");  // literals are not patterns
+  EXPECT_EQ(origin("a.jpg", "{stem"), "none");
 }
 
 TEST(Sources, ImageExtensions) {

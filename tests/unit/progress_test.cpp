@@ -14,7 +14,7 @@ namespace {
 using Clock = Progress::Clock;
 using std::chrono::milliseconds;
 
-ItemResult item(ItemStatus status, std::string input = "a.jpg", std::uint64_t bytes = 0) {
+ItemResult progress_item(ItemStatus status, std::string input = "a.jpg", std::uint64_t bytes = 0) {
   ItemResult r;
   r.input = std::move(input);
   r.status = status;
@@ -84,7 +84,7 @@ TEST(ProgressTerminal, RedrawsInPlaceAtMostTenTimesASecondAndClearsAtTheEnd) {
     Progress p(
         Progress::Mode::Terminal, screen.sink(), [] { return 80; }, t0);
     p.set_total(1000, true, t0);
-    for (int i = 0; i < 1000; ++i) p.add(item(ItemStatus::Done), t0 + milliseconds(i));  // 1 s
+    for (int i = 0; i < 1000; ++i) p.add(progress_item(ItemStatus::Done), t0 + milliseconds(i));  // 1 s
     p.finish();
   }
   ASSERT_FALSE(screen.writes.empty());
@@ -104,7 +104,7 @@ TEST(ProgressTerminal, NothingForABatchShorterThanATenthOfASecond) {
   const auto t0 = Clock::now();
   Progress p(Progress::Mode::Terminal, screen.sink(), {}, t0);
   p.set_total(3, true, t0);
-  for (int i = 0; i < 3; ++i) p.add(item(ItemStatus::Done), t0 + milliseconds(10 * i));
+  for (int i = 0; i < 3; ++i) p.add(progress_item(ItemStatus::Done), t0 + milliseconds(10 * i));
   p.finish();
   EXPECT_TRUE(screen.writes.empty()) << screen.all();
 }
@@ -114,7 +114,7 @@ TEST(ProgressTerminal, TickRedrawsWhileNothingFinishes) {
   const auto t0 = Clock::now();
   Progress p(Progress::Mode::Terminal, screen.sink(), {}, t0);
   p.set_total(10, true, t0);
-  p.add(item(ItemStatus::Done), t0 + milliseconds(150));
+  p.add(progress_item(ItemStatus::Done), t0 + milliseconds(150));
   EXPECT_EQ(screen.draws(), 1);
   p.tick(t0 + milliseconds(500));
   EXPECT_EQ(screen.draws(), 1) << "no change, no redraw within a second";
@@ -128,7 +128,7 @@ TEST(ProgressTerminal, MessagesGoAboveTheLine) {
   const auto t0 = Clock::now();
   Progress p(Progress::Mode::Terminal, screen.sink(), {}, t0);
   p.set_total(2, true, t0);
-  p.add(item(ItemStatus::Done), t0 + milliseconds(200));
+  p.add(progress_item(ItemStatus::Done), t0 + milliseconds(200));
   screen.writes.clear();
   p.print("thumbflow: b.jpg: not an image");
   ASSERT_EQ(screen.writes.size(), 2u);
@@ -143,7 +143,7 @@ TEST(ProgressTerminal, NeverWiderThanTheTerminal) {
   Progress p(
       Progress::Mode::Terminal, screen.sink(), [] { return 20; }, t0);
   p.set_total(100000, true, t0);
-  p.add(item(ItemStatus::Failed, "http://h/x.jpg", 5'000'000), t0 + milliseconds(2000));
+  p.add(progress_item(ItemStatus::Failed, "http://h/x.jpg", 5'000'000), t0 + milliseconds(2000));
   ASSERT_EQ(screen.draws(), 1);
   EXPECT_EQ(screen.writes[0], "\rthumbflow: 1/100000\x1b[K") << "19 columns of text, no wrap";
   p.finish();
@@ -154,7 +154,7 @@ TEST(ProgressTerminal, TotalCanGrowAndBecomeFinal) {
   const auto t0 = Clock::now();
   Progress p(Progress::Mode::Terminal, screen.sink(), {}, t0);
   p.set_total(5, false, t0);
-  p.add(item(ItemStatus::Done), t0 + milliseconds(200));
+  p.add(progress_item(ItemStatus::Done), t0 + milliseconds(200));
   EXPECT_NE(screen.all().find("1/5+ (more coming)"), std::string::npos) << screen.all();
   p.set_total(9, false, t0 + milliseconds(400));
   EXPECT_NE(screen.all().find("1/9+ (more coming)"), std::string::npos) << screen.all();
@@ -171,7 +171,7 @@ TEST(ProgressTerminal, TickerAndItemsFromAnotherThreadEndClean) {
     p.start_ticker();
     std::thread worker([&] {
       for (int i = 0; i < 40; ++i) {
-        p.add(item(i % 10 == 0 ? ItemStatus::Failed : ItemStatus::Done));
+        p.add(progress_item(i % 10 == 0 ? ItemStatus::Failed : ItemStatus::Done));
         if (i % 10 == 0) p.print("thumbflow: item " + std::to_string(i) + ": broken");
         std::this_thread::sleep_for(milliseconds(10));
       }
@@ -197,7 +197,7 @@ TEST(ProgressLog, PlainLinesEveryFiveSecondsAtMost) {
   const auto t0 = Clock::now();
   Progress p(Progress::Mode::Log, screen.sink(), {}, t0);
   p.set_total(200, true, t0);
-  for (int i = 0; i < 200; ++i) p.add(item(ItemStatus::Done), t0 + milliseconds(100 * i));  // 20 s
+  for (int i = 0; i < 200; ++i) p.add(progress_item(ItemStatus::Done), t0 + milliseconds(100 * i));  // 20 s
   p.finish();
   EXPECT_GE(screen.draws(), 3);
   EXPECT_LE(screen.draws(), 4);
@@ -213,8 +213,8 @@ TEST(ProgressOff, DrawsNothingButStillPrintsMessagesAndCounts) {
   const auto t0 = Clock::now();
   Progress p(Progress::Mode::Off, screen.sink(), {}, t0);
   p.set_total(2, true, t0);
-  p.add(item(ItemStatus::Done, "https://h/a.jpg", 1000), t0 + milliseconds(500));
-  p.add(item(ItemStatus::Done, "local.jpg", 7000), t0 + milliseconds(900));
+  p.add(progress_item(ItemStatus::Done, "https://h/a.jpg", 1000), t0 + milliseconds(500));
+  p.add(progress_item(ItemStatus::Done, "local.jpg", 7000), t0 + milliseconds(900));
   p.tick(t0 + std::chrono::seconds(10));
   p.print("thumbflow: x: broken");
   p.finish();

@@ -100,6 +100,22 @@ TEST(JobFields, SettingsKeyAndFingerprint) {
   EXPECT_NE(detail::job_fingerprint(a), detail::job_fingerprint(b));  // other settings: another job
 }
 
+TEST(JobFields, AnimatedTravelsOnlyWhenSet) {
+  detail::QueueJob job = sample_job();
+  const std::vector<std::string> still = detail::encode_job(job);
+  EXPECT_EQ(std::find(still.begin(), still.end(), "animated_max_frame_pixels"), still.end());  // old layout
+  EXPECT_FALSE(detail::decode_job(still).thumbnail.animated);
+  job.thumbnail.animated = true;
+  job.thumbnail.max_frame_pixels = 12345;
+  const detail::QueueJob back = detail::decode_job(detail::encode_job(job));
+  EXPECT_TRUE(back.thumbnail.animated);
+  EXPECT_EQ(back.thumbnail.max_frame_pixels, 12345u);
+  EXPECT_NE(detail::job_settings_key(job), detail::job_settings_key(sample_job()));
+  std::vector<std::string> bad = detail::encode_job(job);
+  bad.back() = "-1";
+  EXPECT_THROW(detail::decode_job(bad), std::invalid_argument);
+}
+
 TEST(JobFields, MalformedEntriesNameTheField) {
   std::vector<std::string> fields = detail::encode_job(sample_job());
   const auto set = [&](std::vector<std::string> f, const std::string& name, const std::string& value) {
@@ -118,6 +134,31 @@ TEST(JobFields, MalformedEntriesNameTheField) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("'rel'"), std::string::npos) << e.what();
   }
+}
+
+TEST(JobFields, CropRoundTripsAndUnknownValuesAreRefused) {
+  detail::QueueJob job = sample_job();
+  job.thumbnail.box_height = 200;
+  job.thumbnail.crop = CropMode::Entropy;
+  job.thumbnail.gravity = {0.125, 1};
+  const detail::QueueJob back = detail::decode_job(detail::encode_job(job));
+  EXPECT_EQ(back.thumbnail.crop, CropMode::Entropy);
+  EXPECT_EQ(back.thumbnail.gravity.x, 0.125);
+  EXPECT_EQ(back.thumbnail.gravity.y, 1);
+  detail::QueueJob other = job;
+  other.thumbnail.crop = CropMode::Centre;
+  EXPECT_NE(detail::job_settings_key(job), detail::job_settings_key(other));
+
+  const std::vector<std::string> fields = detail::encode_job(job);
+  const auto set = [&](const std::string& name, const std::string& value) {
+    std::vector<std::string> f = fields;
+    for (std::size_t i = 0; i + 1 < f.size(); i += 2)
+      if (f[i] == name) f[i + 1] = value;
+    return f;
+  };
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"crop", "smart"}, {"crop", ""}, {"gravity", "2,0"}, {"gravity", "0.5"}, {"box_h", "0"}})
+    EXPECT_THROW(detail::decode_job(set(name, value)), std::invalid_argument) << name << "=" << value;
 }
 
 TEST(QueueKeys, NamesAndRefusals) {

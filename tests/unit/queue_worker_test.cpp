@@ -8,6 +8,8 @@
 #include <mutex>
 #include <opencv2/imgcodecs.hpp>
 #include <set>
+#include <sstream>
+#include <thread>
 
 #include "redis_server.hpp"
 #include "test_support.hpp"
@@ -17,15 +19,21 @@ namespace thumbflow {
 namespace {
 namespace fs = std::filesystem;
 
-TEST(QueueWorker, TwoWorkersInOneProcessDoEveryJobOnce) {
-  test::RedisServer redis;
-  test::TempDir tmp;
+// `count` PNGs of 120x80 in tmp/in, as items.
+std::vector<Item> make_pngs(const test::TempDir& tmp, int count) {
   std::vector<Item> items;
-  for (int i = 0; i < 24; ++i) {
+  for (int i = 0; i < count; ++i) {
     const std::string name = "img" + std::to_string(i) + ".png";
     test::write_bytes(tmp / "in" / name, test::encode(test::make_picture(120, 80, CV_8UC3, i), ".png"));
     items.push_back({(tmp / "in" / name).string(), name, {}, {}});
   }
+  return items;
+}
+
+TEST(QueueWorker, TwoWorkersInOneProcessDoEveryJobOnce) {
+  test::RedisServer redis;
+  test::TempDir tmp;
+  const std::vector<Item> items = make_pngs(tmp, 24);
   const RedisAddress address = parse_redis_url(redis.url());
   EnqueueOptions enqueue_options;
   enqueue_options.thumbnail.box_width = enqueue_options.thumbnail.box_height = 60;
@@ -41,6 +49,7 @@ TEST(QueueWorker, TwoWorkersInOneProcessDoEveryJobOnce) {
     o.read_count = 3;
     o.block_ms = 100;
     o.burst = true;
+    o.input_roots = {(tmp / "in").string()};
     return run_worker(address, "photos", o, [&](const JobEvent& event) {
       if (event.result.status != ItemStatus::Done) return;
       const std::lock_guard lock(mutex);
@@ -62,6 +71,46 @@ TEST(QueueWorker, TwoWorkersInOneProcessDoEveryJobOnce) {
     EXPECT_EQ(out.cols, 60) << thumbnail;
     EXPECT_EQ(out.rows, 40) << thumbnail;
   }
+}
+
+// Jobs read in one XREADGROUP but waiting in the worker (buffered, or carried to the next run) are
+// the worker's as much as those in the pipeline: the heartbeat must keep all of them younger than
+// claim-after, or XAUTOCLAIM elsewhere takes over a live worker's jobs.
+TEST(QueueWorker, HeartbeatKeepsEveryJobTheWorkerHoldsFromBeingClaimed) {
+  test::RedisServer redis;
+  test::TempDir tmp;
+  const std::vector<Item> items = make_pngs(tmp, 8);
+  const RedisAddress address = parse_redis_url(redis.url());
+  ASSERT_EQ(enqueue(address, "photos", items, {}).added, items.size());
+
+  WorkerOptions o;
+  o.batch.output_dir = (tmp / "out").string();
+  o.batch.threads = 1;
+  o.batch.max_in_flight = 1;  // one job in the pipeline, the rest of the read waits in the worker
+  o.read_count = 8;
+  o.block_ms = 100;
+  o.claim_after_ms = 1000;
+  o.burst = true;
+  o.input_roots = {(tmp / "in").string()};
+  long long oldest_ms = -1;
+  std::size_t pending = 0;
+  const WorkerSummary s = run_worker(address, "photos", o, [&](const JobEvent& event) {
+    if (oldest_ms >= 0 || event.result.status != ItemStatus::Done) return;
+    // The first job is done; the others were read with it. Hold the worker here for 2.5 claim-after
+    // periods, then see how idle the jobs it still holds look to other workers.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    std::istringstream lines(redis.cli({"XPENDING", "photos", "thumbflow", "-", "+", "100"}));
+    std::string id, consumer, idle, count;
+    oldest_ms = 0;
+    while (std::getline(lines, id) && std::getline(lines, consumer) && std::getline(lines, idle) &&
+           std::getline(lines, count)) {
+      ++pending;
+      oldest_ms = std::max(oldest_ms, std::stoll(idle));
+    }
+  });
+  EXPECT_EQ(pending, items.size() - 1);
+  EXPECT_LT(oldest_ms, o.claim_after_ms) << "a held job looked abandoned to other workers";
+  EXPECT_EQ(s.done, items.size());
 }
 
 }  // namespace

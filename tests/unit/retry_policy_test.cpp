@@ -62,6 +62,17 @@ TEST(RetryPolicy, TransportErrors) {
   EXPECT_FALSE(retry_delay_ms(bad_protocol, 2, {}, 0.5));
 }
 
+TEST(RetryPolicy, ARefusedConnectionIsRetriedOnceOnly) {
+  TryOutcome refused;
+  refused.transport_error = refused.transient_transport = refused.refused = true;
+  RetryPolicy p;
+  p.retries = 5;
+  EXPECT_TRUE(retry_delay_ms(refused, 2, p, 0.5));
+  EXPECT_FALSE(retry_delay_ms(refused, 3, p, 0.5));
+  p.retries = 0;
+  EXPECT_FALSE(retry_delay_ms(refused, 2, p, 0.5));
+}
+
 TEST(RetryPolicy, ParsesRetryAfter) {
   EXPECT_DOUBLE_EQ(*parse_retry_after(" 120\r\n", 0), 120);
   EXPECT_DOUBLE_EQ(*parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412470), 10);

@@ -30,6 +30,34 @@ TEST(CollectLocalItems, WalksFoldersSortedAndSkipsHiddenAndNonImages) {
             (std::vector<std::string>{"a.PNG", "b.jpg"}));
 }
 
+// `run photos -o photos` then `run photos -o photos/thumbs`: the first run's thumbnails lie beside
+// their originals (in its subfolders too), in a folder holding its settings record; they are not made
+// into thumbnails again.
+TEST(CollectLocalItems, ThumbnailsOfAnEarlierRunIntoTheInputFolderAreNotListed) {
+  test::TempDir dir;
+  for (const char* f : {"a.jpg", "a_thumbnail.jpg", "b.png", "b_thumbnail.png", "c_thumbnail.jpg",
+                        "d_128.webp", "d.gif", "sub/e.jpg", "sub/e_thumbnail.jpg"})
+    test::write_text(dir / f, "x");
+  CollectOptions o;
+  o.output_dir = (dir / "thumbs").string();
+  // Without a record nothing says a_thumbnail.jpg is a thumbnail: it is listed.
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)).size(), 9u);
+
+  test::write_text(dir / ".thumbflow.settings.json", R"({"name":"{stem}_thumbnail.{ext}","quality":85})");
+  EXPECT_EQ(
+      relative_paths(collect_local_items({dir.path().string()}, o)),
+      (std::vector<std::string>{"a.jpg", "b.png", "c_thumbnail.jpg", "d.gif", "d_128.webp", "sub/e.jpg"}));
+  // The recorded template is the one that counts; a "pending" record names none: this run's and the
+  // default one are used.
+  test::write_text(dir / ".thumbflow.settings.json", R"({"name":"{stem}_{size}.{ext}"})");
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
+            (std::vector<std::string>{"a.jpg", "b.png", "c_thumbnail.jpg", "d.gif", "sub/e.jpg"}));
+  test::write_text(dir / ".thumbflow.settings.json", "\"pending\"\n");
+  o.name_template = "{stem}_{w}.{ext}";
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
+            (std::vector<std::string>{"a.jpg", "b.png", "c_thumbnail.jpg", "d.gif", "sub/e.jpg"}));
+}
+
 TEST(CollectLocalItems, ExplicitFilesAreTakenWhateverTheirExtension) {
   test::TempDir dir;
   test::write_text(dir / "notes.txt", "x");
@@ -54,14 +82,19 @@ TEST(CollectLocalItems, EarlierOutputsInsideTheInputAreNotInputs) {
     test::write_text(dir / f, "x");
   CollectOptions o;
   o.output_dir = (dir / "thumbs").string();
-  // thumbs/a_thumbnail.jpg is a.jpg's thumbnail; the rest (with no source beside them) are inputs.
+  // The output folder is not searched; beside the sources, files with no source are inputs.
   EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
-            (std::vector<std::string>{"a.jpg", "b.bmp", "b_thumbnail.png", "lone_thumbnail.jpg",
-                                      "thumbs/keep.jpg"}));
+            (std::vector<std::string>{"a.jpg", "b.bmp", "b_thumbnail.png", "lone_thumbnail.jpg"}));
   o.output_dir = dir.path().string();
   EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
             (std::vector<std::string>{"a.jpg", "b.bmp", "lone_thumbnail.jpg", "thumbs/a_thumbnail.jpg",
                                       "thumbs/keep.jpg"}));
+  // Once thumbs/ holds a settings record it is a thumbflow output folder: never an input folder.
+  test::write_text(dir / "thumbs" / ".thumbflow.settings.json", "{}");
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
+            (std::vector<std::string>{"a.jpg", "b.bmp", "lone_thumbnail.jpg"}));
+  // Named on the command line, it is searched.
+  EXPECT_EQ(collect_local_items({(dir / "thumbs").string()}, o).size(), 2u);
   // Files named on the command line are always inputs.
   EXPECT_EQ(collect_local_items({(dir / "b_thumbnail.png").string()}, o).size(), 1u);
 }

@@ -89,10 +89,17 @@ TEST(UrlList, ListedNameEqualToASuffixedOneStillGetsItsOwn) {
 TEST(UrlList, NonHttpLinesAreItemsWithAnError) {
   const auto items = parse_url_list("ftp://h/a.jpg\nfile:///etc/passwd\n/local/path.jpg\nHTTPS://H/ok.jpg\n");
   ASSERT_EQ(items.size(), 4u);
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(items[std::size_t(i)].error, "not an http(s) URL");
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(items[std::size_t(i)].error, "not an http(s) URL (URL list:" + std::to_string(i + 1) + ")");
   EXPECT_TRUE(items[3].error.empty());
   EXPECT_TRUE(is_remote("HTTPS://H/ok.jpg"));
   EXPECT_FALSE(is_remote("httpx://h"));
+}
+
+TEST(UrlList, ErrorsNameTheListAndTheLineCountingBlankAndCommentLines) {
+  const auto items = parse_url_list("# images\nhttp://h/a.jpg\n\nftp://h/b.jpg\n", "urls.txt");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1].error, "not an http(s) URL (urls.txt:4)");
 }
 
 }  // namespace

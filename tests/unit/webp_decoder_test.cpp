@@ -21,13 +21,13 @@ namespace {
 
 using Buffer = std::vector<std::uint8_t>;
 
-cv::Mat picture(int width, int height) { return test::make_picture(width, height, CV_8UC3); }
+cv::Mat webp_picture(int width, int height) { return test::make_picture(width, height, CV_8UC3); }
 
 // BGRA with alpha growing from left (almost transparent) to right (opaque). Alpha is never 0:
 // the lossless encoder may change the colour of fully transparent pixels.
 cv::Mat picture_with_alpha(int width, int height) {
   cv::Mat bgra;
-  cv::cvtColor(picture(width, height), bgra, cv::COLOR_BGR2BGRA);
+  cv::cvtColor(webp_picture(width, height), bgra, cv::COLOR_BGR2BGRA);
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x)
       bgra.at<cv::Vec4b>(y, x)[3] = cv::saturate_cast<uchar>(1 + x * 254 / (width - 1));
@@ -58,7 +58,7 @@ void put_le(Buffer& out, std::uint32_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
 }
 
-Buffer chunk(const char* fourcc, const Buffer& payload) {
+Buffer riff_chunk(const char* fourcc, const Buffer& payload) {
   Buffer out(fourcc, fourcc + 4);
   put_le(out, static_cast<std::uint32_t>(payload.size()), 4);
   out.insert(out.end(), payload.begin(), payload.end());
@@ -94,23 +94,23 @@ Buffer animation(const cv::Mat& frame, cv::Size canvas, cv::Point offset) {
   put_le(anmf, 100, 3);  // duration
   anmf.push_back(0);     // blend, no dispose
   anmf.insert(anmf.end(), vp8.begin(), vp8.end());
-  return riff({chunk("VP8X", vp8x), chunk("ANIM", anim), chunk("ANMF", anmf)});
+  return riff({riff_chunk("VP8X", vp8x), riff_chunk("ANIM", anim), riff_chunk("ANMF", anmf)});
 }
 
-double luma_psnr(const cv::Mat& a, const cv::Mat& b) {
+double webp_luma_psnr(const cv::Mat& a, const cv::Mat& b) {
   cv::Mat ga, gb;
   cv::cvtColor(a, ga, a.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
   cv::cvtColor(b, gb, b.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
   return cv::PSNR(ga, gb);
 }
 
-cv::Mat area_resize(const cv::Mat& img, cv::Size size) {
+cv::Mat webp_area_resize(const cv::Mat& img, cv::Size size) {
   cv::Mat out;
   cv::resize(img, out, size, 0, 0, cv::INTER_AREA);
   return out;
 }
 
-Buffer read_file(const std::filesystem::path& path) {
+Buffer webp_read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
 }
@@ -127,13 +127,13 @@ TEST(WebpScaledSize, SmallestSizeAtLeastMinKeepingAspect) {
 }
 
 TEST(WebpDecoder, FullAndScaledLossyDecode) {
-  const cv::Mat original = picture(640, 480);
+  const cv::Mat original = webp_picture(640, 480);
   const Buffer webp = encode_lossy(original);
   EXPECT_EQ(read_webp_size(webp), (Dimensions{640, 480}));
   const cv::Mat full = decode_webp(webp, {0, 0});
   ASSERT_EQ(full.type(), CV_8UC3);
   ASSERT_EQ(full.size(), original.size());
-  EXPECT_GT(luma_psnr(full, original), 32.0);
+  EXPECT_GT(webp_luma_psnr(full, original), 32.0);
   cv::Mat diff;
   cv::absdiff(full, original, diff);
   const cv::Scalar per_channel = cv::mean(diff);  // catches a BGR/RGB swap
@@ -142,7 +142,7 @@ TEST(WebpDecoder, FullAndScaledLossyDecode) {
   const cv::Mat small = decode_webp(webp, {100, 60});
   ASSERT_EQ(small.type(), CV_8UC3);
   EXPECT_EQ(small.size(), cv::Size(100, 75));
-  EXPECT_GT(luma_psnr(small, area_resize(original, small.size())), 30.0);
+  EXPECT_GT(webp_luma_psnr(small, webp_area_resize(original, small.size())), 30.0);
 }
 
 TEST(WebpDecoder, AlphaGivesBgra) {
@@ -161,7 +161,7 @@ TEST(WebpDecoder, AlphaGivesBgra) {
 }
 
 TEST(WebpDecoder, TruncatedAndGarbageAreErrors) {
-  const Buffer webp = encode_lossy(picture(320, 240));
+  const Buffer webp = encode_lossy(webp_picture(320, 240));
   const Buffer cut(webp.begin(), webp.begin() + static_cast<long>(webp.size() / 2));
   EXPECT_THROW(decode_webp(cut, {0, 0}), DecodeError);
   EXPECT_THROW(decode_webp(cut, {40, 30}), DecodeError);
@@ -182,23 +182,23 @@ TEST(WebpDecoder, TruncatedAndGarbageAreErrors) {
 }
 
 TEST(WebpDecoder, PixelLimit) {
-  const Buffer webp = encode_lossy(picture(100, 50));
+  const Buffer webp = encode_lossy(webp_picture(100, 50));
   EXPECT_NO_THROW(decode_webp(webp, {0, 0}, 5000));
   EXPECT_THROW(decode_webp(webp, {0, 0}, 4999), DecodeError);
 }
 
 TEST(WebpDecoder, AnimationGivesFirstFrameOnCanvas) {
-  const cv::Mat frame = picture(64, 48);
+  const cv::Mat frame = webp_picture(64, 48);
   const cv::Mat full = decode_webp(animation(frame, {64, 48}, {0, 0}), {16, 12});
   ASSERT_EQ(full.type(), CV_8UC3);  // no alpha flag in VP8X
   ASSERT_EQ(full.size(), frame.size());
-  EXPECT_GT(luma_psnr(full, frame), 30.0);
+  EXPECT_GT(webp_luma_psnr(full, frame), 30.0);
 
   const Buffer offset = animation(frame, {100, 80}, {20, 10});
   EXPECT_EQ(read_webp_size(offset), (Dimensions{100, 80}));
   const cv::Mat placed = decode_webp(offset, {0, 0});
   ASSERT_EQ(placed.size(), cv::Size(100, 80));
-  EXPECT_GT(luma_psnr(placed(cv::Rect(20, 10, 64, 48)), frame), 30.0);
+  EXPECT_GT(webp_luma_psnr(placed(cv::Rect(20, 10, 64, 48)), frame), 30.0);
   Buffer cut = offset;
   cut.resize(cut.size() - 100);
   EXPECT_THROW(decode_webp(cut, {0, 0}), DecodeError);
@@ -209,12 +209,12 @@ TEST(WebpDecoder, SampleFiles) {
   if (!std::filesystem::exists(dir / "fruits.webp") ||
       !std::filesystem::exists(dir / "opencv-logo_alpha.webp"))
     GTEST_SKIP() << "sample files missing";
-  const Buffer fruits = read_file(dir / "fruits.webp");
+  const Buffer fruits = webp_read_file(dir / "fruits.webp");
   const cv::Mat small = decode_webp(fruits, {128, 0});
   EXPECT_EQ(small.type(), CV_8UC3);
   EXPECT_EQ(small.size(), cv::Size(128, 120));
-  EXPECT_GT(luma_psnr(small, area_resize(decode_webp(fruits, {0, 0}), small.size())), 30.0);
-  const cv::Mat logo = decode_webp(read_file(dir / "opencv-logo_alpha.webp"), {0, 0});
+  EXPECT_GT(webp_luma_psnr(small, webp_area_resize(decode_webp(fruits, {0, 0}), small.size())), 30.0);
+  const cv::Mat logo = decode_webp(webp_read_file(dir / "opencv-logo_alpha.webp"), {0, 0});
   EXPECT_EQ(logo.type(), CV_8UC4);
   EXPECT_EQ(logo.size(), cv::Size(600, 794));
 }

@@ -34,8 +34,10 @@ struct BenchFigure {
   bool serial = false;
   std::vector<double> seconds;  // every measured run
   double median_s = 0, min_s = 0, max_s = 0;
-  std::size_t images = 0, failed = 0;                   // of the last run
-  double megapixels = 0, megabytes = 0;                 // input of the last run
+  double spread = 0;                     // (max_s - min_s) / min_s: 0.1 means the slowest run took 10% longer
+  std::size_t images = 0, failed = 0;    // of the last run
+  std::size_t thumbnails = 0;            // files written by the last run (images x sizes)
+  double megapixels = 0, megabytes = 0;  // input of the last run
   double images_per_s = 0, mp_per_s = 0, mb_per_s = 0;  // from the median
   double speedup = 0;                                   // serial median / this median
   double efficiency = 0;                                // speedup / threads
@@ -48,6 +50,8 @@ struct BenchResult {
   bool gallery = false;
   int latency_ms = 0, repeat = 0, cores = 0;
   std::string cpu_model, thumbflow_version, library_versions;
+  // 1-minute load average before and after the runs (-1 if unknown): other work on the machine.
+  double load_before = -1, load_after = -1;
   std::vector<BenchFigure> modes;             // serial first
   std::vector<BenchFigure> thread_sweep;      // threads 1..N
   std::vector<BenchFigure> connection_sweep;  // gallery only
@@ -58,7 +62,12 @@ struct BenchResult {
 BenchResult run_bench(const BenchOptions& options);
 
 std::string bench_table(const BenchResult& result);  // aligned text tables for a terminal
-std::string bench_json(const BenchResult& result);   // every number, the machine and the versions
+// Why the figures may not be trusted, in words, one line each ("" none): a figure whose runs
+// spread over more than kBenchMaxSpread, the same configuration measured twice (a mode and its
+// sweep point) differing by more, or a load average above half the cores before the runs.
+inline constexpr double kBenchMaxSpread = 0.10;
+std::vector<std::string> bench_warnings(const BenchResult& result);
+std::string bench_json(const BenchResult& result);  // every number, the machine and the versions
 // A self-contained SVG: speedup vs threads, and (gallery) vs connections, with the ideal line.
 std::string bench_svg(const BenchResult& result);
 

@@ -27,9 +27,11 @@ struct GalleryOptions {
   int pages = 1;
   // At most this many images are listed (0: no limit).
   std::size_t limit = 0;
-  // Accepted mime types (lower case); empty accepts any. Default: still images thumbflow reads.
-  std::vector<std::string> types = {"image/jpeg", "image/png", "image/webp"};
-  bool allow_animated = false;                        // animated entries are skipped unless true
+  // Accepted mime types (lower case); empty accepts any. Default: the images thumbflow reads.
+  std::vector<std::string> types = {"image/jpeg", "image/png",  "image/webp", "image/gif",
+                                    "image/heic", "image/heif", "image/avif", "image/jxl"};
+  // Animated entries are kept (their image link: first frame, or all with --animated) unless false.
+  bool allow_animated = true;
   bool allow_nsfw = false;                            // nsfw true AND unknown (null) are skipped unless true
   std::optional<std::uint64_t> min_bytes, max_bytes;  // bounds on the listed `size`, inclusive
   // Per page or album: retries on HTTP 429, Imgur's "over capacity" 403/500, other 5xx, timeouts
@@ -39,6 +41,11 @@ struct GalleryOptions {
   // Longest single wait (for a backoff or a rate-limit reset); a page that would need longer fails.
   int max_wait_s = 120;
   int timeout_s = 30;  // per request: connect + whole response
+  // User-Agent and extra headers of the API requests, as DownloadOptions::user_agent and
+  // ::headers (checked the same way). An extra header named like one the client sends
+  // (Authorization, Accept) replaces it. Default: "thumbflow/<version>", none.
+  std::string user_agent;
+  std::vector<std::string> headers;
 };
 
 // One image as the listing found it (for --dry-run and logs).

@@ -1,7 +1,9 @@
 // Box parsing and fit computation. Pure functions: no state, safe to call from any thread.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace thumbflow {
 
@@ -18,6 +20,19 @@ struct Dimensions {
 // 0, never both. Throws std::invalid_argument with a message naming the text on anything else
 // (empty, not a number, out of range, signs, spaces, "x" alone).
 Dimensions parse_box(std::string_view text);
+
+// Most boxes one size list may hold (see parse_size_list).
+inline constexpr std::size_t kMaxSizes = 16;
+
+// Parses a list of boxes separated by commas, "128,512,1024" or "64,128x96,200x": each entry as
+// parse_box reads it, in the order given. One entry gives a list of one. Throws
+// std::invalid_argument with one line naming the list and the entry on an empty entry, a bad
+// entry, a box given twice (as "128" and "128x128" are the same box) or more than kMaxSizes boxes.
+std::vector<Dimensions> parse_size_list(std::string_view text);
+
+// The box as a size list writes it, and as the {size} name placeholder gives it: "128" for a
+// square box, "128x96", "200x" or "x200" for an unbounded side. parse_box reads it back.
+std::string size_name(Dimensions box);
 
 // Size of the thumbnail of an image of size `in` that fits `box` (0 = unbounded side) keeping the
 // aspect ratio: the limiting side lands exactly on the box, the other is rounded to the nearest

@@ -10,16 +10,27 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "thumbflow/crop.hpp"
+#include "thumbflow/geometry.hpp"
 
 namespace thumbflow {
 
 // Output encoding. `Same` keeps the input's format when it can be written (JPEG, PNG, WebP);
-// other inputs (BMP, TIFF) are written as PNG.
+// HEIF/HEIC, AVIF and JPEG XL inputs are written as JPEG, other inputs (GIF, BMP, TIFF) as PNG.
 enum class OutputFormat { Same, Jpeg, Png, Webp };
 
 // How much of the input to decode. `Fast` decodes only what the box needs (JPEG DCT scaling,
 // WebP scaled decode); `Full` always decodes every pixel first (reference and fallback).
 enum class DecodeMode { Fast, Full };
+
+// What happens to a picture's colour profile (ICC, PNG gAMA/cHRM, HEIF/AVIF/JXL code points).
+// `Srgb` converts the pixels to sRGB (LittleCMS 2, relative colorimetric with black-point
+// compensation) and the thumbnail carries no profile; `Keep` leaves the pixels as they are and
+// embeds the source profile in the thumbnail (JPEG APP2, PNG iCCP, WebP ICCP). CMYK pictures are
+// converted to sRGB either way.
+enum class ColourMode { Srgb, Keep };
 
 // An 8-bit sRGB colour. Default white.
 struct Rgb {
@@ -39,6 +50,14 @@ struct ThumbnailOptions {
   // turns "WxH" text into these two.
   int box_width = 128;
   int box_height = 128;
+  // Several sizes from one decode: every box to make, in the order given (parse_size_list reads
+  // "128,512,1024"). Default empty: the one box box_width x box_height. When set, box_width and
+  // box_height are not used; each box has their limits, no box comes twice, at most kMaxSizes
+  // boxes, and the name template must tell the sizes apart ({size}, or {w} and {h}). Each item is
+  // decoded once, at the scale its largest thumbnail needs; each smaller size is made from the
+  // nearest larger one while that holds at least twice its pixels on each side (the area filter
+  // then still averages), else from the decoded pixels.
+  std::vector<Dimensions> sizes;
   // Allow thumbnails larger than the input. Default false: small inputs keep their size.
   bool allow_enlarge = false;
   // Output encoding. Default Same.
@@ -54,7 +73,31 @@ struct ThumbnailOptions {
   std::uint64_t max_pixels = 100'000'000;
   // How much to decode (see DecodeMode). Default Fast; both give thumbnails of the same size.
   DecodeMode decode = DecodeMode::Fast;
+  // Animated GIF and WebP inputs whose output is WebP (--format same or webp) become animated
+  // WebP thumbnails of every frame, delays kept; with `--format same` a GIF's output name ends in
+  // .webp. Default false: the first frame, written as a still.
+  bool animated = false;
+  // With `animated`: an animation whose frame count x canvas pixels exceeds this is refused before
+  // any frame is decoded (frames are held as full BGRA canvases until resized: 4 bytes a pixel).
+  // Default 250'000'000 (1 GB of canvases). 0 means no limit.
+  std::uint64_t max_frame_pixels = 250'000'000;
+  // Colour management (see ColourMode). Default Srgb.
+  ColourMode colour = ColourMode::Srgb;
+  // How the thumbnail fills the box (see CropMode). Default None: fit inside. Any other mode
+  // needs a box bounded on both sides and makes the thumbnail exactly the box; without
+  // allow_enlarge a picture smaller than the box on a side gives the largest window of the box's
+  // shape that the picture holds, at its own scale (never enlarged).
+  CropMode crop = CropMode::None;
+  // Focal point for a crop mode (see Gravity): the window is centred on it as far as the picture
+  // allows, whatever the mode. Default unset. Needs a crop mode.
+  Gravity gravity{};
 };
+
+// The boxes `options` asks for: options.sizes, or the one box box_width x box_height. Pure.
+std::vector<Dimensions> boxes_of(const ThumbnailOptions& options);
+
+// `options` for the one box `box` (sizes cleared): what each size of a list is made with. Pure.
+ThumbnailOptions with_box(const ThumbnailOptions& options, Dimensions box);
 
 // How remote images (http/https URLs) are downloaded. Only used when a batch has URL items.
 // Limits checked by run_batch: connections 1..1024, per_host >= 0, retries 0..20, backoff_ms >= 0,
@@ -80,7 +123,32 @@ struct DownloadOptions {
   // When set, each downloaded original is also saved there (atomically) under its safe name
   // (Item::relative_path). Default "" = downloads are kept in memory only.
   std::string keep_originals_dir;
+  // Connections to internal addresses (loopback, private, link-local, CGNAT, unspecified,
+  // multicast, broadcast; IPv4 and IPv6) are refused unless this is true. Checked on the address
+  // actually connected, so redirects and DNS answers are covered. Default false: the gallery's
+  // links and worker URL jobs come from others; `fetch` sets it (the list is the user's own).
+  bool allow_private_addresses = false;
+  // Base URLs whose host and port stay allowed when allow_private_addresses is false: the gallery
+  // API the user named (its images are often served by the same host). Default none.
+  std::vector<std::string> trusted_origins;
+  // The User-Agent of every request. Default "" = "thumbflow/<version>". Checked by
+  // check_user_agent.
+  std::string user_agent;
+  // Extra request headers, "Name: value" each, checked by check_request_header. Sent with every
+  // request to the scheme, host and port of the item's URL; never after a redirect to another one
+  // (thumbflow follows redirects itself for that: libcurl would pass them on). Default none.
+  std::vector<std::string> headers;
 };
+
+// Throws std::invalid_argument with a one-line reason unless `header` is "Name: value": Name an
+// HTTP token (RFC 9110: letters, digits and !#$%&'*+-.^_`|~), a non-empty value without control
+// characters (CR, LF, NUL, ...; tab allowed), and not a header that frames the message
+// (Content-Length, Transfer-Encoding). Spaces around the value are allowed. Pure, thread-safe.
+void check_request_header(const std::string& header);
+
+// Throws std::invalid_argument unless `user_agent` is "" (the default) or a User-Agent value
+// without control characters. Pure, thread-safe.
+void check_user_agent(const std::string& user_agent);
 
 // Everything run_batch needs besides the items.
 struct BatchOptions {
@@ -107,6 +175,10 @@ struct BatchOptions {
   // settings of each run are kept in OUTPUT/.thumbflow.settings.json; when they differ from the
   // previous run's, nothing is skipped (thumbnails made with another size are not kept).
   bool skip_existing = true;
+  // Each thumbnail (and kept original) is fsync'ed before its rename and its folder after, so a
+  // thumbnail reported done (a queue job acknowledged) survives a power cut. Default true; false
+  // trades that for speed (the README gives the cost).
+  bool fsync = true;
   // Used for items whose input is an http(s) URL. Default: see DownloadOptions.
   DownloadOptions download{};
   // When set and true, no new items are started; items in flight finish, the rest are reported

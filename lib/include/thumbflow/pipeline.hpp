@@ -44,4 +44,12 @@ using NextItem = std::function<std::optional<Item>()>;
 BatchReport run_batch_stream(const NextItem& next, const BatchOptions& options,
                              const ItemCallback& on_item = {});
 
+// For a program that owns its terminal (the CLI), called once before any batch: from then on what
+// C libraries print on stderr while thumbflow decodes an image (libpng's warnings through OpenCV,
+// OpenCV's log, libtiff's at OpenCV's debug level) becomes a warning of that item
+// (ItemResult::warnings) instead of reaching the terminal raw. std::cerr and std::clog are
+// re-pointed at a duplicate of the original stderr; C's stderr (fd 2) is a pipe only while one
+// such decode runs, and those decodes then run one at a time. Without this call nothing changes.
+void capture_library_messages();
+
 }  // namespace thumbflow

@@ -4,7 +4,8 @@
 // NAME:dead (jobs given up on, with their last error), NAME:stats (counters), NAME:seen
 // (fingerprints of enqueued jobs, so enqueueing the same batch twice adds nothing),
 // NAME:errors (last error of jobs waiting for a retry), NAME:rate:<second> (jobs finished in
-// that second, expire after 2 minutes).
+// that second, expire after 2 minutes), NAME:released (jobs handed back by stopping workers, until
+// another takes them).
 #pragma once
 
 #include <cstdint>
@@ -69,9 +70,17 @@ EnqueueSummary enqueue(const RedisAddress& redis, const std::string& queue, cons
 
 struct WorkerOptions {
   // Output folder, threads, images in flight, downloads, skip_existing and cancel as for
-  // run_batch; thumbnail options and name template come from each job. Setting *cancel stops
-  // reading: jobs in hand are finished, jobs not started are released to other workers.
+  // run_batch; thumbnail options and name template come from each job, except
+  // batch.thumbnail.max_pixels: the worker's pixel limit, which caps each job's (a job may lower
+  // it; a job's 0 means this one). Setting *cancel stops reading: jobs in hand are finished, jobs
+  // not started are released to other workers.
   BatchOptions batch{};
+  // Folders local-path jobs may read under: a job's input, its symlinks resolved, must lie under
+  // one of them. Default none: local-path jobs are refused (dead at once), URL jobs are taken.
+  // Each must be an existing folder.
+  std::vector<std::string> input_roots;
+  // Largest box side a job may ask for. Default 8192. 1..65535. A job over it is dead at once.
+  int max_box = 8192;
   // Consumer name in the group. Default "" = "<hostname>-<pid>".
   std::string consumer;
   // Jobs asked for per XREADGROUP. Default 0 = the images in flight of the pipeline.
@@ -79,8 +88,9 @@ struct WorkerOptions {
   // XREADGROUP BLOCK time. Default 1000 ms: also how long a stop request may wait. 1..60000.
   int block_ms = 1000;
   // Jobs of a consumer silent for this long are taken over (XAUTOCLAIM): their worker is presumed
-  // dead. A live worker resets the idle time of the jobs in its pipeline every third of this (a
-  // heartbeat), so however long a job takes, only dead workers lose theirs. Default 300 s.
+  // dead. A live worker resets the idle time of every job it holds (read and waiting, or in its
+  // pipeline) every third of this (a heartbeat), so however long a job takes or waits, only dead
+  // workers lose theirs. Default 300 s.
   // 1..86400 s (milliseconds here).
   int claim_after_ms = 300'000;
   // A job delivered this many times without success goes to NAME:dead. Default 3. 1..100.
@@ -93,8 +103,13 @@ struct WorkerOptions {
   // Exit once the queue holds nothing (no waiting or unfinished job anywhere), as `rq worker
   // --burst`. Default false: wait for new jobs until stopped.
   bool burst = false;
+  // Serve Prometheus metrics (text format 0.0.4) at http://HOST:PORT/metrics while the worker
+  // runs: jobs by result, bytes, per-stage times, queue lag, take-overs, reconnections (README,
+  // Distributed mode, lists them). "HOST:PORT" binds there (127.0.0.1 keeps it on this machine;
+  // port 0 picks a free one, told through on_notice). Default "": off.
+  std::string metrics_address;
   // Hears one line when the connection to Redis is lost (the worker keeps reconnecting) and one
-  // when it is back. Optional.
+  // when it is back, and where the metrics are served. Optional.
   std::function<void(const std::string&)> on_notice;
 };
 
@@ -127,6 +142,17 @@ struct ConsumerStatus {
   std::int64_t idle_ms = 0;     // since it last read or claimed
 };
 
+// A job given up on, as NAME:dead keeps it. Its texts come from the queue: untrusted, to be made
+// printable() before they reach a terminal.
+struct DeadJob {
+  std::string id;            // its entry id in NAME:dead (what requeue takes)
+  std::string job_id;        // its entry id in the queue when it was given up
+  std::string input;         // "" if the entry names none
+  std::string error;         // why it was given up
+  int deliveries = 0;        // times it was handed out
+  std::int64_t dead_ms = 0;  // when it was given up: Unix time in ms (from the id)
+};
+
 struct QueueStatus {
   std::string queue;
   std::size_t waiting = 0;      // enqueued, not yet delivered to any worker
@@ -137,10 +163,37 @@ struct QueueStatus {
   std::uint64_t dead = 0;               // entries in NAME:dead
   double rate = 0;                      // jobs finished per second over the last 10 s
   std::uint64_t last_minute = 0;        // jobs finished in the last 60 s
+  std::vector<DeadJob> last_dead;       // the last few given up on, newest first
 };
 
-// Reads the state of `queue`. Throws QueueError when Redis cannot be used.
-QueueStatus queue_status(const RedisAddress& redis, const std::string& queue);
+// Reads the state of `queue`, with its last `dead_shown` dead jobs (0..1000). Throws QueueError
+// when Redis cannot be used.
+QueueStatus queue_status(const RedisAddress& redis, const std::string& queue, int dead_shown = 5);
+
+// What became of one dead job that requeue_dead was asked to move.
+struct RequeueResult {
+  enum class Outcome {
+    Requeued,         // back in the queue as a new entry (its delivery count starts again)
+    AlreadyEnqueued,  // the same job (fingerprint) was enqueued again meanwhile: removed from NAME:dead
+    NotFound,         // no such entry in NAME:dead (requeued before?)
+    NotAJob,          // the entry holds no job a worker would take: left in NAME:dead
+  } outcome = Outcome::NotFound;
+  DeadJob job;         // as it was in NAME:dead (only the id for NotFound)
+  std::string reason;  // for NotFound and NotAJob
+};
+
+struct RequeueSummary {
+  std::size_t requeued = 0, already_enqueued = 0, not_found = 0, not_a_job = 0;
+};
+
+// Moves dead jobs back into `queue`: those of NAME:dead with the given entry ids, or every one
+// there when `ids` is empty (those given up on before the call; jobs that die again meanwhile stay).
+// Each goes back as it was enqueued, a new entry that workers read through the same checks as any
+// other; an entry that could not be a job stays dead. One step per job, atomic and safe to run
+// again. on_result (optional) hears each. Throws QueueError when Redis cannot be used.
+RequeueSummary requeue_dead(const RedisAddress& redis, const std::string& queue,
+                            const std::vector<std::string>& ids,
+                            const std::function<void(const RequeueResult&)>& on_result = {});
 
 std::string queue_status_to_json(const QueueStatus& status, int indent = 2);
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "thumbflow/crop.hpp"
 #include "thumbflow/geometry.hpp"
 
 namespace thumbflow {
@@ -30,16 +31,43 @@ struct StageTimes {
   double read_ms = 0, decode_ms = 0, resize_ms = 0, encode_ms = 0, write_ms = 0;
 };
 
+// One thumbnail of an item asked for several sizes (ThumbnailOptions::sizes).
+struct OutputResult {
+  std::string output;  // planned output path
+  Dimensions box{};    // the box it is made for (0 = unbounded side)
+  // Done: written by this run; Skipped: already there and up to date; Failed: the item failed
+  // before it was written; Cancelled: the batch stopped first.
+  ItemStatus status = ItemStatus::Cancelled;
+  Dimensions out_size{};        // thumbnail size; 0x0 unless Done
+  CropRect crop{};              // what it shows, with a crop mode (each box gets its own window)
+  std::uint64_t bytes_out = 0;  // bytes written; 0 unless Done
+};
+
 // One item of a batch: what it was, where its thumbnail went, how it ended, what it cost.
 struct ItemResult {
-  std::string input;   // as given: a path (or URL for remote sources)
-  std::string output;  // planned output path, also for failures ("" if none could be planned)
+  std::string input;  // as given: a path (or URL for remote sources)
+  // Planned output path, also for failures ("" if none could be planned). With several sizes, the
+  // first size's (in the order given); `outputs` lists them all.
+  std::string output;
   ItemStatus status = ItemStatus::Failed;
-  std::string error;      // one line, without the item name; "" unless Failed
+  std::string error;  // one line, without the item name; "" unless Failed
+  // Things that did not stop the item but concern it (a library's warning, a broken colour
+  // profile ignored): one line each, without the item name.
+  std::vector<std::string> warnings;
   Dimensions in_size{};   // as stored in the file (before orientation); 0x0 if unknown
-  Dimensions out_size{};  // thumbnail size; 0x0 unless Done
-  // Bytes read (or downloaded) and written; 0 for what did not happen.
+  int orientation = 1;    // EXIF/TIFF orientation 1..8 of the input (5..8 swap in_size upright)
+  Dimensions out_size{};  // thumbnail size (several sizes: the first size's); 0x0 unless made
+  // Pixels decoded (upright), smaller than the input after shrink-on-load; 0x0 if not decoded.
+  // The report's JSON has it with several sizes, all of which are made from this one decode.
+  Dimensions decoded{};
+  CropRect crop{};  // what the thumbnail shows, with a crop mode (see CropRect)
+  // Bytes read (or downloaded) and written (several sizes: by all outputs); 0 for what did not
+  // happen.
   std::uint64_t bytes_in = 0, bytes_out = 0;
+  // Several sizes: one entry per size, in the order given; the item is Done when it made the
+  // outputs that were not up to date, Skipped when all were. Empty for a single size. The decode
+  // happens once for them all: times.decode_ms is that one decode, resize/encode/write the sums.
+  std::vector<OutputResult> outputs;
   StageTimes times{};
   std::string tag;  // Item::tag of the item
 };
@@ -51,6 +79,7 @@ struct Summary {
   std::uint64_t bytes_in = 0;   // bytes read for Done items
   std::uint64_t bytes_out = 0;  // bytes written
   double megapixels_in = 0;     // input pixels of Done items, in millions
+  std::size_t thumbnails = 0;   // thumbnail files written (several per item with several sizes)
   int threads = 1;              // threads used (1 when serial)
   bool serial = false;
   std::string output_dir;  // as given in BatchOptions

@@ -59,8 +59,8 @@ std::string safe_name_from_url(std::string_view url);
 // Items of a URL list: one URL per line (LF or CRLF); blank lines and lines starting with '#' are
 // skipped; surrounding whitespace is trimmed; a URL listed again is skipped. Each item's relative_path is its
 // safe name; URLs whose safe names (minus extension) collide get "-<8 hex digits of a hash of the URL>"
-// appended, so no two items share a name. A line that is not an http(s) URL becomes an item with an error.
-// Never throws for bad input.
-std::vector<Item> parse_url_list(std::string_view text);
+// appended, so no two items share a name. A line that is not an http(s) URL becomes an item with an error
+// that ends in "(LIST:LINE)", LIST being `list_name`. Never throws for bad input.
+std::vector<Item> parse_url_list(std::string_view text, std::string_view list_name = "URL list");
 
 }  // namespace thumbflow

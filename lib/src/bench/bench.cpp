@@ -1,6 +1,7 @@
 // Measuring one configuration at a time, in this process: wall time, CPU time and peak RSS.
 #include "thumbflow/bench.hpp"
 
+#include <stdlib.h>  // getloadavg
 #include <sys/resource.h>
 #include <tbb/info.h>
 
@@ -115,6 +116,7 @@ class Bench {
       f.median_s = median(f.seconds);
       f.min_s = *std::min_element(f.seconds.begin(), f.seconds.end());
       f.max_s = *std::max_element(f.seconds.begin(), f.seconds.end());
+      f.spread = f.min_s > 0 ? (f.max_s - f.min_s) / f.min_s : 0;
       f.cpu_cores = median(cpu[i]);
       if (f.median_s > 0) {
         f.images_per_s = double(f.images) / f.median_s;
@@ -130,12 +132,14 @@ class Bench {
     TempFolder out;
     BatchOptions b;
     b.thumbnail = o_.thumbnail;
+    if (b.thumbnail.sizes.size() > 1) b.name_template = "{stem}_{size}.{ext}";
     b.output_dir = out.path() + "/out";
     b.threads = f.threads;
     b.serial = f.serial;
     b.skip_existing = false;
     b.download.connections = std::max(1, f.connections);
     b.download.retries = 0;
+    b.download.allow_private_addresses = true;  // its own embedded gallery, on loopback
     reset_peak_rss();
     const double cpu_before = cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
@@ -154,6 +158,7 @@ class Bench {
     if (cpu_cores) *cpu_cores = seconds > 0 ? (cpu_seconds() - cpu_before) / seconds : 0;
     f.peak_rss_kb = std::max(f.peak_rss_kb, peak_rss_kb());
     f.images = report.summary.done;
+    f.thumbnails = report.summary.thumbnails;
     f.failed = report.summary.failed;
     f.megapixels = report.summary.megapixels_in;
     f.megabytes = double(report.summary.bytes_in) / 1e6;
@@ -165,6 +170,11 @@ class Bench {
   std::vector<Item> items_;
   std::unique_ptr<GalleryServer> server_;
 };
+
+double load_average() {
+  double load[1];
+  return ::getloadavg(load, 1) == 1 ? load[0] : -1;
+}
 
 void add_ratios(std::vector<BenchFigure>& figures, double serial_s) {
   for (BenchFigure& f : figures) {
@@ -186,6 +196,7 @@ BenchResult run_bench(const BenchOptions& o) {
   r.cpu_model = cpu_model();
   r.thumbflow_version = version();
   r.library_versions = library_versions();
+  r.load_before = load_average();
   const int n = o.max_threads > 0 ? o.max_threads : r.cores;
   const int c = o.pipeline_connections;
   const bool g = o.gallery;
@@ -210,6 +221,7 @@ BenchResult run_bench(const BenchOptions& o) {
   for (auto* list : {&r.modes, &r.thread_sweep, &r.connection_sweep})
     for (BenchFigure& f : *list) all.push_back(&f);
   bench.measure(all);
+  r.load_after = load_average();
   const double serial_s = r.modes.front().median_s;
   add_ratios(r.modes, serial_s);
   add_ratios(r.thread_sweep, serial_s);

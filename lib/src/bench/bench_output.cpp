@@ -29,14 +29,16 @@ void table(std::ostringstream& out, const std::string& title, const std::vector<
   out << "\n" << title << "\n";
   out << pad("figure", 16, true) << pad("threads", 8) << pad("conns", 6) << pad("median s", 10)
       << pad("min s", 9) << pad("max s", 9) << pad("images/s", 10) << pad("MP/s", 8) << pad("MB/s", 8)
-      << pad("speedup", 9) << pad("effic.", 8) << pad("CPU", 6) << pad("RSS MB", 8) << "\n";
+      << pad("spread", 8) << pad("speedup", 9) << pad("effic.", 8) << pad("CPU", 6) << pad("RSS MB", 8)
+      << "\n";
   for (const BenchFigure& f : figures)
     out << pad(f.name, 16, true) << pad(std::to_string(f.threads), 8)
         << pad(f.connections ? std::to_string(f.connections) : "-", 6) << pad(fixed(f.median_s, 3), 10)
         << pad(fixed(f.min_s, 3), 9) << pad(fixed(f.max_s, 3), 9) << pad(fixed(f.images_per_s, 1), 10)
-        << pad(fixed(f.mp_per_s, 1), 8) << pad(fixed(f.mb_per_s, 1), 8) << pad(fixed(f.speedup, 2) + "x", 9)
-        << pad(fixed(f.efficiency * 100, 0) + "%", 8) << pad(fixed(f.cpu_cores, 2), 6)
-        << pad(fixed(double(f.peak_rss_kb) / 1024, 0), 8) << "\n";
+        << pad(fixed(f.mp_per_s, 1), 8) << pad(fixed(f.mb_per_s, 1), 8)
+        << pad(fixed(f.spread * 100, 0) + "%" + (f.spread > kBenchMaxSpread ? "!" : ""), 8)
+        << pad(fixed(f.speedup, 2) + "x", 9) << pad(fixed(f.efficiency * 100, 0) + "%", 8)
+        << pad(fixed(f.cpu_cores, 2), 6) << pad(fixed(double(f.peak_rss_kb) / 1024, 0), 8) << "\n";
 }
 
 json figure_json(const BenchFigure& f) {
@@ -44,7 +46,8 @@ json figure_json(const BenchFigure& f) {
           {"threads", f.threads},     {"connections", f.connections},
           {"serial", f.serial},       {"seconds", f.seconds},
           {"median_s", f.median_s},   {"min_s", f.min_s},
-          {"max_s", f.max_s},         {"images", f.images},
+          {"max_s", f.max_s},         {"spread", f.spread},
+          {"images", f.images},       {"thumbnails", f.thumbnails},
           {"failed", f.failed},       {"megapixels", f.megapixels},
           {"megabytes", f.megabytes}, {"images_per_s", f.images_per_s},
           {"mp_per_s", f.mp_per_s},   {"mb_per_s", f.mb_per_s},
@@ -115,11 +118,43 @@ std::string bench_table(const BenchResult& r) {
       << (r.gallery ? ", served by the embedded gallery with " + std::to_string(r.latency_ms) + " ms latency"
                     : "")
       << "\nmachine: " << r.cores << " cores, " << r.cpu_model << "; median of " << r.repeat
-      << " runs after a warm-up; speedup is over serial; CPU is cores busy on average\n";
+      << " runs after a warm-up; spread is (max - min) / min, ! above " << fixed(kBenchMaxSpread * 100, 0)
+      << "%; speedup is over serial; CPU is cores busy on average\n";
   table(out, "Modes", r.modes);
   table(out, "Threads sweep", r.thread_sweep);
   table(out, "Connections sweep", r.connection_sweep);
   return out.str();
+}
+
+std::vector<std::string> bench_warnings(const BenchResult& r) {
+  std::vector<std::string> out;
+  const auto percent = [](double v) { return fixed(v * 100, 0) + "%"; };
+  std::vector<const BenchFigure*> all;
+  for (const auto* list : {&r.modes, &r.thread_sweep, &r.connection_sweep})
+    for (const BenchFigure& f : *list) all.push_back(&f);
+  for (const BenchFigure* f : all)
+    if (f->spread > kBenchMaxSpread)
+      out.push_back(f->name + ": its runs differ by " + percent(f->spread) + " (" + fixed(f->min_s, 3) +
+                    " to " + fixed(f->max_s, 3) + " s), more than " + percent(kBenchMaxSpread) +
+                    ": too noisy to trust; try --repeat 10 on a quiet machine");
+  // A folder bench has no downloads: its connection counts mean nothing.
+  for (std::size_t i = 0; i < all.size(); ++i)
+    for (std::size_t j = i + 1; j < all.size(); ++j) {
+      const BenchFigure &a = *all[i], &b = *all[j];
+      if (a.serial || b.serial || a.threads != b.threads || (r.gallery && a.connections != b.connections))
+        continue;
+      const double gap = std::abs(a.median_s - b.median_s) / std::max(1e-9, std::min(a.median_s, b.median_s));
+      if (gap > kBenchMaxSpread)
+        out.push_back(a.name + " and " + b.name + " are the same configuration but their medians differ by " +
+                      percent(gap) + " (" + fixed(a.speedup, 2) + "x vs " + fixed(b.speedup, 2) +
+                      "x): the machine's speed changed during the bench");
+    }
+  // Before the runs only: afterwards it counts the bench's own work.
+  if (r.load_before > 0.5 * r.cores)
+    out.push_back("the load average was " + fixed(r.load_before, 1) + " on " + std::to_string(r.cores) +
+                  " cores (other programs were running): figures are lower and noisier than on a quiet "
+                  "machine");
+  return out;
 }
 
 std::string bench_json(const BenchResult& r) {
@@ -127,7 +162,12 @@ std::string bench_json(const BenchResult& r) {
             {"gallery", r.gallery},
             {"latency_ms", r.latency_ms},
             {"repeat", r.repeat},
-            {"machine", {{"cores", r.cores}, {"cpu_model", r.cpu_model}}},
+            {"machine",
+             {{"cores", r.cores},
+              {"cpu_model", r.cpu_model},
+              {"load_before", r.load_before},
+              {"load_after", r.load_after}}},
+            {"warnings", bench_warnings(r)},
             {"versions", {{"thumbflow", r.thumbflow_version}, {"libraries", r.library_versions}}},
             {"modes", figures_json(r.modes)},
             {"thread_sweep", figures_json(r.thread_sweep)},

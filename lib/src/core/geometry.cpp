@@ -40,6 +40,40 @@ Dimensions parse_box(std::string_view text) {
   return box;
 }
 
+std::vector<Dimensions> parse_size_list(std::string_view text) {
+  const auto bad = [text](const std::string& why) {
+    return std::invalid_argument("invalid size list '" + std::string(text) + "': " + why);
+  };
+  std::vector<Dimensions> boxes;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', start);
+    const std::string_view entry =
+        text.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    if (entry.empty() && (comma != std::string_view::npos || !boxes.empty()))
+      throw bad("entry " + std::to_string(boxes.size() + 1) + " is empty");
+    Dimensions box;
+    try {
+      box = parse_box(entry);
+    } catch (const std::invalid_argument& e) {
+      if (comma == std::string_view::npos && boxes.empty()) throw;  // a single size: as parse_box says
+      throw bad(e.what());
+    }
+    if (std::find(boxes.begin(), boxes.end(), box) != boxes.end())
+      throw bad(size_name(box) + " is given twice");
+    boxes.push_back(box);
+    if (boxes.size() > kMaxSizes) throw bad("more than " + std::to_string(kMaxSizes) + " sizes");
+    if (comma == std::string_view::npos) return boxes;
+    start = comma + 1;
+  }
+}
+
+std::string size_name(Dimensions box) {
+  if (box.width == box.height) return std::to_string(box.width);
+  return (box.width > 0 ? std::to_string(box.width) : "") + "x" +
+         (box.height > 0 ? std::to_string(box.height) : "");
+}
+
 Dimensions fit_within(Dimensions in, Dimensions box, bool allow_enlarge) {
   if (in.width < 1 || in.height < 1) throw std::invalid_argument("fit_within: empty input size");
   const double sx = box.width > 0 ? double(box.width) / in.width : HUGE_VAL;

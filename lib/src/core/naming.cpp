@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
+#include <regex>
 #include <stdexcept>
 #include <string>
 
@@ -13,7 +15,7 @@ namespace {
 
 std::string lower(std::string_view s) { return detail::ascii_lower(s); }
 
-constexpr std::array<std::string_view, 5> kPlaceholders = {"stem", "ext", "srcext", "w", "h"};
+constexpr std::array<std::string_view, 6> kPlaceholders = {"stem", "ext", "srcext", "w", "h", "size"};
 
 // Calls on_literal/on_placeholder for each part of the template; throws on syntax errors.
 template <typename Literal, typename Placeholder>
@@ -29,7 +31,7 @@ void walk_template(std::string_view tpl, Literal on_literal, Placeholder on_plac
     const auto name = tpl.substr(open + 1, close - open - 1);
     if (std::find(kPlaceholders.begin(), kPlaceholders.end(), name) == kPlaceholders.end())
       throw std::invalid_argument("name template '" + std::string(tpl) + "': unknown placeholder {" +
-                                  std::string(name) + "} (use {stem} {ext} {srcext} {w} {h})");
+                                  std::string(name) + "} (use {stem} {ext} {srcext} {w} {h} {size})");
     on_placeholder(name);
     i = close + 1;
   }
@@ -51,8 +53,21 @@ std::string output_extension(OutputFormat format, std::string_view source_ext) {
   const std::string ext = lower(source_ext);
   if (ext == "jpg" || ext == "jpeg" || ext == "png" || ext == "webp") return ext;
   if (ext == "jpe" || ext == "jfif") return "jpg";
+  // Formats thumbflow reads but does not write: photos (opaque as a rule) become JPEG; GIF, BMP,
+  // TIFF and the rest become PNG, which keeps transparency and flat colours exactly.
+  if (ext == "heic" || ext == "heif" || ext == "hif" || ext == "avif" || ext == "jxl") return "jpg";
   return "png";
 }
+
+namespace {
+
+// --animated with --format same: a GIF's thumbnail is an animated WebP (a still GIF gives a still
+// WebP: whether a GIF is animated is known only once it is read, and names are planned before).
+bool animated_gif_as_webp(const ThumbnailOptions& options, std::string_view source_ext) {
+  return options.animated && options.format == OutputFormat::Same && lower(source_ext) == "gif";
+}
+
+}  // namespace
 
 void validate_name_template(std::string_view tpl) {
   if (tpl.empty()) throw std::invalid_argument("name template is empty");
@@ -60,11 +75,44 @@ void validate_name_template(std::string_view tpl) {
     throw std::invalid_argument("name template '" + std::string(tpl) +
                                 "': must be a file name, without '/' or '\\'");
   bool has_stem = false;
+  // What the name ends with: the output format is told by the extension, so it must be .{ext},
+  // .{srcext} (checked per file: a GIF source cannot be written as .gif) or a literal one.
+  std::string tail;
   walk_template(
-      tpl, [](std::string_view) {}, [&](std::string_view name) { has_stem |= name == "stem"; });
+      tpl, [&](std::string_view literal) { tail += literal; },
+      [&](std::string_view name) {
+        has_stem |= name == "stem";
+        tail = name == "ext" || name == "srcext" ? tail + "{" + std::string(name) + "}" : std::string();
+      });
   if (!has_stem)
     throw std::invalid_argument("name template '" + std::string(tpl) +
                                 "': needs {stem}, or every thumbnail would get the same name");
+  const auto dot = tail.rfind('.');
+  const std::string ext =
+      lower(dot == std::string::npos ? std::string_view{} : std::string_view(tail).substr(dot + 1));
+  if (ext != "{ext}" && ext != "{srcext}" && ext != "jpg" && ext != "jpeg" && ext != "png" && ext != "webp")
+    throw std::invalid_argument("name template '" + std::string(tpl) +
+                                "': must end in .{ext}, .jpg, .png or .webp, so the output format is known");
+}
+
+bool names_hold_box(std::string_view tpl) {
+  bool size = false, w = false, h = false;
+  walk_template(
+      tpl, [](std::string_view) {},
+      [&](std::string_view name) {
+        size |= name == "size";
+        w |= name == "w";
+        h |= name == "h";
+      });
+  return size || (w && h);
+}
+
+void validate_name_template(std::string_view tpl, const ThumbnailOptions& options) {
+  validate_name_template(tpl);
+  if (options.sizes.size() > 1 && !names_hold_box(tpl))
+    throw std::invalid_argument("name template '" + std::string(tpl) +
+                                "': with several sizes it needs {size} (or {w} and {h}), so that each "
+                                "size gets its own file");
 }
 
 std::string output_relative_path(std::string_view relative_path, std::string_view tpl,
@@ -79,6 +127,7 @@ std::string output_relative_path(std::string_view relative_path, std::string_vie
   const std::string_view stem = has_ext ? file.substr(0, dot) : file;
   const std::string_view srcext = has_ext ? file.substr(dot + 1) : std::string_view{};
 
+  const Dimensions box = boxes_of(options).front();
   std::string out(dir);
   walk_template(
       tpl, [&](std::string_view literal) { out += literal; },
@@ -86,15 +135,54 @@ std::string output_relative_path(std::string_view relative_path, std::string_vie
         if (name == "stem")
           out += stem;
         else if (name == "ext")
-          out += output_extension(options.format, srcext);
+          out += animated_gif_as_webp(options, srcext) ? "webp" : output_extension(options.format, srcext);
         else if (name == "srcext")
           out += lower(srcext);
         else if (name == "w")
-          out += std::to_string(options.box_width);
+          out += std::to_string(box.width);
+        else if (name == "h")
+          out += std::to_string(box.height);
         else
-          out += std::to_string(options.box_height);
+          out += size_name(box);
       });
   return out;
+}
+
+std::optional<NameOrigin> origin_of_output_name(std::string_view file_name, std::string_view tpl) {
+  std::string pattern;
+  std::size_t stem_group = 0, srcext_group = 0, groups = 0;
+  try {
+    walk_template(
+        tpl,
+        [&](std::string_view literal) {
+          for (const char c : literal) {
+            if (std::strchr("\\^$.|?*+()[]{}", c) != nullptr) pattern += '\\';
+            pattern += c;
+          }
+        },
+        [&](std::string_view name) {
+          if (name == "stem") {
+            pattern += "(.+)";
+            stem_group = ++groups;
+          } else if (name == "srcext") {
+            pattern += "([A-Za-z0-9]+)";
+            srcext_group = ++groups;
+          } else if (name == "ext") {
+            pattern += "(?:jpg|png|webp)";
+          } else if (name == "size") {
+            pattern += "(?:[0-9]+|[0-9]*x[0-9]*)";
+          } else {
+            pattern += "[0-9]+";
+          }
+        });
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
+  if (stem_group == 0) return std::nullopt;
+  std::smatch m;
+  const std::string name(file_name);
+  if (!std::regex_match(name, m, std::regex(pattern))) return std::nullopt;
+  return NameOrigin{m[stem_group].str(), srcext_group != 0 ? lower(m[srcext_group].str()) : std::string()};
 }
 
 }  // namespace thumbflow

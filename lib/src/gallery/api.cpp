@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "core/text.hpp"
+#include "report/html_text.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -156,24 +157,15 @@ const ServedFile* GalleryApi::file_for(std::string_view name) const {
 }
 
 std::string GalleryApi::album_page(std::string_view id) const {
-  // Titles are file and folder names: escaped, they cannot break the page.
-  const auto escaped = [](std::string_view text) {
-    std::string out;
-    for (char c : text)
-      out += c == '<'   ? "&lt;"
-             : c == '>' ? "&gt;"
-             : c == '&' ? "&amp;"
-             : c == '"' ? "&quot;"
-                        : std::string(1, c);
-    return out;
-  };
+  // Titles are file and folder names, links hold them: escaped, they cannot break the page.
   for (const GalleryAlbum& album : catalog_.albums) {
     if (album.id != id) continue;
-    std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escaped(album.title) +
-                       "</title></head><body>\n<h1>" + escaped(album.title) + "</h1>\n";
+    std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" +
+                       html_escape(album.title) + "</title></head><body>\n<h1>" + html_escape(album.title) +
+                       "</h1>\n";
     for (const GalleryImage& img : album.images)
-      html += "<p><a href=\"" + img.link + "\"><img src=\"" + img.link + "\" alt=\"" + escaped(img.title) +
-              "\"></a></p>\n";
+      html += "<p><a href=\"" + html_escape(img.link) + "\"><img src=\"" + html_escape(img.link) +
+              "\" alt=\"" + html_escape(img.title) + "\"></a></p>\n";
     return html + "</body></html>\n";
   }
   return "";

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "image/format.hpp"
+#include "image/gif_decoder.hpp"
 #include "image/header.hpp"
 
 namespace thumbflow::detail {
@@ -38,6 +39,12 @@ std::optional<Kind> served_kind(ImageFormat format) {
       return Kind{"image/bmp", "bmp"};
     case ImageFormat::Tiff:
       return Kind{"image/tiff", "tiff"};
+    case ImageFormat::Heif:
+      return Kind{"image/heic", "heic"};
+    case ImageFormat::Avif:
+      return Kind{"image/avif", "avif"};
+    case ImageFormat::Jxl:
+      return Kind{"image/jxl", "jxl"};
     default:
       return std::nullopt;
   }
@@ -51,11 +58,6 @@ std::vector<std::uint8_t> read_prefix(const fs::path& path, std::size_t max_byte
   return bytes;
 }
 
-Dimensions gif_size(Bytes data) {
-  if (data.size() < 10) return {};
-  return {data[6] | (data[7] << 8), data[8] | (data[9] << 8)};
-}
-
 // A WebP with the animation flag of its VP8X chunk.
 bool animated_webp(Bytes data) {
   return data.size() > 20 && std::equal(data.begin() + 12, data.begin() + 16, "VP8X") &&
@@ -66,7 +68,6 @@ bool animated_webp(Bytes data) {
 // client that downloads it finds out, as it would with a broken file on a real gallery).
 Dimensions header_size(const fs::path& path, std::vector<std::uint8_t>& prefix, ImageFormat format,
                        std::uint64_t file_size) {
-  if (format == ImageFormat::Gif) return gif_size(prefix);
   try {
     return read_header(prefix, format).size;
   } catch (const std::exception&) {
@@ -100,7 +101,9 @@ std::optional<Found> examine(const fs::path& path, const std::string& id_key) {
   img.id = image_id_for(id_key);
   img.title = path.stem().string();
   img.type = kind->type;
-  img.animated = format == ImageFormat::Gif || (format == ImageFormat::Webp && animated_webp(prefix));
+  // A GIF whose second frame starts past the prefix is listed as still: the listing stays cheap.
+  img.animated = (format == ImageFormat::Gif && count_gif_frames(prefix) > 1) ||
+                 (format == ImageFormat::Webp && animated_webp(prefix));
   img.nsfw = false;
   img.size = file_size;
   img.width = size.width;

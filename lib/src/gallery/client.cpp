@@ -9,10 +9,12 @@
 #include <thread>
 #include <unordered_set>
 
+#include "core/safe_path.hpp"
 #include "core/text.hpp"
 #include "gallery/imgur_json.hpp"
 #include "gallery/rate_limit.hpp"
 #include "net/http_get.hpp"
+#include "net/request_headers.hpp"
 #include "net/retry_policy.hpp"
 #include "thumbflow/gallery.hpp"
 
@@ -54,8 +56,9 @@ bool is_loopback(const std::string& host) {
 
 std::string extension_for(const GalleryImage& image) {
   static const std::pair<const char*, const char*> kByType[] = {
-      {"image/jpeg", "jpg"}, {"image/png", "png"}, {"image/webp", "webp"},
-      {"image/gif", "gif"},  {"image/bmp", "bmp"}, {"image/tiff", "tif"}};
+      {"image/jpeg", "jpg"},  {"image/png", "png"},  {"image/webp", "webp"}, {"image/gif", "gif"},
+      {"image/bmp", "bmp"},   {"image/tiff", "tif"}, {"image/heic", "heic"}, {"image/heif", "heif"},
+      {"image/avif", "avif"}, {"image/jxl", "jxl"}};
   for (const auto& [type, ext] : kByType)
     if (image.type == type) return ext;
   const std::string name = safe_name_from_url(image.link);
@@ -74,7 +77,8 @@ class Lister {
          std::function<void(const GalleryEntry&)> on_entry)
       : o_(o), cancel_(cancel), log_(std::move(log)), on_entry_(std::move(on_entry)) {
     const std::string id = o.client_id.empty() ? kLocalClientId : o.client_id;
-    auth_ = {"Authorization: Client-ID " + id, "Accept: application/json"};
+    headers_ =
+        detail::merge_headers({"Authorization: Client-ID " + id, "Accept: application/json"}, o.headers);
     filter_.types = o.types;
     filter_.allow_animated = o.allow_animated;
     filter_.nsfw = o.allow_nsfw ? detail::GalleryFilter::Allow : detail::GalleryFilter::Skip;
@@ -127,7 +131,7 @@ class Lister {
         say(what + ": " + why);
         if (!sleep_for(pace)) throw GalleryError("cancelled", 0);
       }
-      HttpResponse r = detail::http_get(url, auth_, o_.timeout_s, kMaxPageBytes, cancel_);
+      HttpResponse r = detail::http_get(url, headers_, o_.user_agent, o_.timeout_s, kMaxPageBytes, cancel_);
       rate_.update(r.headers);
       if (cancelled()) throw GalleryError("cancelled", 0);
       detail::TryOutcome outcome;
@@ -189,7 +193,8 @@ class Lister {
     if (on_entry_)
       on_entry_(
           {image.id, image.title, image.type, image.link, image.size, image.width, image.height, album});
-    ready_.push_back(Item{image.link, image.id + "." + extension_for(image), "", image.id});
+    const std::string name = image.id + "." + extension_for(image);  // ids come from the remote gallery
+    ready_.push_back(Item{image.link, name, detail::unsafe_path_error(name), image.id});
     if (o_.limit > 0 && ++listed_ >= o_.limit) finished_ = true;
   }
 
@@ -253,7 +258,7 @@ class Lister {
   const std::atomic<bool>* cancel_;
   GalleryLog log_;
   std::function<void(const GalleryEntry&)> on_entry_;
-  std::vector<std::string> auth_;
+  std::vector<std::string> headers_;  // Authorization, Accept and the user's extra headers
   detail::GalleryFilter filter_;
   detail::RetryPolicy policy_;
   detail::RateLimit rate_;
@@ -284,6 +289,8 @@ void validate_gallery_options(const GalleryOptions& o) {
   if (o.retries < 0 || o.retries > 20) throw std::invalid_argument("retries must be 0..20");
   if (o.backoff_ms < 0 || o.max_wait_s < 0 || o.timeout_s < 1)
     throw std::invalid_argument("invalid gallery wait or timeout");
+  check_user_agent(o.user_agent);
+  for (const std::string& header : o.headers) check_request_header(header);
 }
 
 NextItem gallery_source(const GalleryOptions& options, const std::atomic<bool>* cancel, GalleryLog log,

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <type_traits>
 
+#include "core/url_segment.hpp"
+
 namespace thumbflow::detail {
 namespace {
 
@@ -79,14 +81,8 @@ bool is_usable_link(std::string_view link) {
                       [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
 }
 
-// The last path segment of a URL, without query and fragment.
-std::string_view file_name_of(std::string_view link) {
-  link = link.substr(0, link.find_first_of("?#"));
-  return link.substr(link.rfind('/') + 1);
-}
-
 std::string type_from_extension(std::string_view link) {
-  const std::string_view name = file_name_of(link);
+  const std::string_view name = url_last_segment(link);
   const std::size_t dot = name.rfind('.');
   if (dot == std::string_view::npos) return "";
   const std::string ext = lower(name.substr(dot + 1));
@@ -105,7 +101,7 @@ std::optional<GalleryImage> to_image(const json& e, std::optional<bool> inherite
   }
   img.id = get<std::string>(e, "id").value_or("");
   if (!is_safe_id(img.id)) {
-    const std::string_view name = file_name_of(img.link);
+    const std::string_view name = url_last_segment(img.link);
     img.id = std::string(name.substr(0, name.find('.')));
     if (!is_safe_id(img.id)) {
       *why = "no usable id";

@@ -79,8 +79,8 @@ std::vector<GalleryImage> parse_album_images(std::string_view body, long http_st
 
 struct GalleryFilter {
   // Accepted mime types, lower case; empty accepts any type, including an unknown one.
-  std::vector<std::string> types = {"image/jpeg", "image/png", "image/webp"};
-  bool allow_animated = false;
+  std::vector<std::string> types = {"image/jpeg", "image/png", "image/webp", "image/gif"};
+  bool allow_animated = true;  // their `link` is the image (an Imgur GIF also lists an mp4 beside it)
   // Skip drops nsfw true AND unknown (null) nsfw: Imgur leaves it null on many album images, and
   // "skip" should not let through what it cannot vouch for. Allow keeps all three.
   enum Nsfw { Skip, Allow } nsfw = Skip;

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/listen_socket.hpp"
 #include "gallery/api.hpp"
 #include "gallery/catalog.hpp"
 #include "thumbflow/gallery.hpp"
@@ -36,13 +37,6 @@ void check_options(const GalleryServerOptions& o) {
   if (o.rate_limit < 0) bad("rate limit " + std::to_string(o.rate_limit) + " is negative");
   if (o.rate_window_s < 1 || o.rate_window_s > 604800)
     bad("rate window " + std::to_string(o.rate_window_s) + " s is not in 1..604800");
-}
-
-// Only SO_REUSEADDR: httplib's default also sets SO_REUSEPORT, which would let a second server
-// bind a port another one already serves instead of failing.
-void reuse_address_only(socket_t sock) {
-  int yes = 1;
-  ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
 }
 
 // Debian's libcpp-httplib is compiled with a listen backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG):
@@ -133,7 +127,7 @@ GalleryServer::GalleryServer(const GalleryServerOptions& options) : impl_(std::m
   s.catalog = detail::scan_gallery_folder(options.folder);
 
   s.http.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
-  s.http.set_socket_options(reuse_address_only);
+  s.http.set_socket_options(detail::reuse_address_only);
   s.http.set_keep_alive_timeout(kKeepAliveS);
   s.http.Get(".*", [&s](const httplib::Request& req, httplib::Response& res) { s.handle(req, res); });
   // What httplib answers itself (other methods, malformed requests) gets the error envelope too.

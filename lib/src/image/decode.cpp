@@ -2,19 +2,18 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>  // constants only, see image/opencv_codecs.hpp
 #include <string>
 #include <vector>
 
+#include "colour/icc_extract.hpp"
+#include "core/library_messages.hpp"
+#include "crop/crop_plan.hpp"
+#include "image/codec.hpp"
 #include "image/decode_error.hpp"
-#include "image/exif.hpp"
-#include "image/header.hpp"
 #include "image/integrity.hpp"
-#include "image/jpeg_decoder.hpp"
-#include "image/opencv_codecs.hpp"
 #include "image/pixel_limit.hpp"
-#include "image/webp_decoder.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -29,25 +28,6 @@ std::string describe_unknown(Bytes data) {
     return c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c != 0x7F);
   });
   return text ? "not an image (the content is text)" : "not an image (unrecognised content)";
-}
-
-cv::Mat decode_with_opencv(Bytes data, ImageFormat format) {
-  const cv::Mat buffer(1, int(data.size()), CV_8U, const_cast<std::uint8_t*>(data.data()));
-  cv::Mat pixels;
-  try {
-    pixels = opencv_imdecode(buffer, cv::IMREAD_UNCHANGED);
-  } catch (const cv::Exception& e) {
-    // With --max-pixels 0 OpenCV's own limit applies; its assertion text names only the macro.
-    if (e.err.find("CV_IO_MAX_IMAGE_PIXELS") != std::string::npos)
-      throw DecodeError(std::string("cannot decode ") + format_name(format) +
-                        ": more pixels than OpenCV allows (CV_IO_MAX_IMAGE_PIXELS, 2^30 by default)");
-    throw DecodeError(std::string("cannot decode ") + format_name(format) + ": " + e.err);
-  } catch (const std::runtime_error& e) {  // the codecs library could not be loaded
-    throw DecodeError(std::string("cannot decode ") + format_name(format) + ": " + e.what());
-  }
-  if (pixels.empty())
-    throw DecodeError(std::string("cannot decode ") + format_name(format) + " (truncated or corrupt)");
-  return pixels;
 }
 
 }  // namespace
@@ -89,50 +69,73 @@ DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
   DecodedImage result;
   result.format = sniff_format(data);
   if (result.format == ImageFormat::Unknown) throw DecodeError(describe_unknown(data));
-  if (!is_readable(result.format))
-    throw DecodeError(std::string("unsupported format: ") + format_name(result.format));
+  const Codec* codec = find_codec(result.format);
+  if (codec == nullptr) throw DecodeError(std::string("unsupported format: ") + format_name(result.format));
 
-  const ImageHeader header = read_header(data, result.format);
+  // Every library call runs inside the capture: what the library prints belongs to this item.
+  std::vector<std::string> printed;
+  const auto captured = [&printed](const std::function<void()>& call) {
+    try {
+      capture_stderr_of(call, printed);
+    } catch (DecodeError& e) {
+      e.library_messages = printed;
+      throw;
+    }
+  };
+  ImageHeader header;
+  captured([&] { header = read_header(data, result.format); });
   check_pixel_limit(header.size, options.max_pixels);
   check_integrity(data, result.format);
-  result.orientation = result.format == ImageFormat::Tiff ? header.tiff_orientation
-                                                          : read_exif_orientation(data, result.format);
+  result.orientation = header.orientation;
   const bool swap = swaps_sides(result.orientation);
 
   // Shrink-on-load: ask the decoder for at least twice the thumbnail, so that the final area
   // resize still has enough pixels to average (the libvips rule).
-  Dimensions min_size{};
+  DecodeRequest request;
+  request.stored = header.size;
+  request.max_pixels = options.max_pixels;
+  request.all_frames = options.animated;
+  request.max_frame_pixels = options.max_frame_pixels;
   if (options.decode == DecodeMode::Fast && header.size.width > 0 && header.size.height > 0) {
     const Dimensions upright = swapped(header.size, swap);
-    const Dimensions fit =
-        fit_within(upright, {options.box_width, options.box_height}, options.allow_enlarge);
-    min_size =
+    // A crop cuts from the picture scaled to cover the box, so it needs more than a fit. Several
+    // sizes: enough for each of them.
+    Dimensions fit;
+    for (const Dimensions box : boxes_of(options)) {
+      const Dimensions one = options.crop != CropMode::None ? cover_size(upright, box, options.allow_enlarge)
+                                                            : fit_within(upright, box, options.allow_enlarge);
+      fit = {std::max(fit.width, one.width), std::max(fit.height, one.height)};
+    }
+    request.min_size =
         swapped({std::min(upright.width, 2 * fit.width), std::min(upright.height, 2 * fit.height)}, swap);
   }
 
-  cv::Mat stored;
-  double scale = 1;  // stored pixels per decoded pixel, when the decoder scaled by an exact ratio
-  switch (result.format) {
-    case ImageFormat::Jpeg:
-      stored = decode_jpeg(data, min_size);
-      scale = min_size.width > 0 ? jpeg_scale_denom(header.size, min_size) : 1;
-      break;
-    case ImageFormat::Webp:
-      stored = decode_webp(data, min_size);
-      break;
-    default:
-      stored = decode_with_opencv(data, result.format);
-      break;
+  DecodedPixels decoded;
+  captured([&] { decoded = codec->decode(data, request); });
+  decoded.warnings.insert(decoded.warnings.end(), printed.begin(), printed.end());
+  const cv::Mat& stored = decoded.pixels;
+  const double scale = decoded.scale;
+  result.icc = std::move(decoded.icc);
+  result.cicp = decoded.cicp;
+  result.cmyk = decoded.cmyk;
+  result.warnings = std::move(decoded.warnings);
+  result.frames = std::move(decoded.frames);
+  if (result.icc.empty()) {  // the codec did not look for a profile: find it in the bytes
+    ExtractedProfile profile = embedded_profile(data, result.format);
+    result.icc = std::move(profile.icc);
+    result.warnings.insert(result.warnings.end(), profile.warnings.begin(), profile.warnings.end());
   }
   result.stored = header.size.width > 0 ? header.size : Dimensions{stored.cols, stored.rows};
   check_pixel_limit({stored.cols, stored.rows}, options.max_pixels);
   result.pixels = apply_orientation(stored, result.orientation);
+  for (AnimationFrame& frame : result.frames)
+    frame.pixels = apply_orientation(frame.pixels, result.orientation);
   const bool exact = scale > 1 && header.size.width > 0;
   const Dimensions upright_stored = swapped(result.stored, swap);
+  result.upright = upright_stored;
   result.extent_width = exact ? upright_stored.width / scale : result.pixels.cols;
   result.extent_height = exact ? upright_stored.height / scale : result.pixels.rows;
-  result.target = fit_within(swapped(result.stored, swap), {options.box_width, options.box_height},
-                             options.allow_enlarge);
+  result.target = fit_within(swapped(result.stored, swap), boxes_of(options).front(), options.allow_enlarge);
   return result;
 }
 

@@ -3,6 +3,7 @@
 
 #include <opencv2/core/mat.hpp>
 
+#include "image/codec.hpp"
 #include "image/format.hpp"
 #include "thumbflow/geometry.hpp"
 #include "thumbflow/options.hpp"
@@ -13,12 +14,19 @@ struct DecodedImage {
   cv::Mat pixels;       // upright; CV_8U/16U/32F with 1, 3 (BGR) or 4 (BGRA) channels
   Dimensions stored{};  // full size as stored in the file, before orientation and scaling
   Dimensions target{};  // the thumbnail size the options ask for (upright)
+  // `stored` after orientation
+  Dimensions upright{};
   // Width and height, in decoded pixels, that the whole picture spans (upright). Equal to the
   // pixel size except after JPEG DCT scaling, where the last row/column of blocks stands for fewer
   // pixels than the others (ceil(W/8) columns cover W/8 of them).
   double extent_width = 0, extent_height = 0;
   int orientation = 1;  // EXIF/TIFF orientation that was applied
   ImageFormat format = ImageFormat::Unknown;
+  std::vector<std::uint8_t> icc;       // the embedded ICC profile, empty if none
+  Cicp cicp;                           // colour code points the file states instead of a profile
+  bool cmyk = false;                   // see DecodedPixels::cmyk
+  std::vector<std::string> warnings;   // see DecodedPixels::warnings
+  std::vector<AnimationFrame> frames;  // see DecodedPixels::frames
 };
 
 // Sniffs the format, refuses unsupported formats and images over options.max_pixels before

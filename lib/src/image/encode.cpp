@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "colour/embed.hpp"
+#include "colour/icc_extract.hpp"
 #include "core/text.hpp"
 #include "image/jpeg_encoder.hpp"
 #include "image/opencv_codecs.hpp"
@@ -57,21 +59,24 @@ std::vector<std::uint8_t> encode_png(const cv::Mat& pixels) {
 
 }  // namespace
 
-std::vector<std::uint8_t> encode_image(const cv::Mat& pixels, OutputFormat format, int quality) {
+std::vector<std::uint8_t> encode_image(const cv::Mat& pixels, OutputFormat format, int quality, Bytes icc) {
   if (pixels.depth() != CV_8U) throw std::runtime_error("cannot encode: needs 8-bit pixels");
   cv::Mat in = pixels;
   switch (format) {
     case OutputFormat::Jpeg:
       if (in.channels() == 4) cv::cvtColor(in, in, cv::COLOR_BGRA2BGR);  // callers composite first
-      return encode_jpeg(in, quality);
+      return embed_profile(encode_jpeg(in, quality), format, icc);
     case OutputFormat::Webp:
-      if (in.channels() == 1) cv::cvtColor(in, in, cv::COLOR_GRAY2BGR);  // WebP has no gray mode
-      return encode_webp(in, quality);
+      if (in.channels() == 1) {
+        cv::cvtColor(in, in, cv::COLOR_GRAY2BGR);       // WebP has no gray mode
+        if (icc_colour_space(icc) == "GRAY") icc = {};  // nor a place for a gray profile
+      }
+      return embed_profile(encode_webp(in, quality), format, icc);
     case OutputFormat::Png:
     case OutputFormat::Same:
       break;
   }
-  return encode_png(in);
+  return embed_profile(encode_png(in), OutputFormat::Png, icc);
 }
 
 }  // namespace thumbflow::detail

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "image/format.hpp"
 #include "thumbflow/options.hpp"
 
 namespace thumbflow::detail {
@@ -17,7 +18,9 @@ OutputFormat format_for_output_name(std::string_view output_name);
 // True if the format stores an alpha channel (PNG, WebP).
 bool keeps_alpha(OutputFormat format);
 
-// Encodes 8-bit gray, BGR or BGRA pixels. quality 1..100 for JPEG/WebP. Throws std::runtime_error.
-std::vector<std::uint8_t> encode_image(const cv::Mat& pixels, OutputFormat format, int quality);
+// Encodes 8-bit gray, BGR or BGRA pixels. quality 1..100 for JPEG/WebP. A non-empty `icc` is
+// embedded (colour/embed.hpp; --colour keep). Throws std::runtime_error.
+std::vector<std::uint8_t> encode_image(const cv::Mat& pixels, OutputFormat format, int quality,
+                                       Bytes icc = {});
 
 }  // namespace thumbflow::detail

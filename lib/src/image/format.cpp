@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "image/byte_order.hpp"
+
 namespace thumbflow::detail {
 namespace {
 
@@ -10,13 +12,31 @@ bool starts_with(Bytes data, std::size_t offset, const char* magic, std::size_t 
   return data.size() >= offset + n && std::memcmp(data.data() + offset, magic, n) == 0;
 }
 
-// ISO-BMFF ("ftyp" box): HEIF/HEIC and AVIF share the container and differ by brand.
+// An ISO-BMFF brand (ftyp major or compatible brand) that names a still-image format.
+ImageFormat brand_format(const std::uint8_t* brand) {
+  const auto is = [brand](const char* name) { return std::memcmp(brand, name, 4) == 0; };
+  if (is("avif") || is("avis")) return ImageFormat::Avif;
+  for (const char* heif : {"heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "msf1"})
+    if (is(heif)) return ImageFormat::Heif;
+  return ImageFormat::Unknown;
+}
+
+// ISO-BMFF ("ftyp" box): HEIF/HEIC and AVIF share the container with MP4, QuickTime and others,
+// and differ by brand. AVIF files usually name mif1 (the generic HEIF brand) too, so an AV1 brand
+// anywhere wins over mif1; a file with no image brand (an MP4 video) is not an image.
 ImageFormat sniff_bmff(Bytes data) {
-  if (!starts_with(data, 4, "ftyp", 4)) return ImageFormat::Unknown;
-  const char* brand = reinterpret_cast<const char*>(data.data() + 8);
-  if (data.size() >= 12 && (std::memcmp(brand, "avif", 4) == 0 || std::memcmp(brand, "avis", 4) == 0))
-    return ImageFormat::Avif;
-  return ImageFormat::Heif;
+  if (!starts_with(data, 4, "ftyp", 4) || data.size() < 12) return ImageFormat::Unknown;
+  const ImageFormat major = brand_format(data.data() + 8);
+  const bool generic = starts_with(data, 8, "mif1", 4) || starts_with(data, 8, "msf1", 4);
+  if (major == ImageFormat::Avif || (major == ImageFormat::Heif && !generic)) return major;
+  const std::size_t end = std::min<std::size_t>(be32(data, 0), data.size());
+  ImageFormat found = major;
+  for (std::size_t at = 16; at + 4 <= end; at += 4) {
+    const ImageFormat compatible = brand_format(data.data() + at);
+    if (compatible == ImageFormat::Avif) return compatible;
+    if (compatible == ImageFormat::Heif) found = compatible;
+  }
+  return found;
 }
 
 }  // namespace
@@ -72,12 +92,6 @@ const char* format_name(ImageFormat format) {
       break;
   }
   return "unknown";
-}
-
-bool is_readable(ImageFormat format) {
-  constexpr ImageFormat readable[] = {ImageFormat::Jpeg, ImageFormat::Png,  ImageFormat::Webp,
-                                      ImageFormat::Bmp,  ImageFormat::Tiff, ImageFormat::Pnm};
-  return std::find(std::begin(readable), std::end(readable), format) != std::end(readable);
 }
 
 }  // namespace thumbflow::detail

@@ -15,7 +15,7 @@ ImageFormat sniff_format(Bytes data);
 // "JPEG", "PNG", ... ; "unknown" for Unknown.
 const char* format_name(ImageFormat format);
 
-// True for the formats thumbflow decodes (JPEG, PNG, WebP, BMP, TIFF, PNM).
+// True for the formats thumbflow decodes: those with a row in the codec table (image/codec.hpp).
 bool is_readable(ImageFormat format);
 
 }  // namespace thumbflow::detail

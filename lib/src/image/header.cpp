@@ -2,12 +2,12 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 #include "image/byte_order.hpp"
+#include "image/codec.hpp"
 #include "image/decode_error.hpp"
-#include "image/jpeg_decoder.hpp"
-#include "image/webp_decoder.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -25,7 +25,9 @@ struct TiffReader {
   }
 };
 
-ImageHeader read_tiff(Bytes d) {
+}  // namespace
+
+ImageHeader read_tiff_header(Bytes d) {
   const TiffReader r{d, d[0] == 'I'};
   ImageHeader h;
   if (!r.has(4, 4)) throw DecodeError("truncated TIFF header");
@@ -42,29 +44,32 @@ ImageHeader read_tiff(Bytes d) {
     else if (tag == 257)
       h.size.height = int(value);
     else if (tag == 274 && value >= 1 && value <= 8)
-      h.tiff_orientation = int(value);
+      h.orientation = int(value);
   }
   return h;
 }
 
-ImageHeader read_png(Bytes d) {
+ImageHeader read_png_header(Bytes d) {
   if (d.size() < 24 || be32(d, 12) != 0x49484452u)  // "IHDR"
     throw DecodeError("truncated PNG header");
   return {{int(be32(d, 16) & 0x7FFFFFFF), int(be32(d, 20) & 0x7FFFFFFF)}, 1};
 }
 
-ImageHeader read_bmp(Bytes d) {
+ImageHeader read_bmp_header(Bytes d) {
   if (d.size() < 26) throw DecodeError("truncated BMP header");
   if (le32(d, 14) == 12) {  // OS/2 BITMAPCOREHEADER: 16-bit sides
     return {{int(le16(d, 18)), int(le16(d, 20))}, 1};
   }
   // height < 0 means top-down rows
+  // A negative width has no meaning (only the height carries the row order), and std::abs of
+  // INT32_MIN is undefined: refuse it here rather than hand a wrapped size to the pixel limit.
   const auto w = std::int32_t(le32(d, 18)), h = std::int32_t(le32(d, 22));
-  return {{std::abs(w), h == INT32_MIN ? INT32_MAX : std::abs(h)}, 1};
+  if (w < 0) throw DecodeError("invalid BMP header (negative width)");
+  return {{w, h == INT32_MIN ? INT32_MAX : std::abs(h)}, 1};
 }
 
 // "P6 640 480 255" with comments and any whitespace between fields.
-ImageHeader read_pnm(Bytes d) {
+ImageHeader read_pnm_header(Bytes d) {
   std::size_t i = 2;
   int fields[2] = {0, 0};
   for (int& field : fields) {
@@ -83,32 +88,12 @@ ImageHeader read_pnm(Bytes d) {
   return {{fields[0], fields[1]}, 1};
 }
 
-}  // namespace
-
 ImageHeader read_header(Bytes data, ImageFormat format) {
-  ImageHeader h;
-  switch (format) {
-    case ImageFormat::Jpeg:
-      h.size = read_jpeg_info(data).size;
-      break;
-    case ImageFormat::Webp:
-      h.size = read_webp_size(data);
-      break;
-    case ImageFormat::Png:
-      h = read_png(data);
-      break;
-    case ImageFormat::Bmp:
-      h = read_bmp(data);
-      break;
-    case ImageFormat::Tiff:
-      h = read_tiff(data);
-      break;
-    case ImageFormat::Pnm:
-      h = read_pnm(data);
-      break;
-    default:
-      return h;
-  }
+  const Codec* codec = find_codec(format);
+  if (codec == nullptr)
+    throw std::invalid_argument(std::string("no header reader for ") + format_name(format));
+  const ImageHeader h = codec->header(data);
+  // TIFF may leave its size to the decoder ({0,0}); every other header must state one.
   if (h.size.width < 0 || h.size.height < 0 ||
       (format != ImageFormat::Tiff && (h.size.width == 0 || h.size.height == 0)))
     throw DecodeError("header declares an empty image (" + std::to_string(h.size.width) + "x" +

@@ -34,6 +34,15 @@ cv::Mat decode_jpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels);
 // can; this is the same decode always done by libjpeg (the reference for tests and the bench).
 cv::Mat decode_jpeg_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels);
 
+// As decode_jpeg_libjpeg, but a CMYK/YCCK JPEG gives its CMYK samples (CV_8UC4, 0 = no ink, Adobe
+// inversion undone) for a conversion through the file's ICC profile; other JPEGs decode as usual.
+cv::Mat decode_jpeg_cmyk(Bytes data, Dimensions min_size, std::uint64_t max_pixels);
+
+// CMYK samples to BGR by the naive formula (no profile): R = (1 - C)(1 - K) ... `inverted`: the
+// samples are stored as Adobe (Photoshop) writes them, 255 = no ink (an APP14 "Adobe" segment;
+// YCCK only exists in such files).
+cv::Mat cmyk_to_bgr(const cv::Mat& cmyk, bool inverted);
+
 // The DCT scale denominator (1, 2, 4 or 8) decode_jpeg uses for a JPEG stored at `stored`: the
 // largest whose output, ceil(side / denom), is still >= min_size on both sides. A zero side of
 // min_size leaves that side unconstrained; {0,0} means full size (1).

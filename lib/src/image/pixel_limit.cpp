@@ -24,4 +24,13 @@ void check_pixel_limit(Dimensions size, std::uint64_t max_pixels) {
                     " (--max-pixels)");
 }
 
+void check_frame_budget(std::uint64_t frames, Dimensions canvas, std::uint64_t max_frame_pixels) {
+  const std::uint64_t total = frames * std::uint64_t(canvas.width) * std::uint64_t(canvas.height);
+  if (max_frame_pixels == 0 || total <= max_frame_pixels) return;
+  throw DecodeError("animation of " + std::to_string(frames) + " frames of " + std::to_string(canvas.width) +
+                    "x" + std::to_string(canvas.height) + " is " + std::to_string(total) +
+                    " pixels in all, over the limit of " + std::to_string(max_frame_pixels) +
+                    " (--max-frame-pixels)");
+}
+
 }  // namespace thumbflow::detail

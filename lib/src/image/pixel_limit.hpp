@@ -10,4 +10,9 @@ namespace thumbflow::detail {
 // width*height exceeds max_pixels; 0 means no limit. Used before any pixel is decoded.
 void check_pixel_limit(Dimensions size, std::uint64_t max_pixels);
 
+// Throws DecodeError("animation of N frames of WxH is P pixels in all, over the limit of M
+// (--max-frame-pixels)") when frames x canvas pixels exceeds max_frame_pixels; 0 means no limit.
+// Used after counting an animation's frames, before decoding any of them.
+void check_frame_budget(std::uint64_t frames, Dimensions canvas, std::uint64_t max_frame_pixels);
+
 }  // namespace thumbflow::detail

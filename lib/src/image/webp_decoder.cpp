@@ -64,19 +64,27 @@ struct AnimDecoderDeleter {
   void operator()(WebPAnimDecoder* dec) const { WebPAnimDecoderDelete(dec); }
 };
 
-// The first frame as libwebp's animation decoder composites it: on a transparent canvas, so
-// frames smaller than the canvas keep their offset. Not scaled: animations are rare, and the
-// caller's resize handles the canvas.
-cv::Mat decode_first_frame(Bytes data, bool has_alpha) {
+using AnimDecoder = std::unique_ptr<WebPAnimDecoder, AnimDecoderDeleter>;
+
+// libwebp's animation decoder, compositing BGRA canvases, and the animation's info.
+AnimDecoder open_animation(Bytes data, WebPAnimInfo& info) {
   WebPAnimDecoderOptions options;
   if (!WebPAnimDecoderOptionsInit(&options)) throw DecodeError("libwebp version mismatch");
   options.color_mode = MODE_BGRA;
   options.use_threads = 0;
   const WebPData webp{data.data(), data.size()};
-  const std::unique_ptr<WebPAnimDecoder, AnimDecoderDeleter> dec(WebPAnimDecoderNew(&webp, &options));
-  WebPAnimInfo info;
+  AnimDecoder dec(WebPAnimDecoderNew(&webp, &options));
   if (!dec || !WebPAnimDecoderGetInfo(dec.get(), &info))
     throw DecodeError("invalid animated WebP (corrupt or truncated container)");
+  return dec;
+}
+
+// The first frame as libwebp's animation decoder composites it: on a transparent canvas, so
+// frames smaller than the canvas keep their offset. Not scaled: animations are rare, and the
+// caller's resize handles the canvas.
+cv::Mat decode_first_frame(Bytes data, bool has_alpha) {
+  WebPAnimInfo info;
+  const AnimDecoder dec = open_animation(data, info);
   std::uint8_t* pixels = nullptr;
   int timestamp = 0;
   if (!WebPAnimDecoderHasMoreFrames(dec.get()) || !WebPAnimDecoderGetNext(dec.get(), &pixels, &timestamp))
@@ -93,6 +101,32 @@ cv::Mat decode_first_frame(Bytes data, bool has_alpha) {
 }
 
 }  // namespace
+
+std::vector<AnimationFrame> decode_webp_frames(Bytes data, std::uint64_t max_pixels,
+                                               std::uint64_t max_frame_pixels) {
+  WebPBitstreamFeatures features;
+  const VP8StatusCode header = WebPGetFeatures(data.data(), data.size(), &features);
+  if (header != VP8_STATUS_OK) fail("invalid WebP header", header);
+  if (!features.has_animation) return {};
+  check_pixel_limit({features.width, features.height}, max_pixels);  // before the decoder allocates canvases
+  WebPAnimInfo info;
+  const AnimDecoder dec = open_animation(data, info);
+  const Dimensions canvas{int(info.canvas_width), int(info.canvas_height)};
+  check_frame_budget(info.frame_count, canvas, max_frame_pixels);
+  std::vector<AnimationFrame> frames;
+  int previous = 0;
+  while (WebPAnimDecoderHasMoreFrames(dec.get())) {
+    std::uint8_t* pixels = nullptr;
+    int timestamp = 0;  // when this frame ends
+    if (!WebPAnimDecoderGetNext(dec.get(), &pixels, &timestamp))
+      throw DecodeError("invalid animated WebP (frame " + std::to_string(frames.size() + 1) +
+                        " does not decode)");
+    // The canvas belongs to the decoder and is reused for the next frame: copy it.
+    frames.push_back({cv::Mat(canvas.height, canvas.width, CV_8UC4, pixels).clone(), timestamp - previous});
+    previous = timestamp;
+  }
+  return frames;
+}
 
 Dimensions webp_scaled_size(Dimensions canvas, Dimensions min_size) {
   const Dimensions wanted{std::max(0, min_size.width), std::max(0, min_size.height)};

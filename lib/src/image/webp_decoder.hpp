@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <opencv2/core/mat.hpp>
 
+#include "image/codec.hpp"
 #include "image/format.hpp"
 #include "thumbflow/geometry.hpp"
 
@@ -20,6 +21,13 @@ cv::Mat decode_webp(Bytes data, Dimensions min_size);
 
 // As above, but first refuses (DecodeError) a canvas larger than max_pixels (0 = no limit).
 cv::Mat decode_webp(Bytes data, Dimensions min_size, std::uint64_t max_pixels);
+
+// Every frame of an animated WebP, each the whole canvas (BGRA) as libwebp's animation decoder
+// composites it, with its delay; empty for a still WebP. The frames x canvas pixels bound
+// (max_frame_pixels, 0 = none) and the canvas pixel limit are checked before any frame is
+// decoded. Throws DecodeError with a one-line reason. Thread-safe.
+std::vector<AnimationFrame> decode_webp_frames(Bytes data, std::uint64_t max_pixels,
+                                               std::uint64_t max_frame_pixels);
 
 // The size decode_webp scales a still WebP of size `canvas` to: the smallest size with the same
 // aspect ratio (each side rounded up) that is >= min_size on both sides, never larger than the

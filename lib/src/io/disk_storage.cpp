@@ -9,8 +9,8 @@
 #include <system_error>
 #include <utility>
 
+#include "io/atomic_write.hpp"
 #include "io/storage.hpp"
-#include "io/temp_files.hpp"
 
 namespace thumbflow::detail {
 namespace fs = std::filesystem;
@@ -20,46 +20,10 @@ namespace {
   throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
 }
 
-// Closes the descriptor and removes the temporary file unless committed.
-class TempFile {
- public:
-  explicit TempFile(const fs::path& target) : path_(temp_file_template(target)) {
-    fd_ = ::mkstemp(path_.data());
-    if (fd_ < 0) fail_errno("cannot create temporary file");
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  ~TempFile() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(path_.c_str());
-  }
-  void write_all(std::span<const std::uint8_t> bytes) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) fail_errno("write failed");
-      done += std::size_t(n);
-    }
-    // Files from mkstemp are 0600; thumbnails get the usual mode (0666 minus umask).
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    ::fchmod(fd_, 0666 & ~mask);
-    if (::close(std::exchange(fd_, -1)) != 0) fail_errno("write failed");
-  }
-  void commit_as(const fs::path& target) {
-    if (::rename(path_.c_str(), target.c_str()) != 0) fail_errno("cannot rename temporary file");
-    committed_ = true;
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-  bool committed_ = false;
-};
-
 class DiskStorage final : public Storage {
  public:
+  explicit DiskStorage(bool sync) : sync_(sync) {}
+
   std::vector<std::uint8_t> read(const std::string& path, std::uint64_t max_bytes) override {
     // O_NONBLOCK: opening a FIFO named like an image must not wait for a writer; it is then
     // refused by the S_ISREG check. Regular files ignore the flag.
@@ -89,14 +53,24 @@ class DiskStorage final : public Storage {
   }
 
   void write_atomic(const std::string& path, std::span<const std::uint8_t> bytes) override {
+    // The folder of a report or settings file is the user's choice: it may be reached through
+    // symbolic links. Only what lies below it is confined.
     const fs::path target(path);
     std::error_code ec;
     if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
     if (ec)
       throw std::runtime_error("cannot create folder " + target.parent_path().string() + ": " + ec.message());
-    TempFile temp(target);
-    temp.write_all(bytes);
-    temp.commit_as(target);
+    write_file_under(target.has_parent_path() ? target.parent_path().string() : ".",
+                     target.filename().string(), bytes, sync_);
+  }
+
+  void write_atomic_under(const std::string& root, const std::string& relative,
+                          std::span<const std::uint8_t> bytes) override {
+    // The root is the user's choice (-o, --keep-originals): made if missing, reached through links.
+    std::error_code ec;
+    if (!root.empty()) fs::create_directories(root, ec);
+    if (ec) throw std::runtime_error("cannot create folder " + root + ": " + ec.message());
+    write_file_under(root, relative, bytes, sync_);
   }
 
   bool is_up_to_date(const std::string& output, const std::string& input) override {
@@ -115,13 +89,16 @@ class DiskStorage final : public Storage {
     std::error_code ec;
     return fs::equivalent(a, b, ec) && !ec;
   }
+
+ private:
+  const bool sync_;
 };
 
 }  // namespace
 
-Storage& disk_storage() {
-  static DiskStorage storage;
-  return storage;
+Storage& disk_storage(bool sync) {
+  static DiskStorage synced(true), unsynced(false);
+  return sync ? synced : unsynced;
 }
 
 }  // namespace thumbflow::detail

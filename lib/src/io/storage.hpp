@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,6 +19,12 @@ class Storage {
   // `path`, so readers see the old file or the complete new one, never a part. On failure the
   // temporary file is removed and std::runtime_error("<reason>") is thrown.
   virtual void write_atomic(const std::string& path, std::span<const std::uint8_t> bytes) = 0;
+  // write_atomic of ROOT/RELATIVE, confined to `root`: a symbolic link inside `root` is never
+  // followed (the disk refuses the write); `relative` has no "..", "." or empty segment.
+  virtual void write_atomic_under(const std::string& root, const std::string& relative,
+                                  std::span<const std::uint8_t> bytes) {
+    write_atomic((std::filesystem::path(root) / relative).string(), bytes);
+  }
   // True if `path` exists.
   virtual bool exists(const std::string& path) = 0;
   // True if `output` exists and was modified no earlier than `input`.
@@ -26,7 +33,8 @@ class Storage {
   virtual bool same_file(const std::string& a, const std::string& b) = 0;
 };
 
-// The real disk. Thread-safe.
-Storage& disk_storage();
+// The real disk. With `sync`, every write is fsync'ed (file, then folder) before it returns.
+// Thread-safe.
+Storage& disk_storage(bool sync = true);
 
 }  // namespace thumbflow::detail

@@ -1,12 +1,63 @@
 #include "net/curl_common.hpp"
 
+#include <memory>
 #include <mutex>
 
+#include "core/text.hpp"
+
 namespace thumbflow::detail {
+namespace {
+
+// "scheme://host:port" of an absolute URL, lower case, or "" when it is not one.
+std::string origin_of(const std::string& text) {
+  const std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> url(curl_url(), &curl_url_cleanup);
+  if (!url || curl_url_set(url.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) return "";
+  std::string parts[3];
+  const CURLUPart which[3] = {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT};
+  for (int i = 0; i < 3; ++i) {
+    char* value = nullptr;
+    if (curl_url_get(url.get(), which[i], &value, i == 2 ? CURLU_DEFAULT_PORT : 0) != CURLUE_OK) return "";
+    parts[i] = ascii_lower(value);
+    curl_free(value);
+  }
+  return parts[0] + "://" + parts[1] + ":" + parts[2];
+}
+
+}  // namespace
 
 void curl_global_init_once() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+void configure_easy(CURL* easy, const std::string& url, char* error_buffer, GuardedTransfer& guarded,
+                    const RequestHeaders& headers) {
+  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, headers.user_agent().c_str());
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.list());
+  install_address_guard(easy, guarded);
+}
+
+std::string redirect_location(CURL* easy, long status) {
+  if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) return "";
+  char* location = nullptr;
+  if (curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location) != CURLE_OK || location == nullptr) return "";
+  return location;
+}
+
+void aim_redirect(CURL* easy, const std::string& next, const std::string& first,
+                  const RequestHeaders& headers) {
+  curl_easy_setopt(easy, CURLOPT_URL, next.c_str());
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, same_origin(next, first) ? headers.list() : nullptr);
+}
+
+bool same_origin(const std::string& a, const std::string& b) {
+  const std::string origin = origin_of(a);
+  return !origin.empty() && origin == origin_of(b);
 }
 
 bool is_transient(CURLcode code) {

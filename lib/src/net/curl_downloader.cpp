@@ -11,9 +11,11 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "core/text.hpp"
 #include "image/format.hpp"
+#include "net/address_guard.hpp"
 #include "net/curl_common.hpp"
 #include "net/retry_policy.hpp"
 
@@ -29,8 +31,13 @@ std::string tries_text(int tries) {
 }  // namespace
 
 struct CurlDownloader::Impl {
+  explicit Impl(const DownloadOptions& o)
+      : options(o), guard(o.allow_private_addresses, o.trusted_origins), headers(o.user_agent, o.headers) {}
+
   struct Transfer {
-    std::string url;
+    std::string url;  // as given; the extra headers go only to its scheme, host and port
+    int redirects = 0;
+    bool redirected = false;  // the next start() follows a redirect: not another try
     FetchCallback done;
     CURL* easy = nullptr;
     std::vector<std::uint8_t> body;
@@ -39,10 +46,13 @@ struct CurlDownloader::Impl {
     std::optional<double> retry_after_s;
     Clock::time_point not_before{};
     char error_buffer[CURL_ERROR_SIZE] = {};
+    GuardedTransfer guarded;
     Impl* owner = nullptr;
   };
 
   DownloadOptions options;
+  AddressGuard guard;
+  RequestHeaders headers;
   RetryPolicy policy;
   const std::atomic<bool>* cancel;
   CURLM* multi = nullptr;
@@ -94,18 +104,13 @@ struct CurlDownloader::Impl {
 
   void configure(Transfer& t) {
     CURL* e = t.easy;
-    curl_easy_setopt(e, CURLOPT_URL, t.url.c_str());
+    t.guarded.guard = &guard;
+    configure_easy(e, t.url, t.error_buffer, t.guarded, headers);
     curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error_buffer);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, long(options.connect_timeout_s));
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1024L);
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, long(options.stall_timeout_s));
@@ -117,7 +122,6 @@ struct CurlDownloader::Impl {
     if (ascii_lower(std::string_view(t.url).substr(0, 8)) == "https://")
       curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "thumbflow/" THUMBFLOW_VERSION);
   }
 
   void start(std::unique_ptr<Transfer> t) {
@@ -127,11 +131,12 @@ struct CurlDownloader::Impl {
         return finish(std::move(t), "cannot create a transfer (out of memory)", 0, false);
       configure(*t);
     }
-    ++t->tries;
+    if (!std::exchange(t->redirected, false)) ++t->tries;
     t->body.clear();
     t->too_big = false;
     t->retry_after_s.reset();
     t->error_buffer[0] = '\0';
+    t->guarded.refused.clear();
     if (curl_multi_add_handle(multi, t->easy) != CURLM_OK)
       return finish(std::move(t), "cannot start the transfer", 0, false);
     CURL* key = t->easy;
@@ -168,7 +173,21 @@ struct CurlDownloader::Impl {
                     false);
     if (code == CURLE_UNSUPPORTED_PROTOCOL)
       return finish(std::move(t), "only http and https are allowed (also after redirects)", status, false);
-    if (code == CURLE_TOO_MANY_REDIRECTS) return finish(std::move(t), "more than 5 redirects", status, false);
+    // A refused address is refused again on every try: no retry.
+    if (code != CURLE_OK && !t->guarded.refused.empty()) {
+      std::string error = t->guarded.refused;
+      return finish(std::move(t), std::move(error), status, false);
+    }
+    if (std::string next = code == CURLE_OK ? redirect_location(easy, status) : ""; !next.empty()) {
+      if (t->redirects == kMaxRedirects)
+        return finish(std::move(t), "more than " + std::to_string(kMaxRedirects) + " redirects", status,
+                      false);
+      ++t->redirects;
+      t->redirected = true;
+      aim_redirect(easy, next, t->url, headers);
+      ready.push_front(std::move(t));
+      return;
+    }
     if (code == CURLE_OK && status >= 200 && status < 300) {
       const ImageFormat format = sniff_format(t->body);
       if (format == ImageFormat::Unknown) {
@@ -188,6 +207,7 @@ struct CurlDownloader::Impl {
     outcome.http_status = code == CURLE_OK ? status : 0;
     outcome.transport_error = code != CURLE_OK;
     outcome.transient_transport = is_transient(code);
+    outcome.refused = code == CURLE_COULDNT_CONNECT;
     outcome.retry_after_s = t->retry_after_s;
     const std::string reason =
         code == CURLE_OK
@@ -267,9 +287,8 @@ struct CurlDownloader::Impl {
 };
 
 CurlDownloader::CurlDownloader(const DownloadOptions& options, const std::atomic<bool>* cancel)
-    : impl_(std::make_unique<Impl>()) {
+    : impl_(std::make_unique<Impl>(options)) {
   curl_global_init_once();
-  impl_->options = options;
   impl_->options.connections = std::clamp(options.connections, 1, 1024);
   impl_->policy.retries = options.retries;
   impl_->policy.backoff_base_ms = options.backoff_ms;

@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 
 #include "core/text.hpp"
@@ -49,8 +51,9 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 }  // namespace
 
-HttpResponse http_get(const std::string& url, const std::vector<std::string>& headers, int timeout_s,
-                      std::size_t max_bytes, const std::atomic<bool>* cancel) {
+HttpResponse http_get(const std::string& url, const std::vector<std::string>& headers,
+                      const std::string& user_agent, int timeout_s, std::size_t max_bytes,
+                      const std::atomic<bool>* cancel) {
   curl_global_init_once();
   Exchange x;
   x.max_bytes = max_bytes;
@@ -60,13 +63,12 @@ HttpResponse http_get(const std::string& url, const std::vector<std::string>& he
     x.response.error = "cannot create a libcurl handle";
     return x.response;
   }
-  curl_slist* list = nullptr;
-  for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
-  const std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(list, &curl_slist_free_all);
+  const RequestHeaders request_headers(user_agent, headers);
   char error_buffer[CURL_ERROR_SIZE] = {};
   CURL* e = easy.get();
-  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, header_list.get());
+  // The gallery API is the host the user named: trusted, so no address checks (guard left null).
+  GuardedTransfer unguarded;
+  configure_easy(e, url, error_buffer, unguarded, request_headers);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &x);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
@@ -74,17 +76,28 @@ HttpResponse http_get(const std::string& url, const std::vector<std::string>& he
   curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &on_progress);
   curl_easy_setopt(e, CURLOPT_XFERINFODATA, &x);
   curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_TIMEOUT, long(timeout_s));
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(e, CURLOPT_USERAGENT, "thumbflow/" THUMBFLOW_VERSION);
-  const CURLcode code = curl_easy_perform(e);
-  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &x.response.status);
+  // timeout_s is for the whole exchange, redirects included.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  CURLcode code = CURLE_OK;
+  for (int redirects = 0;; ++redirects) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(std::max<long long>(1, left.count())));
+    x.response.body.clear();
+    code = curl_easy_perform(e);
+    x.response.status = 0;
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &x.response.status);
+    const std::string next = code == CURLE_OK ? redirect_location(e, x.response.status) : "";
+    if (next.empty()) break;
+    if (redirects == kMaxRedirects) {
+      x.response.error = "more than " + std::to_string(kMaxRedirects) + " redirects";
+      x.response.status = 0;
+      x.response.body.clear();
+      return x.response;
+    }
+    aim_redirect(e, next, url, request_headers);
+  }
   if (const auto it = x.response.headers.find("content-type"); it != x.response.headers.end())
     x.response.content_type = it->second;
   if (code != CURLE_OK) {

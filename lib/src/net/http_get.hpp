@@ -19,10 +19,13 @@ struct HttpResponse {
   bool transient = false;                      // the failure is worth trying again (timeout, reset, refused)
 };
 
-// GETs `url` (http/https only, at most 5 redirects) with `headers` ("Name: value"), within
-// timeout_s for the whole exchange. A body over max_bytes ends the transfer with an error. Ends
-// early, with an error, when *cancel becomes true. Thread-safe.
-HttpResponse http_get(const std::string& url, const std::vector<std::string>& headers, int timeout_s,
-                      std::size_t max_bytes, const std::atomic<bool>* cancel);
+// GETs `url` (http/https only, at most 5 redirects) with `headers` ("Name: value", checked:
+// std::invalid_argument) and `user_agent` ("" = thumbflow's), within timeout_s for the whole
+// exchange. The headers follow a redirect only to the scheme, host and port of `url`. A body over
+// max_bytes ends the transfer with an error. Ends early, with an error, when *cancel becomes true.
+// Thread-safe.
+HttpResponse http_get(const std::string& url, const std::vector<std::string>& headers,
+                      const std::string& user_agent, int timeout_s, std::size_t max_bytes,
+                      const std::atomic<bool>* cancel);
 
 }  // namespace thumbflow::detail

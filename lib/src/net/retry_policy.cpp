@@ -31,6 +31,7 @@ std::optional<double> retry_delay_ms(const TryOutcome& outcome, int next_try, co
   const bool retryable =
       outcome.transport_error ? outcome.transient_transport : is_retryable_status(outcome.http_status);
   if (!retryable || next_try < 2 || next_try - 1 > policy.retries) return std::nullopt;
+  if (outcome.transport_error && outcome.refused && next_try > 2) return std::nullopt;
   const double cap = std::min(policy.backoff_max_ms, policy.backoff_base_ms * std::pow(2.0, next_try - 2));
   double delay = cap * (0.5 + 0.5 * std::clamp(unit_random, 0.0, 1.0));
   if (outcome.retry_after_s)

@@ -18,6 +18,7 @@ struct TryOutcome {
   long http_status = 0;
   bool transport_error = false;         // curl failed (connect, reset, timeout, ...)
   bool transient_transport = false;     // ... in a way worth retrying (timeouts, resets, refused)
+  bool refused = false;                 // ... because nothing listens there: retried once at most
   std::optional<double> retry_after_s;  // parsed Retry-After header, if any
 };
 
@@ -30,7 +31,8 @@ std::optional<double> parse_retry_after(const std::string& value, double now_epo
 
 // Milliseconds to wait before try number `next_try` (2 = first retry), or nullopt to give up.
 // Exponential backoff with "equal jitter" (`unit_random` in [0,1) picks the point in [cap/2, cap]),
-// never less than the server's Retry-After (capped at retry_after_max_s).
+// never less than the server's Retry-After (capped at retry_after_max_s). A refused connection is
+// retried once (a server restarting), not `retries` times: nothing listening rarely starts to.
 std::optional<double> retry_delay_ms(const TryOutcome& outcome, int next_try, const RetryPolicy& policy,
                                      double unit_random);
 

@@ -1,6 +1,8 @@
 #include <tbb/flow_graph.h>
+#include <tbb/global_control.h>
 #include <tbb/task_arena.h>
 
+#include <optional>
 #include <semaphore>
 #include <thread>
 
@@ -18,6 +20,13 @@ void run_flow_graph(const NextJob& next, const StageContext& ctx, int threads, i
   // runs the tasks it spawned last first), and the first items listed would wait behind the rest.
   std::counting_semaphore<> room(max_in_flight);
   const auto cancelled = [&ctx] { return ctx.options.cancel != nullptr && ctx.options.cancel->load(); };
+  // -j above the core count runs that many threads: without raising TBB's process-wide cap (the
+  // core count) the arena would get fewer workers and TBB would print a warning of its own. Only
+  // then: the smallest active cap applies to every arena, so a cap at or below the core count would
+  // also throttle batches running at the same time.
+  std::optional<tbb::global_control> allow;
+  if (std::size_t(threads) > tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism))
+    allow.emplace(tbb::global_control::max_allowed_parallelism, std::size_t(threads));
   tbb::task_arena arena(threads);
   arena.execute([&] {
     flow::graph g;

@@ -6,6 +6,7 @@
 #include <opencv2/core/mat.hpp>
 #include <vector>
 
+#include "image/codec.hpp"
 #include "io/storage.hpp"
 #include "net/fetcher.hpp"
 #include "thumbflow/options.hpp"
@@ -14,15 +15,33 @@
 
 namespace thumbflow::detail {
 
+// One thumbnail of a job: a box, and where it goes. A job has one per size it still has to make.
+struct Rendition {
+  Dimensions box{};
+  std::string output;  // planned output path
+  // Where it is reported: result->outputs[report_index], or the item itself (a single size).
+  static constexpr std::size_t kItem = std::size_t(-1);
+  std::size_t report_index = kItem;
+  // Filled by stage_resize, released by stage_encode_write.
+  cv::Mat pixels;
+  std::vector<AnimationFrame> frames;
+};
+
 struct Job {
   const Item* item = nullptr;
   ItemResult* result = nullptr;  // result->output holds the planned output path
+  // What to make: see renditions_to_make. Set when the job is created.
+  std::vector<Rendition> renditions;
   // Buffers live only while the job is in flight; finish() releases them.
   std::vector<std::uint8_t> bytes;
   cv::Mat pixels;
-  Dimensions target{};
+  // --animated: every frame (BGRA canvases, then thumbnails); empty for a still.
+  std::vector<AnimationFrame> frames;
   cv::Size2d extent{};  // see DecodedImage::extent_width
+  // see DecodedImage::upright
+  Dimensions upright{};
   std::vector<std::uint8_t> encoded;
+  std::vector<std::uint8_t> icc;  // the profile to embed in the thumbnail (--colour keep), else empty
 
   // True once the job failed or was cancelled mid-way: later stages leave it alone.
   bool stopped = false;
@@ -33,6 +52,10 @@ struct Job {
   // Ends the job as Cancelled (a transfer cut short by cancellation).
   void cancel();
 };
+
+// The thumbnails a planned item still needs: each output of result.outputs that is not up to
+// date, or (a single size) the one box and result.output.
+std::vector<Rendition> renditions_to_make(const ItemResult& result, const ThumbnailOptions& options);
 
 // Shared, read-only context of one batch.
 struct StageContext {

@@ -1,19 +1,15 @@
 #include "pipeline/plan.hpp"
 
-#include <filesystem>
+#include <algorithm>
+#include <stdexcept>
 
+#include "core/safe_path.hpp"
 #include "thumbflow/naming.hpp"
 
 namespace thumbflow::detail {
-namespace fs = std::filesystem;
-namespace {
-
-std::string normalised(const std::string& path) { return fs::absolute(path).lexically_normal().string(); }
-
-}  // namespace
 
 void Planner::add_input(const std::string& path) {
-  if (!is_remote(path)) inputs_.insert(normalised(path));
+  if (!is_remote(path)) inputs_.insert(normalised_path(path));
 }
 
 bool Planner::plan(const Item& item, ItemResult& r) {
@@ -24,24 +20,43 @@ bool Planner::plan(const Item& item, ItemResult& r) {
     r.error = item.error;
     return false;
   }
-  r.output = (fs::path(options_.output_dir) /
-              output_relative_path(item.relative_path, options_.name_template, options_.thumbnail))
-                 .string();
-  const std::string key = normalised(r.output);
-  if (const auto it = owner_of_output_.find(key); it != owner_of_output_.end()) {
-    r.error = "its thumbnail " + r.output + " would also be the thumbnail of " + it->second +
-              "; add {srcext} to --name to keep both";
+  // Whatever the source, every output lands under the output folder or the item fails here.
+  const std::vector<Dimensions> boxes = boxes_of(options_.thumbnail);
+  std::vector<std::string> outputs;
+  try {
+    for (const Dimensions box : boxes)
+      outputs.push_back(
+          SafeRelativePath::check(output_relative_path(item.relative_path, options_.name_template,
+                                                       with_box(options_.thumbnail, box)))
+              .under(options_.output_dir));
+  } catch (const std::invalid_argument& e) {
+    r.error = std::string("thumbnail refused: ") + e.what();
     return false;
   }
-  owner_of_output_.emplace(key, item.input);
+  r.output = outputs.front();
+  for (const std::string& output : outputs)
+    if (const auto it = owner_of_output_.find(normalised_path(output)); it != owner_of_output_.end()) {
+      r.error = "its thumbnail " + output + " would also be the thumbnail of " + it->second +
+                "; add {srcext} to --name to keep both";
+      return false;
+    }
+  for (const std::string& output : outputs) owner_of_output_.emplace(normalised_path(output), item.input);
   const bool remote = is_remote(item.input);
-  if (!remote && (inputs_.count(key) != 0 || storage_.same_file(r.output, item.input))) {
-    r.error = "its thumbnail " + r.output + " would overwrite an input; choose another --output or --name";
-    return false;
-  }
+  for (const std::string& output : outputs)
+    if (!remote && (inputs_.count(normalised_path(output)) != 0 || storage_.same_file(output, item.input))) {
+      r.error = "its thumbnail " + output + " would overwrite an input; choose another --output or --name";
+      return false;
+    }
   // A remote input has no date to compare with: its thumbnail, once there, is up to date.
-  const bool done_before = remote ? storage_.exists(r.output) : storage_.is_up_to_date(r.output, item.input);
-  if (options_.skip_existing && done_before) {
+  std::vector<bool> up_to_date;
+  for (const std::string& output : outputs)
+    up_to_date.push_back(options_.skip_existing &&
+                         (remote ? storage_.exists(output) : storage_.is_up_to_date(output, item.input)));
+  if (boxes.size() > 1)
+    for (std::size_t i = 0; i < boxes.size(); ++i)
+      r.outputs.push_back(
+          {outputs[i], boxes[i], up_to_date[i] ? ItemStatus::Skipped : ItemStatus::Cancelled});
+  if (std::all_of(up_to_date.begin(), up_to_date.end(), [](bool b) { return b; })) {
     r.status = ItemStatus::Skipped;
     return false;
   }

@@ -13,6 +13,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/sizes.hpp"
+#include "crop/crop_plan.hpp"
+#include "crop/focus.hpp"
 #include "io/temp_files.hpp"
 #include "net/curl_downloader.hpp"
 #include "pipeline/plan.hpp"
@@ -28,9 +31,7 @@ constexpr std::uint64_t kMaxInputBytes = 1ull << 30;
 
 void validate(const BatchOptions& o) {
   const ThumbnailOptions& t = o.thumbnail;
-  if (t.box_width < 0 || t.box_width > 65535 || t.box_height < 0 || t.box_height > 65535 ||
-      (t.box_width == 0 && t.box_height == 0))
-    throw std::invalid_argument("box size must be 1..65535 on at least one side");
+  check_sizes(t);
   if (t.quality < 1 || t.quality > 100) throw std::invalid_argument("quality must be 1..100");
   if (o.threads < 0 || o.threads > 1024) throw std::invalid_argument("threads must be 0..1024");
   if (o.max_in_flight < 0 || o.max_in_flight > 4096)
@@ -41,7 +42,11 @@ void validate(const BatchOptions& o) {
   if (d.per_host < 0 || d.retries < 0 || d.retries > 20 || d.backoff_ms < 0 || d.retry_after_max_s < 0 ||
       d.connect_timeout_s < 1 || d.stall_timeout_s < 1 || d.max_bytes == 0)
     throw std::invalid_argument("invalid download options");
-  validate_name_template(o.name_template);
+  check_user_agent(d.user_agent);
+  for (const std::string& header : d.headers) check_request_header(header);
+  validate_name_template(o.name_template, t);
+  check_crop_options(t);
+  if (t.crop == CropMode::Face) face_cascade_path();  // missing: one line, before anything starts
 }
 
 void prepare_output_dir(const std::string& dir) {
@@ -64,6 +69,12 @@ Summary summarise(const std::vector<ItemResult>& results, const BatchOptions& op
     switch (r.status) {
       case ItemStatus::Done:
         ++s.done;
+        s.thumbnails +=
+            r.outputs.empty()
+                ? 1
+                : std::size_t(std::count_if(r.outputs.begin(), r.outputs.end(), [](const OutputResult& o) {
+                    return o.status == ItemStatus::Done;
+                  }));
         s.bytes_in += r.bytes_in;
         s.bytes_out += r.bytes_out;
         s.megapixels_in += double(r.in_size.width) * r.in_size.height / 1e6;
@@ -88,7 +99,23 @@ struct Listing {
   std::deque<ItemResult> results;
   std::deque<Job> jobs;
   bool open = true;
+  bool complete = true;  // false when the listing stopped on an error
 };
+
+// After a run that redid everything: every thumbnail in the folder now has this run's settings,
+// unless the run stopped early or an item failed and left its older thumbnail in place.
+bool folder_has_only_new_thumbnails(const Listing& listing, bool cancelled, Storage& storage) {
+  if (cancelled || !listing.complete) return false;
+  const auto left_old_thumbnail = [&](const ItemResult& r) {
+    if (r.outputs.empty()) return !r.output.empty() && storage.exists(r.output);
+    return std::any_of(r.outputs.begin(), r.outputs.end(), [&](const OutputResult& o) {
+      return o.status != ItemStatus::Done && storage.exists(o.output);
+    });
+  };
+  return std::none_of(listing.results.begin(), listing.results.end(), [&](const ItemResult& r) {
+    return r.status == ItemStatus::Cancelled || (r.status == ItemStatus::Failed && left_old_thumbnail(r));
+  });
+}
 
 // Runs the items `next_item` lists. `known`: all items, when they are known up front (run_batch):
 // then a thumbnail may not overwrite any of them, and the downloader is made only if one is remote.
@@ -102,7 +129,8 @@ BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* know
     temp_files_removed += remove_abandoned_temp_files(options.download.keep_originals_dir);
 
   BatchOptions effective = options;
-  if (!record_settings(options, storage)) effective.skip_existing = false;
+  const bool existing_trusted = record_settings(options, storage);
+  if (!existing_trusted) effective.skip_existing = false;
   Planner planner(effective, storage);
   bool may_download = known == nullptr;
   if (known != nullptr) {
@@ -135,6 +163,7 @@ BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* know
       } catch (const std::exception& e) {
         next = Item{"(listing)", "", std::string("listing stopped: ") + e.what(), ""};
         listing.open = false;
+        listing.complete = false;
       }
       if (!next) break;
       const Item& item = listing.items.emplace_back(std::move(*next));
@@ -159,6 +188,7 @@ BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* know
       Job& job = listing.jobs.emplace_back();
       job.item = &item;
       job.result = &r;
+      job.renditions = renditions_to_make(r, options.thumbnail);
       return &job;
     }
     listing.open = false;
@@ -180,6 +210,8 @@ BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* know
     const int in_flight = options.max_in_flight > 0 ? options.max_in_flight : downloading + 2 * threads;
     run_flow_graph(next_job, ctx, threads, in_flight, on_finished);
   }
+  if (!existing_trusted && folder_has_only_new_thumbnails(listing, cancelled(), storage))
+    record_settings_done(options, storage);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   BatchReport report;
   report.items.assign(std::make_move_iterator(listing.results.begin()),
@@ -212,11 +244,11 @@ namespace thumbflow {
 
 BatchReport run_batch(const std::vector<Item>& items, const BatchOptions& options,
                       const ItemCallback& on_item) {
-  return detail::run_batch_with(items, options, detail::disk_storage(), on_item);
+  return detail::run_batch_with(items, options, detail::disk_storage(options.fsync), on_item);
 }
 
 BatchReport run_batch_stream(const NextItem& next, const BatchOptions& options, const ItemCallback& on_item) {
-  return detail::run_stream_with(next, options, detail::disk_storage(), on_item);
+  return detail::run_stream_with(next, options, detail::disk_storage(options.fsync), on_item);
 }
 
 }  // namespace thumbflow

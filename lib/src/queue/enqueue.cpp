@@ -17,7 +17,7 @@ constexpr std::size_t kPipelineDepth = 256;
 
 void validate(const EnqueueOptions& o) {
   detail::check_thumbnail_options(o.thumbnail);
-  validate_name_template(o.name_template);
+  validate_name_template(o.name_template, o.thumbnail);
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ void JobLedger::dead(const Delivery& job, const std::string& error) {
 
 void JobLedger::release(const Delivery& job) {
   redis_.command(eval_args(
-      kReleaseScript, {keys_.stream},
+      kReleaseScript, {keys_.stream, keys_.released},
       {job.id, consumer_, std::to_string(claim_after_ms_), std::to_string(std::max(0, job.deliveries - 1))}));
 }
 

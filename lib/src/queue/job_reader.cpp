@@ -63,14 +63,26 @@ std::vector<Delivery> JobReader::claim(int count) {
     if (!d.id.empty()) claimed.push_back(std::move(d));
   }
   if (claimed.empty()) return claimed;
-  // XAUTOCLAIM does not say how often each was handed out; XPENDING does.
+  // XAUTOCLAIM does not say how often each was handed out; XPENDING does. Nor why it was due: a
+  // recorded error means a retry, a mark in `released` a job handed back, neither an abandoned job.
   std::vector<RedisArgs> queries;
-  for (const Delivery& d : claimed) queries.push_back({"XPENDING", keys_.stream, kGroup, d.id, d.id, "1"});
-  const std::vector<RedisValue> counts = redis_.pipeline(queries);
+  for (const Delivery& d : claimed) {
+    queries.push_back({"XPENDING", keys_.stream, kGroup, d.id, d.id, "1"});
+    queries.push_back({"HEXISTS", keys_.errors, d.id});
+    queries.push_back({"SREM", keys_.released, d.id});
+  }
+  const std::vector<RedisValue> replies = redis_.pipeline(queries);
   for (std::size_t i = 0; i < claimed.size(); ++i) {
-    const RedisValue& c = counts[i];
+    const RedisValue& c = replies[3 * i];
     if (c.type == RedisValue::Type::Array && !c.elements.empty() && c.elements[0].elements.size() >= 4)
       claimed[i].deliveries = int(c.elements[0].elements[3].as_int());
+    const auto is_one = [](const RedisValue& v) {
+      return v.type == RedisValue::Type::Integer && v.integer == 1;
+    };
+    if (count_claim_)
+      count_claim_(is_one(replies[3 * i + 2])   ? ClaimReason::HandedBack
+                   : is_one(replies[3 * i + 1]) ? ClaimReason::Retry
+                                                : ClaimReason::Abandoned);
   }
   return claimed;
 }

@@ -9,6 +9,7 @@
 
 #include "queue/queue_keys.hpp"
 #include "queue/redis_client.hpp"
+#include "queue/worker_metrics.hpp"
 
 namespace thumbflow::detail {
 
@@ -32,6 +33,8 @@ class JobReader {
   // came: next() first gives those (jobs of this consumer still pending that `held` does not know).
   void note_reconnected() { must_recover_ = true; }
   void set_held_check(std::function<bool(const std::string& id)> held) { held_ = std::move(held); }
+  // Hears why each job taken over came (for the worker's metrics).
+  void set_claim_counter(std::function<void(ClaimReason)> count) { count_claim_ = std::move(count); }
 
   // True when the stream holds no entry at all: nothing waiting, nothing unfinished anywhere.
   bool queue_empty();
@@ -50,6 +53,7 @@ class JobReader {
   bool last_read_empty_ = true;
   bool must_recover_ = false;
   std::function<bool(const std::string&)> held_;
+  std::function<void(ClaimReason)> count_claim_;
 };
 
 }  // namespace thumbflow::detail

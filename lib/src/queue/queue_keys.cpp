@@ -9,7 +9,8 @@ QueueKeys::QueueKeys(const std::string& name)
       dead(name + ":dead"),
       stats(name + ":stats"),
       seen(name + ":seen"),
-      errors(name + ":errors") {
+      errors(name + ":errors"),
+      released(name + ":released") {
   if (name.empty() || name.size() > 200)
     throw std::invalid_argument("queue name must have 1..200 characters");
   for (const char ch : name)

@@ -16,7 +16,7 @@ inline constexpr const char* kGroup = "thumbflow";
 struct QueueKeys {
   // Throws std::invalid_argument for an empty name or one with spaces or control characters.
   explicit QueueKeys(const std::string& name);
-  std::string stream, dead, stats, seen, errors;
+  std::string stream, dead, stats, seen, errors, released;
 };
 
 // KEYS: stream, seen. ARGV: fingerprint, force ("1"/"0"), fields... Adds the entry unless the
@@ -52,12 +52,14 @@ redis.call('HINCRBY', KEYS[2], 'failed', 1)
 return 1
 )lua";
 
-// KEYS: stream. ARGV: id, consumer, idle ms, retry count. Gives a job not started back (on stop):
-// claimable at once by any worker, its delivery count restored.
+// KEYS: stream, released. ARGV: id, consumer, idle ms, retry count. Gives a job not started back
+// (on stop): claimable at once by any worker, its delivery count restored, and noted in `released`
+// (the claimer removes it, to count it as handed back rather than abandoned).
 inline constexpr const char* kReleaseScript = R"lua(
 local p = redis.call('XPENDING', KEYS[1], 'thumbflow', ARGV[1], ARGV[1], 1)
 if #p == 0 or p[1][2] ~= ARGV[2] then return 0 end
 redis.call('XCLAIM', KEYS[1], 'thumbflow', ARGV[2], 0, ARGV[1], 'IDLE', ARGV[3], 'RETRYCOUNT', ARGV[4], 'JUSTID')
+redis.call('SADD', KEYS[2], ARGV[1])
 return 1
 )lua";
 
@@ -81,6 +83,32 @@ redis.call('XDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 redis.call('HINCRBY', KEYS[2], 'dead', 1)
 return 1
+)lua";
+
+// KEYS: dead, stream, seen, stats. ARGV: dead entry id. Puts a dead job back: its own fields (after
+// the id, error and deliveries that kDeadScript put first) as a new entry, its fingerprint seen
+// again, the dead entry deleted. Returns 1 requeued, 2 when the fingerprint was enqueued again
+// meanwhile (only deleted), 0 when the entry is not there, -1 when it is not one kDeadScript wrote.
+inline constexpr const char* kRequeueScript = R"lua(
+local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
+if #found == 0 then return 0 end
+local f = found[1][2]
+if #f < 8 or f[1] ~= 'id' or f[3] ~= 'error' or f[5] ~= 'deliveries' then return -1 end
+local fields = {}
+local key = nil
+for i = 7, #f, 2 do
+  fields[#fields + 1] = f[i]
+  fields[#fields + 1] = f[i + 1]
+  if f[i] == 'key' then key = f[i + 1] end
+end
+local result = 2
+if key == nil or redis.call('SADD', KEYS[3], key) == 1 then
+  redis.call('XADD', KEYS[2], '*', unpack(fields))
+  redis.call('HINCRBY', KEYS[4], 'requeued', 1)
+  result = 1
+end
+redis.call('XDEL', KEYS[1], ARGV[1])
+return result
 )lua";
 
 // KEYS: stream. ARGV: consumer. Removes the consumer from the group if it holds no job (removing

@@ -1,6 +1,7 @@
 // `status`: what the queue holds, who works on it, and how fast it goes (as `rq info`).
 #include <nlohmann/json.hpp>
 
+#include "queue/dead_jobs.hpp"
 #include "queue/queue_keys.hpp"
 #include "queue/redis_client.hpp"
 #include "thumbflow/queue.hpp"
@@ -24,7 +25,8 @@ std::int64_t int_field(const RedisValue& map, const std::string& name) {
 
 }  // namespace
 
-QueueStatus queue_status(const RedisAddress& redis, const std::string& queue) {
+QueueStatus queue_status(const RedisAddress& redis, const std::string& queue, int dead_shown) {
+  if (dead_shown < 0 || dead_shown > 1000) throw std::invalid_argument("dead jobs shown must be 0..1000");
   const QueueKeys keys(queue);
   RedisConnection connection(redis, std::chrono::seconds(10));
   QueueStatus s;
@@ -37,6 +39,8 @@ QueueStatus queue_status(const RedisAddress& redis, const std::string& queue) {
         {"HGETALL", keys.stats},
         {"XLEN", keys.dead},
         {"TIME"},
+        dead_shown > 0 ? RedisArgs{"XREVRANGE", keys.dead, "+", "-", "COUNT", std::to_string(dead_shown)}
+                       : RedisArgs{"PING"},
     });
     // XINFO fails on a queue that does not exist yet (then it is empty); anything else is a refusal.
     for (const RedisValue& r : replies)
@@ -58,6 +62,8 @@ QueueStatus queue_status(const RedisAddress& redis, const std::string& queue) {
     s.skipped = std::uint64_t(int_field(stats, "skipped"));
     s.failed = std::uint64_t(int_field(stats, "failed"));
     s.dead = std::uint64_t(replies[4].as_int());
+    if (dead_shown > 0)
+      for (const RedisValue& entry : replies[6].elements) s.last_dead.push_back(dead_job_of(entry));
     // Per-second counters of finished jobs; this second is still filling, so it is left out.
     const std::int64_t now = replies[5].elements.at(0).as_int();
     RedisArgs mget = {"MGET"};
@@ -81,6 +87,14 @@ std::string queue_status_to_json(const QueueStatus& s, int indent) {
   nlohmann::json consumers = nlohmann::json::array();
   for (const ConsumerStatus& c : s.consumers)
     consumers.push_back({{"name", c.name}, {"in_progress", c.in_progress}, {"idle_ms", c.idle_ms}});
+  nlohmann::json dead_jobs = nlohmann::json::array();
+  for (const DeadJob& d : s.last_dead)
+    dead_jobs.push_back({{"id", d.id},
+                         {"job_id", d.job_id},
+                         {"input", d.input},
+                         {"error", d.error},
+                         {"deliveries", d.deliveries},
+                         {"dead_ms", d.dead_ms}});
   const nlohmann::json j = {{"queue", s.queue},
                             {"waiting", s.waiting},
                             {"in_progress", s.in_progress},
@@ -90,8 +104,10 @@ std::string queue_status_to_json(const QueueStatus& s, int indent) {
                             {"failed", s.failed},
                             {"dead", s.dead},
                             {"rate_per_s", s.rate},
-                            {"last_minute", s.last_minute}};
-  return j.dump(indent);
+                            {"last_minute", s.last_minute},
+                            {"last_dead", dead_jobs}};
+  // Names from outside may hold bytes that are not UTF-8.
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace thumbflow

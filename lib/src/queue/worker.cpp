@@ -1,21 +1,19 @@
-// `worker`: jobs from the stream through the local pipeline, acknowledged once written.
+// `worker`: jobs from the stream through the local pipeline, acknowledged once written. The
+// reading (job_intake), the settling (job_settler) and the heartbeat are pieces of their own; this
+// file groups jobs into pipeline runs by their settings.
 #include <unistd.h>
 
 #include <algorithm>
-#include <deque>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
+#include "core/metrics_server.hpp"
 #include "queue/heartbeat.hpp"
-#include "queue/job_fields.hpp"
-#include "queue/job_ledger.hpp"
-#include "queue/job_reader.hpp"
+#include "queue/job_intake.hpp"
+#include "queue/job_settler.hpp"
 #include "thumbflow/naming.hpp"
 #include "thumbflow/pipeline.hpp"
 #include "thumbflow/queue.hpp"
@@ -35,6 +33,8 @@ void validate(const WorkerOptions& o) {
     throw std::invalid_argument("max deliveries must be 1..100");
   if (o.retry_delay_ms < 0) throw std::invalid_argument("retry delay must not be negative");
   if (o.reconnect_timeout_s < 1) throw std::invalid_argument("reconnect timeout must be at least 1 s");
+  if (o.max_box < 1 || o.max_box > 65535) throw std::invalid_argument("max box must be 1..65535");
+  if (!o.metrics_address.empty()) parse_listen_address(o.metrics_address);
 }
 
 std::string default_consumer() {
@@ -43,49 +43,40 @@ std::string default_consumer() {
   return std::string(host[0] ? host : "worker") + "-" + std::to_string(::getpid());
 }
 
+std::unique_ptr<MetricsServer> serve_metrics(const WorkerOptions& o, const WorkerMetrics& metrics) {
+  if (o.metrics_address.empty()) return nullptr;
+  auto server = std::make_unique<MetricsServer>(parse_listen_address(o.metrics_address),
+                                                [&metrics] { return metrics.render(); });
+  if (o.on_notice) o.on_notice("metrics at " + server->url());
+  return server;
+}
+
 // Pipeline runs end after this many jobs, so that what a run keeps per job (its report, the
 // planner's outputs) stays bounded on a worker that runs for weeks. The graph drains once per run.
 constexpr std::size_t kJobsPerRun = 5000;
 
-// A delivery ready to run: decoded, with what decides whether it fits the current run.
-struct Prepared {
-  Delivery delivery;
-  QueueJob job;
-  std::string settings;  // job_settings_key, and whether it was delivered before (see run_once)
-  std::string output;    // relative output path
-};
-
+// Batching by settings: the intake reads, the settler settles, and the worker groups the jobs into
+// pipeline runs with one set of settings each. carry_ (a job read for the next run) is its state.
 class Worker {
  public:
   Worker(const RedisAddress& redis, const QueueKeys& keys, const WorkerOptions& options,
          const std::function<void(const JobEvent&)>& on_event)
       : options_(options),
-        on_event_(on_event),
         consumer_(options.consumer.empty() ? default_consumer() : options.consumer),
-        // Commands wait at most the BLOCK time plus a margin for a slow server.
-        // Only the reader reports outages: it is always polling, so it notices them first.
-        reader_redis_(redis, std::chrono::milliseconds(options.block_ms + 10'000),
-                      std::chrono::seconds(options.reconnect_timeout_s), options.batch.cancel,
-                      options.on_notice),
-        writer_redis_(redis, std::chrono::seconds(10), std::chrono::seconds(options.reconnect_timeout_s),
-                      options.batch.cancel),
-        // A burst worker waits briefly: it only needs to see the last jobs of others finish.
-        reader_(reader_redis_, keys, consumer_,
-                options.burst ? std::min(options.block_ms, 100) : options.block_ms, options.claim_after_ms),
-        reading_ledger_(reader_redis_, keys, consumer_, options.claim_after_ms, options.retry_delay_ms),
-        ledger_(writer_redis_, keys, consumer_, options.claim_after_ms, options.retry_delay_ms) {
-    ensure_group(reader_redis_, keys.stream);
-    reading_ledger_.forget_stale_consumers();
-    reader_redis_.on_reconnect([this](RedisConnection&) { reader_.note_reconnected(); });
-    reader_.set_held_check([this](const std::string& id) { return holds(id); });
-    const int threads = options.batch.threads > 0 ? options.batch.threads
-                                                  : int(std::max(1u, std::thread::hardware_concurrency()));
-    // Small reads: jobs wait in this worker's hands only briefly, and other workers get their share.
-    read_count_ = options.read_count > 0 ? options.read_count : std::max(2, threads);
-    heartbeat_ = std::make_unique<Heartbeat>(
-        redis, keys, consumer_, std::chrono::milliseconds(std::max(200, options.claim_after_ms / 3)),
-        std::chrono::seconds(options.reconnect_timeout_s), [this] { return ids_in_pipeline(); });
-  }
+        metrics_(keys.stream, consumer_, [this] { return double(held_.size()); }),
+        on_event_([this, &on_event](const JobEvent& e) {
+          metrics_.job(e);
+          if (on_event) on_event(e);
+        }),
+        metrics_server_(serve_metrics(options, metrics_)),
+        events_(on_event_),
+        intake_(redis, keys, options, consumer_,
+                make_job_limits(options.input_roots, options.batch.thumbnail.max_pixels, options.max_box),
+                held_, events_, metrics_),
+        settler_(redis, keys, options, consumer_, held_, events_),
+        heartbeat_(std::make_unique<Heartbeat>(
+            redis, keys, consumer_, std::chrono::milliseconds(std::max(200, options.claim_after_ms / 3)),
+            std::chrono::seconds(options.reconnect_timeout_s), [this] { return held_.list(); })) {}
 
   WorkerSummary run() {
     const auto start = std::chrono::steady_clock::now();
@@ -93,7 +84,7 @@ class Worker {
       // One pipeline run per stretch of jobs with the same settings; the first job of a run is
       // read here, so that the run can be given its settings.
       for (;;) {
-        if (!carry_ && !stopping()) carry_ = next_prepared();
+        if (!carry_ && !stopping()) carry_ = next_job();
         if (!carry_ || stopping()) break;
         run_once();
       }
@@ -103,50 +94,17 @@ class Worker {
     }
     hand_back_unlisted();
     heartbeat_.reset();  // or it would list this consumer again
-    reading_ledger_.leave();
-    summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return summary_;
+    intake_.leave();
+    WorkerSummary summary = events_.summary();
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return summary;
   }
 
  private:
   bool stopping() const { return options_.batch.cancel != nullptr && options_.batch.cancel->load(); }
 
-  // The next job to run, reading (and waiting) as needed; std::nullopt when stopping, or with
-  // burst when the queue is empty. Jobs delivered too often are given up before anything is tried
-  // (they may be what kills workers); unreadable entries too.
-  std::optional<Prepared> next_prepared() {
-    for (;;) {
-      if (stopping() || writer_failed_) return std::nullopt;
-      if (buffer_.empty()) {
-        if (options_.burst && maybe_empty_ && reader_.queue_empty()) return std::nullopt;
-        std::vector<Delivery> read = reader_.next(read_count_);
-        maybe_empty_ = int(read.size()) < read_count_;
-        buffer_.insert(buffer_.end(), std::make_move_iterator(read.begin()),
-                       std::make_move_iterator(read.end()));
-        continue;
-      }
-      Delivery d = std::move(buffer_.front());
-      buffer_.pop_front();
-      if (d.fields.empty()) {
-        reading_ledger_.forget(d);
-        continue;
-      }
-      if (d.deliveries > options_.max_deliveries) {
-        const std::string last = reading_ledger_.last_error(d.id);
-        give_up(d, "no result after " + std::to_string(d.deliveries - 1) + " deliveries" +
-                       (last.empty() ? " (its workers stopped or died)" : ": " + last));
-        continue;
-      }
-      try {
-        QueueJob job = decode_job(d.fields);
-        Prepared p{std::move(d), std::move(job), "", ""};
-        p.settings = job_settings_key(p.job) + (p.delivery.deliveries > 1 ? "again" : "first");
-        p.output = output_relative_path(p.job.item.relative_path, p.job.name_template, p.job.thumbnail);
-        return p;
-      } catch (const std::exception& e) {
-        give_up(d, std::string("malformed job: ") + e.what());
-      }
-    }
+  std::optional<Prepared> next_job() {
+    return intake_.next([this] { return stopping() || settler_.failed(); });
   }
 
   // One run of the pipeline over jobs with carry_'s settings. It ends when a job with other
@@ -168,7 +126,7 @@ class Worker {
     const NextItem next = [&]() -> std::optional<Item> {
       try {
         if (outputs.size() >= kJobsPerRun) return std::nullopt;
-        std::optional<Prepared> p = carry_ ? std::exchange(carry_, std::nullopt) : next_prepared();
+        std::optional<Prepared> p = carry_ ? std::exchange(carry_, std::nullopt) : next_job();
         if (!p) return std::nullopt;
         if (p->settings != settings || outputs.count(p->output) != 0) {
           carry_ = std::move(p);
@@ -177,8 +135,7 @@ class Worker {
         outputs.insert(p->output);
         Item item = p->job.item;
         item.tag = p->delivery.id;
-        const std::lock_guard lock(held_mutex_);
-        held_.emplace(item.tag, std::move(*p));
+        settler_.hold(std::move(*p));
         return item;
       } catch (...) {
         listing_error = std::current_exception();
@@ -187,144 +144,36 @@ class Worker {
     };
     BatchReport report;
     try {
-      report = run_batch_stream(next, o, [&](const ItemResult& r) { settle(r); });
+      report = run_batch_stream(next, o, [&](const ItemResult& r) { settler_.settle(r); });
     } catch (...) {
-      release_held();
+      intake_.take_back(std::exchange(carry_, std::nullopt), settler_.take_unsettled());
       throw;
     }
-    for (const ItemResult& r : report.items) settle(r);  // those not reported: cancelled before starting
+    for (const ItemResult& r : report.items) settler_.settle(r);  // not reported: cancelled before starting
     if (listing_error) std::rethrow_exception(listing_error);
-    if (writer_error_) std::rethrow_exception(writer_error_);
-  }
-
-  // What becomes of a job once the pipeline is through with it. Called from the pipeline's report
-  // stage while the lister adds jobs, and after the run for the rest.
-  void settle(const ItemResult& r) {
-    std::optional<Prepared> p;
-    {
-      const std::lock_guard lock(held_mutex_);
-      const auto it = held_.find(r.tag);
-      if (it == held_.end()) return;
-      p = std::move(it->second);
-      held_.erase(it);
-    }
-    // After the connection for results is lost for good, jobs are left pending: other workers
-    // take them over after --claim-after.
-    if (writer_failed_) return;
-    try {
-      handle(p->delivery, r);
-    } catch (...) {
-      writer_error_ = std::current_exception();
-      writer_failed_ = true;
-    }
-  }
-
-  void handle(const Delivery& d, const ItemResult& r) {
-    JobEvent event{d.id, r, d.deliveries, false};
-    switch (r.status) {
-      case ItemStatus::Done:
-      case ItemStatus::Skipped:
-        ledger_.finished(d, r.status == ItemStatus::Skipped);
-        break;
-      case ItemStatus::Failed:
-        if (d.deliveries >= options_.max_deliveries) {
-          event.result.error = "failed " + std::to_string(d.deliveries) + " times, last: " + r.error;
-          ledger_.dead(d, event.result.error);
-          event.dead = true;
-        } else {
-          ledger_.retry_later(d, r.error);
-        }
-        break;
-      case ItemStatus::Cancelled:
-        ledger_.release(d);
-        break;
-    }
-    report(event);
-  }
-
-  void give_up(const Delivery& d, const std::string& error) {
-    reading_ledger_.dead(d, error);
-    JobEvent event = event_for(d, ItemStatus::Failed);
-    event.dead = true;
-    event.result.error = error;
-    report(event);
-  }
-
-  std::vector<std::string> ids_in_pipeline() {
-    const std::lock_guard lock(held_mutex_);
-    std::vector<std::string> ids;
-    for (const auto& entry : held_) ids.push_back(entry.first);
-    return ids;
-  }
-
-  // Called from the reading side: buffer_ and carry_ are its own.
-  bool holds(const std::string& id) {
-    if (carry_ && carry_->delivery.id == id) return true;
-    if (std::any_of(buffer_.begin(), buffer_.end(), [&](const Delivery& d) { return d.id == id; }))
-      return true;
-    const std::lock_guard lock(held_mutex_);
-    return held_.count(id) != 0;
-  }
-
-  // An event for a job that did not go through the pipeline.
-  static JobEvent event_for(const Delivery& d, ItemStatus status) {
-    JobEvent event{d.id, {}, d.deliveries, false};
-    event.result.status = status;
-    for (std::size_t i = 0; i + 1 < d.fields.size(); i += 2)
-      if (d.fields[i] == "input") event.result.input = d.fields[i + 1];
-    return event;
-  }
-
-  void report(const JobEvent& e) {
-    const std::lock_guard lock(event_mutex_);
-    if (e.dead)
-      ++summary_.dead;
-    else if (e.result.status == ItemStatus::Done)
-      ++summary_.done;
-    else if (e.result.status == ItemStatus::Skipped)
-      ++summary_.skipped;
-    else if (e.result.status == ItemStatus::Failed)
-      ++summary_.retried;
-    else
-      ++summary_.released;
-    if (on_event_) on_event_(e);
+    settler_.rethrow_if_failed();
   }
 
   // Jobs read but not given to the pipeline go back to the queue at once (stopping, or an error).
+  // After the connection for results is lost for good, they are left to --claim-after.
   void hand_back_unlisted() {
-    if (writer_failed_) return;
-    if (carry_) buffer_.push_front(std::exchange(carry_, std::nullopt)->delivery);
-    for (const Delivery& d : buffer_) {
-      ledger_.release(d);
-      report(event_for(d, ItemStatus::Cancelled));
-    }
-    buffer_.clear();
-  }
-
-  void release_held() {
-    const std::lock_guard lock(held_mutex_);
-    for (const auto& [id, p] : held_) buffer_.push_back(p.delivery);
-    held_.clear();
+    if (settler_.failed()) return;
+    intake_.take_back(std::exchange(carry_, std::nullopt), {});
+    intake_.hand_back();
   }
 
   const WorkerOptions& options_;
-  const std::function<void(const JobEvent&)>& on_event_;
   std::string consumer_;
-  // Two connections: reading blocks for up to block_ms, acknowledging must not wait behind it.
-  // The reading side (jobs given up before they run) uses its own.
-  ResilientRedis reader_redis_, writer_redis_;
-  JobReader reader_;
-  JobLedger reading_ledger_, ledger_;
-  int read_count_ = 2;
-  std::deque<Delivery> buffer_;    // read, not yet decoded
-  std::optional<Prepared> carry_;  // decoded, waiting for the next run
-  bool maybe_empty_ = true;
-  std::mutex held_mutex_;  // held_ is filled by the lister and emptied by the report stage
-  std::unordered_map<std::string, Prepared> held_;  // entry id -> job in the pipeline
-  std::atomic<bool> writer_failed_{false};
-  std::exception_ptr writer_error_;
-  std::mutex event_mutex_;
-  WorkerSummary summary_;
+  HeldJobs held_;  // every job between its read and its last step: what the heartbeat keeps
+  WorkerMetrics metrics_;
+  std::function<void(const JobEvent&)> on_event_;  // the metrics, then the caller's
+  // Before the connections (a port in use stops the worker before it joins the group); reads only
+  // metrics_ and held_, which outlive it.
+  std::unique_ptr<MetricsServer> metrics_server_;
+  JobEvents events_;
+  JobIntake intake_;
+  JobSettler settler_;
+  std::optional<Prepared> carry_;         // decoded, waiting for the next run
   std::unique_ptr<Heartbeat> heartbeat_;  // last: stopped first, while held_ still exists
 };
 

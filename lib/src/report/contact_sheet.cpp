@@ -1,5 +1,6 @@
 // The HTML contact sheet: one self-contained page (inline CSS, no script) that works from file://.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -71,7 +72,10 @@ void add_card(std::string& page, const ItemResult& r, const std::string& dir) {
     page += " width=\"" + std::to_string(r.out_size.width) + "\" height=\"" +
             std::to_string(r.out_size.height) + "\"";
   page += "></a><figcaption><span class=\"name\" title=\"" + html_escape(r.input) + "\">" + name + "</span>";
-  page += "<span class=\"meta\">" + dimensions(r.in_size);
+  // Upright, as the thumbnail above it is shown.
+  const bool turned = r.orientation >= 5 && r.orientation <= 8;
+  page += "<span class=\"meta\">" +
+          dimensions(turned ? Dimensions{r.in_size.height, r.in_size.width} : r.in_size);
   if (r.bytes_in) page += " &middot; " + detail::human_bytes(r.bytes_in);
   page += "</span></figcaption></figure>\n";
 }
@@ -93,6 +97,25 @@ void add_problems(std::string& page, const std::vector<ItemResult>& items, ItemS
           std::to_string(count) + ")</h2>\n<ul class=\"problems\">\n" + list + "</ul></section>\n";
 }
 
+// Several sizes: the card shows the smallest thumbnail made or up to date (those of unknown size
+// after those of known size).
+ItemResult smallest_output(const ItemResult& r) {
+  ItemResult shown = r;
+  const auto rank = [](const OutputResult& o) {
+    return o.out_size.width > 0 ? double(o.out_size.width) * o.out_size.height : HUGE_VAL;
+  };
+  const OutputResult* best = nullptr;
+  for (const OutputResult& o : r.outputs)
+    if ((o.status == ItemStatus::Done || o.status == ItemStatus::Skipped) &&
+        (best == nullptr || rank(o) < rank(*best)))
+      best = &o;
+  if (best != nullptr) {
+    shown.output = best->output;
+    shown.out_size = best->out_size;
+  }
+  return shown;
+}
+
 }  // namespace
 
 std::string contact_sheet_html(const BatchReport& report, const std::string& html_dir) {
@@ -102,8 +125,9 @@ std::string contact_sheet_html(const BatchReport& report, const std::string& htm
   int cell = kMinCell, pic = 0;
   for (const ItemResult& r : report.items) {
     if (!shown(r)) continue;
-    cell = std::max(cell, r.out_size.width);
-    pic = std::max(pic, r.out_size.height);
+    const Dimensions size = smallest_output(r).out_size;
+    cell = std::max(cell, size.width);
+    pic = std::max(pic, size.height);
   }
   cell = std::min(cell, kMaxCell);
   pic = std::clamp(pic == 0 ? cell : pic, kMinCell / 2, kMaxCell);
@@ -123,7 +147,7 @@ std::string contact_sheet_html(const BatchReport& report, const std::string& htm
   page += "<p class=\"where\">in <code>" + where + "</code>, made by thumbflow " + version() + "</p>\n";
   page += "</header>\n<main class=\"grid\">\n";
   for (const ItemResult& r : report.items)
-    if (shown(r)) add_card(page, r, html_dir);
+    if (shown(r)) add_card(page, smallest_output(r), html_dir);
   page += "</main>\n";
   add_problems(page, report.items, ItemStatus::Failed, "Failed", html_dir);
   add_problems(page, report.items, ItemStatus::Cancelled, "Not done (interrupted)", html_dir);

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/safe_path.hpp"
 #include "image/format.hpp"
 #include "image/header.hpp"
 #include "io/storage.hpp"
@@ -29,15 +30,15 @@ std::vector<std::uint8_t> read_head(const std::string& path, std::size_t max_byt
   return head;
 }
 
-// Size stored in the image's header, or 0x0 when it cannot be read.
-Dimensions header_size(const std::string& path) {
+// Size stored in the image's header and its orientation, or 0x0 when it cannot be read.
+detail::ImageHeader header_of(const std::string& path) {
   for (const std::size_t bytes : kHeadBytes) {
     const std::vector<std::uint8_t> head = read_head(path, bytes);
     try {
       const detail::ImageFormat format = detail::sniff_format(head);
       if (!detail::is_readable(format)) return {};
-      const Dimensions size = detail::read_header(head, format).size;
-      if (size.width > 0) return size;
+      const detail::ImageHeader header = detail::read_header(head, format);
+      if (header.size.width > 0) return header;
     } catch (const std::exception&) {
     }
     if (head.size() < bytes) return {};  // the whole file was read
@@ -49,23 +50,29 @@ Dimensions header_size(const std::string& path) {
 // no sizes for them; the page shows them like the others.
 void complete_from_files(ItemResult& r) {
   if (r.status != ItemStatus::Done && r.status != ItemStatus::Skipped) return;
-  if (r.out_size.width == 0 && !r.output.empty()) r.out_size = header_size(r.output);
+  if (r.out_size.width == 0 && !r.output.empty()) r.out_size = header_of(r.output).size;
+  for (OutputResult& o : r.outputs)
+    if (o.status == ItemStatus::Skipped && o.out_size.width == 0) o.out_size = header_of(o.output).size;
   if (is_remote(r.input)) return;
-  if (r.in_size.width == 0) r.in_size = header_size(r.input);
+  if (r.in_size.width == 0) {
+    const detail::ImageHeader header = header_of(r.input);
+    r.in_size = header.size;
+    r.orientation = header.orientation;
+  }
   std::error_code ec;
   const std::uintmax_t size = fs::file_size(r.input, ec);
   if (r.bytes_in == 0 && !ec) r.bytes_in = size;
 }
 
-std::string normal(const std::string& path) { return fs::absolute(path).lexically_normal().string(); }
-
 void refuse_images(const BatchReport& report, const std::string& path) {
-  const std::string page = normal(path);
+  const std::string page = detail::normalised_path(path);
   std::error_code ec;
   for (const ItemResult& r : report.items) {
-    for (const std::string* image : {&r.input, &r.output}) {
+    std::vector<const std::string*> images = {&r.input, &r.output};
+    for (const OutputResult& o : r.outputs) images.push_back(&o.output);
+    for (const std::string* image : images) {
       if (image->empty() || is_remote(*image)) continue;
-      if (normal(*image) == page || fs::equivalent(*image, path, ec))
+      if (detail::normalised_path(*image) == page || fs::equivalent(*image, path, ec))
         throw std::runtime_error("contact sheet " + path + " would replace " + *image +
                                  "; choose another --html file");
     }

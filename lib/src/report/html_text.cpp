@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/url_segment.hpp"
 #include "thumbflow/sources.hpp"
 
 namespace thumbflow::detail {
@@ -79,7 +80,10 @@ std::string human_bytes(std::uint64_t bytes) {
 }
 
 std::string display_name(std::string_view input) {
-  if (is_remote(input)) input = input.substr(0, input.find_first_of("?#"));
+  if (is_remote(input)) {
+    const std::string_view segment = url_last_segment(input);
+    return std::string(segment.empty() ? input : segment);
+  }
   while (input.size() > 1 && input.back() == '/') input.remove_suffix(1);
   const auto slash = input.rfind('/');
   return std::string(slash == std::string_view::npos ? input : input.substr(slash + 1));

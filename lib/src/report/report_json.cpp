@@ -12,6 +12,18 @@ using nlohmann::json;
 
 json size_json(Dimensions d) { return {{"width", d.width}, {"height", d.height}}; }
 
+json crop_json(const CropRect& c) { return {{"x", c.x}, {"y", c.y}, {"w", c.w}, {"h", c.h}}; }
+
+json output_json(const OutputResult& o) {
+  json j = {{"output", o.output},
+            {"box", size_json(o.box)},
+            {"status", to_string(o.status)},
+            {"out", size_json(o.out_size)},
+            {"bytes_out", o.bytes_out}};
+  if (o.crop.w > 0) j["crop"] = crop_json(o.crop);
+  return j;
+}
+
 json item_json(const ItemResult& r) {
   json j = {{"input", r.input},
             {"output", r.output},
@@ -27,6 +39,14 @@ json item_json(const ItemResult& r) {
               {"encode", r.times.encode_ms},
               {"write", r.times.write_ms}}}};
   if (!r.error.empty()) j["error"] = r.error;
+  if (!r.warnings.empty()) j["warnings"] = r.warnings;
+  if (r.crop.w > 0) j["crop"] = crop_json(r.crop);
+  if (!r.outputs.empty()) {
+    json outputs = json::array();
+    for (const OutputResult& o : r.outputs) outputs.push_back(output_json(o));
+    j["outputs"] = std::move(outputs);
+    j["decoded"] = size_json(r.decoded);
+  }
   if (!r.tag.empty()) j["tag"] = r.tag;
   return j;
 }
@@ -43,6 +63,7 @@ json summary_json(const Summary& s) {
           {"bytes_in", s.bytes_in},
           {"bytes_out", s.bytes_out},
           {"megapixels_in", s.megapixels_in},
+          {"thumbnails", s.thumbnails},
           {"threads", s.threads},
           {"serial", s.serial},
           {"output_dir", s.output_dir},

@@ -4,7 +4,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/safe_path.hpp"
 #include "core/text.hpp"
+#include "core/url_segment.hpp"
 #include "thumbflow/sources.hpp"
 
 namespace thumbflow {
@@ -64,13 +66,7 @@ bool is_remote(std::string_view input) {
 }
 
 std::string safe_name_from_url(std::string_view url) {
-  std::string_view rest = url;
-  if (const auto scheme = rest.find("://"); scheme != std::string_view::npos) rest.remove_prefix(scheme + 3);
-  rest = rest.substr(0, rest.find_first_of("?#"));
-  const auto slash = rest.find('/');
-  std::string_view path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  const std::string segment = percent_decode(path.substr(path.rfind('/') + 1));
+  const std::string segment = percent_decode(detail::url_last_segment(url));
   std::string name;
   for (const char c : segment) {
     const bool safe = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
@@ -86,12 +82,13 @@ std::string safe_name_from_url(std::string_view url) {
   return name;
 }
 
-std::vector<Item> parse_url_list(std::string_view text) {
+std::vector<Item> parse_url_list(std::string_view text, std::string_view list_name) {
   std::vector<Item> items;
   std::unordered_map<std::string, int> stem_count;
   std::unordered_set<std::string> seen;
-  std::size_t start = 0;
+  std::size_t start = 0, line_number = 0;
   while (start <= text.size()) {
+    ++line_number;
     const auto end = std::min(text.find('\n', start), text.size());
     const std::string_view line = trim(text.substr(start, end - start));
     start = end + 1;
@@ -99,7 +96,7 @@ std::vector<Item> parse_url_list(std::string_view text) {
     if (!seen.insert(std::string(line)).second) continue;  // the same URL twice is the same work
     Item item{std::string(line), safe_name_from_url(line), {}, {}};
     if (!is_remote(line)) {
-      item.error = "not an http(s) URL";
+      item.error = "not an http(s) URL (" + std::string(list_name) + ":" + std::to_string(line_number) + ")";
       item.relative_path = "";
     } else {
       ++stem_count[lower(split_ext(item.relative_path).first)];
@@ -117,6 +114,7 @@ std::vector<Item> parse_url_list(std::string_view text) {
     for (int salt = 1; !taken.insert(lower(name)).second; ++salt)
       name = stem + "-" + short_hash(item.input + "#" + std::to_string(salt)) + ext;
     item.relative_path = std::move(name);
+    item.error = detail::unsafe_path_error(item.relative_path);
   }
   return items;
 }

@@ -1,0 +1,136 @@
+// `requeue`: dead jobs back into the queue once their problem is fixed. The worker checks a
+// requeued entry as it checks any other (job_intake); here only what can never be a job stays dead.
+#include "queue/dead_jobs.hpp"
+#include "queue/job_fields.hpp"
+#include "queue/queue_keys.hpp"
+#include "queue/redis_client.hpp"
+#include "thumbflow/queue.hpp"
+
+namespace thumbflow {
+namespace {
+
+using namespace detail;
+
+// Entries read per round trip when requeueing every dead job.
+constexpr int kPage = 100;
+
+bool is_entry_id(const std::string& id) {
+  const auto dash = id.find('-');
+  return dash != std::string::npos && dash > 0 && dash + 1 < id.size() && dash <= 20 && id.size() <= 41 &&
+         id.find_first_not_of("0123456789-") == std::string::npos &&
+         id.find('-', dash + 1) == std::string::npos;
+}
+
+class Requeuer {
+ public:
+  Requeuer(RedisConnection& redis, const QueueKeys& keys,
+           const std::function<void(const RequeueResult&)>& tell)
+      : redis_(redis), keys_(keys), tell_(tell) {}
+
+  void one(const std::string& id) {
+    RequeueResult missing;
+    missing.job.id = id;
+    missing.reason = "not an entry id";
+    if (!is_entry_id(id)) return report(missing);
+    const RedisValue found = redis_.command({"XRANGE", keys_.dead, id, id});
+    missing.reason = "not in " + keys_.dead;
+    if (found.elements.empty()) return report(missing);
+    move(found.elements[0]);
+  }
+
+  // Every entry up to the last one there now: a job that dies again meanwhile is not taken again.
+  void all() {
+    const RedisValue last = redis_.command({"XREVRANGE", keys_.dead, "+", "-", "COUNT", "1"});
+    if (last.elements.empty()) return;
+    const std::string end = dead_job_of(last.elements[0]).id;
+    std::string from = "-";
+    for (;;) {
+      const RedisValue page =
+          redis_.command({"XRANGE", keys_.dead, from, end, "COUNT", std::to_string(kPage)});
+      for (const RedisValue& entry : page.elements) move(entry);
+      if (page.elements.size() < std::size_t(kPage)) break;
+      from = "(" + dead_job_of(page.elements.back()).id;
+    }
+  }
+
+  RequeueSummary summary() const { return summary_; }
+
+ private:
+  void move(const RedisValue& entry) {
+    RequeueResult r{RequeueResult::Outcome::NotAJob, dead_job_of(entry), ""};
+    std::vector<std::string> fields;
+    if (entry.elements.size() > 1)
+      for (const RedisValue& f : entry.elements[1].elements) fields.push_back(f.str);
+    const std::vector<std::string> job = job_fields_of_dead(fields);
+    if (job.empty()) {
+      r.reason = "not a job given up by a worker (no job fields after id, error and deliveries)";
+      return report(r);
+    }
+    try {
+      decode_job(job);  // the worker's own check: an entry it would refuse at once stays here
+    } catch (const std::exception& e) {
+      r.reason = std::string("malformed job: ") + e.what();
+      return report(r);
+    }
+    const std::int64_t moved =
+        redis_
+            .command(
+                eval_args(kRequeueScript, {keys_.dead, keys_.stream, keys_.seen, keys_.stats}, {r.job.id}))
+            .as_int();
+    if (moved == 1) r.outcome = RequeueResult::Outcome::Requeued;
+    if (moved == 2) r.outcome = RequeueResult::Outcome::AlreadyEnqueued;
+    if (moved == 0) {
+      r.outcome = RequeueResult::Outcome::NotFound;
+      r.reason = "requeued meanwhile by someone else";
+    }
+    if (moved < 0) r.reason = "not a job given up by a worker";
+    report(r);
+  }
+
+  void report(const RequeueResult& r) {
+    switch (r.outcome) {
+      case RequeueResult::Outcome::Requeued:
+        ++summary_.requeued;
+        break;
+      case RequeueResult::Outcome::AlreadyEnqueued:
+        ++summary_.already_enqueued;
+        break;
+      case RequeueResult::Outcome::NotFound:
+        ++summary_.not_found;
+        break;
+      case RequeueResult::Outcome::NotAJob:
+        ++summary_.not_a_job;
+        break;
+    }
+    if (tell_) tell_(r);
+  }
+
+  RedisConnection& redis_;
+  const QueueKeys& keys_;
+  const std::function<void(const RequeueResult&)>& tell_;
+  RequeueSummary summary_;
+};
+
+}  // namespace
+
+RequeueSummary requeue_dead(const RedisAddress& redis, const std::string& queue,
+                            const std::vector<std::string>& ids,
+                            const std::function<void(const RequeueResult&)>& on_result) {
+  const QueueKeys keys(queue);
+  RedisConnection connection(redis, std::chrono::seconds(10));
+  Requeuer requeuer(connection, keys, on_result);
+  try {
+    // Workers may not have made the group yet: the entries must not be skipped by it.
+    ensure_group(connection, keys.stream);
+    if (ids.empty()) requeuer.all();
+    for (const std::string& id : ids) requeuer.one(id);
+  } catch (const RedisServerError& e) {
+    throw QueueError("Redis at " + describe(redis) + " refused to requeue: " + e.what());
+  } catch (const RedisConnectionLost& e) {
+    throw QueueError(std::string(e.what()) + " (" + std::to_string(requeuer.summary().requeued) +
+                     " jobs were requeued; run it again for the rest)");
+  }
+  return requeuer.summary();
+}
+
+}  // namespace thumbflow

@@ -1,0 +1,229 @@
+// Queue entries are written by whoever can add to the stream: a worker must treat each one as
+// hostile. Real redis-server (127.0.0.1, free port), entries added raw with redis-cli XADD, the real
+// `thumbflow worker`; checked as a user would: what is on disk, what is in NAME:dead, exit status.
+#include <map>
+#include <memory>
+
+#include "e2e_support.hpp"
+#include "http_server.hpp"
+#include "redis_server.hpp"
+
+namespace thumbflow::e2e {
+namespace {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// A well-formed job (layout 1) for `input` at `rel`; `change` replaces fields ("" value: drop it).
+Fields job(const std::string& input, const std::string& rel,
+           const std::map<std::string, std::string>& change = {}) {
+  Fields f = {{"v", "1"},
+              {"input", input},
+              {"rel", rel},
+              {"box_w", "64"},
+              {"box_h", "64"},
+              {"enlarge", "0"},
+              {"format", "same"},
+              {"quality", "85"},
+              {"background", "255,255,255"},
+              {"max_pixels", "100000000"},
+              {"decode", "fast"},
+              {"name", "{stem}_thumbnail.{ext}"},
+              {"force", "0"}};
+  for (const auto& field : change) {  // not a structured binding: clang 14 cannot capture one
+    const std::string& name = field.first;
+    const std::string& value = field.second;
+    const auto it = std::find_if(f.begin(), f.end(), [&](const auto& p) { return p.first == name; });
+    if (value.empty() && it != f.end())
+      f.erase(it);
+    else if (it != f.end())
+      it->second = value;
+    else
+      f.emplace_back(name, value);
+  }
+  return f;
+}
+
+struct HostileCase {
+  std::string what;
+  Fields fields;
+  std::string reason;  // part of the error recorded in NAME:dead
+};
+
+class QueueHostile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Inputs: two under the root; a secret outside it, and a symlink inside pointing at it.
+    test::write_bytes(in / "ok.jpg", test::encode(test::make_picture(320, 240, CV_8UC3, 1), ".jpg"));
+    test::write_bytes(in / "sub" / "ok2.png", test::encode(test::make_picture(200, 100, CV_8UC3, 2), ".png"));
+    test::write_bytes(tmp / "secret" / "s.jpg",
+                      test::encode(test::make_picture(320, 240, CV_8UC3, 3), ".jpg"));
+    fs::create_symlink(tmp / "secret" / "s.jpg", in / "link.jpg");
+    fs::create_directory_symlink(tmp / "secret", in / "secret_dir");
+    fs::create_directories(out);
+  }
+
+  std::string add(const Fields& fields) {
+    std::vector<std::string> args = {"XADD", "jobs", "*"};
+    for (const auto& [name, value] : fields) args.insert(args.end(), {name, value});
+    const std::vector<std::string> id = lines_of(redis.cli(args));
+    return id.empty() ? "" : id.front();
+  }
+
+  // Entry id -> recorded error, from NAME:dead.
+  std::map<std::string, std::string> dead() {
+    const nlohmann::json entries =
+        nlohmann::json::parse(redis.cli({"--json", "XRANGE", "jobs:dead", "-", "+"}));
+    std::map<std::string, std::string> errors;
+    for (const auto& entry : entries) {
+      std::string id, error;
+      const auto& f = entry[1];
+      for (std::size_t i = 0; i + 1 < f.size(); i += 2) {
+        if (f[i] == "id") id = f[i + 1];
+        if (f[i] == "error") error = f[i + 1];
+      }
+      errors[id] = error;
+    }
+    return errors;
+  }
+
+  // Every file under tmp outside -o and the logs, with its content: a worker may change none.
+  std::map<std::string, std::vector<std::uint8_t>> outside_output() {
+    auto all = snapshot(tmp.path());
+    std::erase_if(all, [](const auto& entry) {
+      return entry.first.rfind("w/out/", 0) == 0 || entry.first.rfind("logs/", 0) == 0;
+    });
+    return all;
+  }
+
+  CommandResult worker(const std::vector<std::string>& extra) {
+    std::vector<std::string> argv = {kCli,   "worker",           "-o",      out.string(), "-j",
+                                     "1",    "--burst",          "--redis", redis.url(),  "--queue",
+                                     "jobs", "--max-deliveries", "1"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return test::run_command(argv, 90);
+  }
+
+  TempDir tmp;
+  const fs::path in = tmp / "w" / "in";
+  const fs::path out = tmp / "w" / "out";  // so that ../../pwned is tmp/pwned
+  test::RedisServer redis;
+};
+
+TEST_F(QueueHostile, EveryHostileEntryIsDeadWithItsReasonAndNothingLeavesTheRoots) {
+  const std::string ok = (in / "ok.jpg").string();
+  const std::vector<HostileCase> cases = {
+      // The reproduction of issue 15.
+      {"'..' in rel", job(ok, "../../pwned/evil.jpg", {{"name", "{stem}.{ext}"}}), "'..' segment"},
+      {"absolute rel", job(ok, (tmp / "pwned" / "abs.jpg").string()), "absolute"},
+      {"'..' in the name", job(ok, "ok.jpg", {{"name", "../../{stem}.{ext}"}}), "must be a file name"},
+      {"control character in rel", job(ok, "a\nb.jpg"), "control character"},
+      {"backslash in rel", job(ok, "..\\..\\evil.jpg"), "backslash"},
+      {"output field lying", job(ok, "ok.jpg", {{"output", "../../pwned/x.jpg"}}), "field 'output'"},
+      {"input outside the roots", job((tmp / "secret" / "s.jpg").string(), "s.jpg"), "outside"},
+      {"symlink out of the roots", job((in / "link.jpg").string(), "link.jpg"), "outside"},
+      {"'..' out of the roots", job((in / ".." / ".." / "secret" / "s.jpg").string(), "t.jpg"), "outside"},
+      {"folder symlink out of the roots", job((in / "secret_dir" / "s.jpg").string(), "u.jpg"), "outside"},
+      // A missing folder then '..': resolved lexically it would land in the symlinked folder.
+      {"'..' after a missing folder",
+       job((in / "no_such_dir" / ".." / "secret_dir" / "s.jpg").string(), "v.jpg"), "'..' segment"},
+      {"relative input", job("w/in/ok.jpg", "r.jpg"), "not an absolute path"},
+      {"60000 px enlarged box",
+       job(ok, "big.jpg", {{"box_w", "60000"}, {"box_h", "60000"}, {"enlarge", "1"}}), "limit of 8192"},
+      {"enlarged unbounded side", job(ok, "tall.jpg", {{"box_h", "0"}, {"enlarge", "1"}}), "bounded on both"},
+      {"unknown version", job(ok, "v2.jpg", {{"v", "2"}}), "layout 2"},
+      {"missing field", job(ok, "m.jpg", {{"quality", ""}}), "'quality' missing"},
+      {"missing input", job(ok, "m2.jpg", {{"input", ""}}), "'input' missing"},
+      {"quality out of range", job(ok, "q.jpg", {{"quality", "101"}}), "'quality'"},
+      {"unknown format", job(ok, "f.jpg", {{"format", "tiff"}}), "unknown format"},
+      {"unknown decode", job(ok, "d.jpg", {{"decode", "slow"}}), "unknown decode"},
+      {"bad background", job(ok, "b.jpg", {{"background", "300,0,0"}}), "invalid colour"},
+      {"enlarge not 0/1", job(ok, "e.jpg", {{"enlarge", "2"}}), "'enlarge'"},
+      {"force not 0/1", job(ok, "o.jpg", {{"force", "yes"}}), "'force'"},
+      {"template without {stem}", job(ok, "n.jpg", {{"name", "x.jpg"}}), "needs {stem}"},
+      {"template without an extension", job(ok, "n2.jpg", {{"name", "{stem}"}}), "must end in .{ext}"},
+      // The job's pixel limit: 0 means the worker's (50000 here), so a 76800 px input is refused.
+      {"max_pixels 0", job(ok, "p0.jpg", {{"max_pixels", "0"}}), "over the limit"},
+      {"max_pixels raised", job(ok, "p1.jpg", {{"max_pixels", "1000000000"}}), "over the limit"},
+  };
+  std::map<std::string, const HostileCase*> by_id;
+  const std::string first_good = add(job((in / "sub" / "ok2.png").string(), "sub/ok2.png"));
+  for (const HostileCase& c : cases) by_id[add(c.fields)] = &c;
+  // A good job after the hostile ones: the worker kept working.
+  const std::string last_good =
+      add(job((in / "sub" / "ok2.png").string(), "ok2.png",
+              {{"max_pixels", "0"}, {"box_w", "32"}, {"box_h", "32"}, {"name", "{stem}_{w}.{ext}"}}));
+  ASSERT_EQ(by_id.size(), cases.size());
+  ASSERT_FALSE(first_good.empty());
+  ASSERT_FALSE(last_good.empty());
+
+  // 320x240 = 76800 px is over this worker's limit; 200x200 is not.
+  test::write_bytes(in / "small.jpg", test::encode(test::make_picture(200, 200, CV_8UC3, 4), ".jpg"));
+  const std::string under_limit = add(job((in / "small.jpg").string(), "small.jpg", {{"max_pixels", "0"}}));
+  const auto before_run = outside_output();
+  const CommandResult r = worker({"--input-root", in.string(), "--max-pixels", "50000"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+
+  const auto found = dead();
+  for (const auto& [id, c] : by_id) {
+    const auto it = found.find(id);
+    ASSERT_NE(it, found.end()) << c->what << " is not in jobs:dead";
+    EXPECT_TRUE(contains_ci(it->second, c->reason)) << c->what << ": " << it->second;
+    EXPECT_NE(r.err.find(it->second), std::string::npos) << c->what << " not on stderr\n" << r.err;
+  }
+  // One line each on stderr.
+  EXPECT_EQ(lines_with(r.err, "moved to the dead list").size(), cases.size()) << r.err;
+  EXPECT_EQ(found.size(), cases.size()) << r.err;
+  EXPECT_EQ(found.count(first_good) + found.count(last_good) + found.count(under_limit), 0u) << r.err;
+  // Only the good jobs' thumbnails, only under -o; nothing outside it changed.
+  EXPECT_EQ(files_under(out),
+            (std::vector<std::string>{"ok2_32.png", "small_thumbnail.jpg", "sub/ok2_thumbnail.png"}));
+  EXPECT_EQ(read_image(out / "ok2_32.png").size(), cv::Size(32, 16));
+  EXPECT_EQ(outside_output(), before_run);
+  EXPECT_FALSE(fs::exists(tmp / "pwned"));
+  EXPECT_EQ(redis.cli({"XLEN", "jobs"}), "0\n");
+}
+
+// Without --input-root a worker reads no local file: each such job is dead at once with a reason
+// that says how to allow it, and the worker goes on.
+TEST_F(QueueHostile, LocalFileJobsAreRefusedWithoutAnInputRoot) {
+  const std::string id = add(job((in / "ok.jpg").string(), "ok.jpg"));
+  const CommandResult r = worker({});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  const auto found = dead();
+  ASSERT_EQ(found.count(id), 1u) << r.err;
+  EXPECT_TRUE(contains_ci(found.at(id), "--input-root DIR")) << found.at(id);
+  EXPECT_EQ(lines_with(r.err, "--input-root DIR").size(), 1u) << r.err;
+  EXPECT_TRUE(files_under(out).empty());
+}
+
+// Request headers and the user agent come from the worker's command line only: fields of an
+// entry that look like them are not read.
+TEST_F(QueueHostile, AUrlJobGetsTheWorkersHeadersAndCannotSetItsOwn) {
+  test::HttpServer origin;
+  const auto jpeg = test::encode(test::make_picture(320, 240, CV_8UC3, 5), ".jpg");
+  origin.set("/w.jpg", test::Response::ok(std::string(jpeg.begin(), jpeg.end()), "image/jpeg"));
+  add(job(origin.url("/w.jpg"), "w.jpg",
+          {{"header", "X-Evil: 1"},
+           {"headers", "X-Evil: 2"},
+           {"user_agent", "evil/1"},
+           {"proxy", "http://127.0.0.1:1"},
+           {"http_proxy", "http://127.0.0.1:1"}}));
+  const CommandResult r =
+      worker({"--allow-private-urls", "--header", "X-Token: w1", "--user-agent", "worker/1"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  const test::Request got = origin.last_request("/w.jpg");
+  EXPECT_EQ(got.header("x-token"), "w1") << describe(r);
+  EXPECT_EQ(got.header("user-agent"), "worker/1");
+  EXPECT_EQ(got.header("x-evil"), "");
+  EXPECT_EQ(files_under(out), std::vector<std::string>{"w_thumbnail.jpg"}) << describe(r);
+}
+
+TEST_F(QueueHostile, AnInputRootThatIsNotAFolderIsASetupError) {
+  const CommandResult r = worker({"--input-root", (tmp / "nope").string()});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_EQ(lines_of(r.err).size(), 1u) << describe(r);
+  EXPECT_TRUE(contains_ci(r.err, "not an existing folder")) << describe(r);
+}
+
+}  // namespace
+}  // namespace thumbflow::e2e

@@ -2,7 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <iostream>
+#include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 
 #include "commands.hpp"
@@ -23,6 +25,22 @@ std::optional<std::string> missing_positional(const CLI::App& app) {
   return std::nullopt;
 }
 
+// CLI11 shows a checked value as its C++ type and validator ("INT:INT in [1 - 100]=85",
+// "TEXT:{fast,full}"): say "N=85 (1-100)" and "{fast,full}" instead, for every command's help.
+class Formatter : public CLI::Formatter {
+ public:
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    static const std::regex range(R"( (?:[A-Z]+:)?(INT|UINT|FLOAT) in \[([^\] ]+) - ([^\] ]+)\](=\S+)?)");
+    static const std::regex choices(R"( [A-Z]+:\{)");  // "TEXT:{fast,full}": the choices say it
+    std::smatch m;
+    std::string text = std::regex_replace(CLI::Formatter::make_option_opts(opt), choices, " {");
+    if (!std::regex_search(text, m, range)) return text;
+    const std::string type = m[1].str() == "FLOAT" ? "NUMBER" : "N";
+    return m.prefix().str() + " " + type + m[4].str() + " (" + m[2].str() + "-" + m[3].str() + ")" +
+           m.suffix().str();
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -34,6 +52,7 @@ int main(int argc, char** argv) {
   while (!versions.empty() && versions.back() == '\n') versions.pop_back();  // CLI11 adds one
   app.set_version_flag("--version", versions);
   app.require_subcommand(1);
+  app.formatter(std::make_shared<Formatter>());  // before the subcommands: they take it over
   app.footer(
       "Examples:\n"
       "  thumbflow run photos/ -o thumbs/            thumbnails, and thumbs/index.html to browse them\n"

@@ -99,12 +99,13 @@ TEST(NewUser, ContactSheetInsideTheOutputFolderTheRunCreates) {
 // a line break in the middle of the text.
 TEST(NewUser, HelpTextsHaveNoKnownGlitches) {
   const std::regex example(R"(^\s+(?:\S+=\S+ )?thumbflow ([a-z-]+))");
-  for (const std::string sub :
-       {"run", "fetch", "gallery", "serve-gallery", "bench", "enqueue", "worker", "status"}) {
-    const CommandResult r = test::run_command({kCli, sub, "--help"}, 10);
+  const std::regex raw_type(R"(\b(?:U?INT|FLOAT|TEXT):|(?:U?INT|FLOAT) in \[)");  // CLI11's own notation
+  for (const std::string sub : {"run", "fetch", "gallery", "serve-gallery", "bench", "enqueue", "worker",
+                                "status", "requeue", "--top-level"}) {
+    const CommandResult r = sub == "--top-level" ? test::run_command({kCli, "--help"}, 10)
+                                                 : test::run_command({kCli, sub, "--help"}, 10);
     ASSERT_EQ(r.exit_code, 0) << sub << describe(r);
-    EXPECT_EQ(r.out.find("UINT:FLOAT"), std::string::npos) << sub << "\n" << r.out;
-    EXPECT_EQ(r.out.find("FLOAT in ["), std::string::npos) << sub << "\n" << r.out;
+    EXPECT_FALSE(std::regex_search(r.out, raw_type)) << sub << "\n" << r.out;
     const std::vector<std::string> lines = lines_of(r.out);
     const auto prose = [](const std::string& l) {
       return l[0] != ' ' && l.back() != ':' && l.find("Usage:") != 0;
@@ -117,7 +118,7 @@ TEST(NewUser, HelpTextsHaveNoKnownGlitches) {
       const std::string& l = lines[i];
       if (l[0] != ' ') in_examples = l == "Examples:";
       std::smatch m;
-      if (in_examples && std::regex_search(l, m, example)) {
+      if (in_examples && sub != "--top-level" && std::regex_search(l, m, example)) {
         EXPECT_EQ(m[1].str(), sub) << "an example of another command in " << sub << " --help: " << l;
       }
       // A prose line much shorter than its paragraph, ending mid-sentence, before more prose.

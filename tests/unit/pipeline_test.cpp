@@ -7,6 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <stdexcept>
 
+#include "disk_backed_storage.hpp"
 #include "io/storage.hpp"
 #include "pipeline/run_batch.hpp"
 #include "test_support.hpp"
@@ -17,32 +18,23 @@ namespace fs = std::filesystem;
 
 // Disk storage that counts images in flight (read started, write not yet finished) and can fail
 // writes of chosen files, as a full disk would.
-class ProbeStorage final : public Storage {
+class ProbeStorage final : public DiskBackedStorage {
  public:
   std::vector<std::uint8_t> read(const std::string& path, std::uint64_t max_bytes) override {
     const int now = ++in_flight_;
     int seen = peak_.load();
     while (now > seen && !peak_.compare_exchange_weak(seen, now)) {
     }
-    return disk_storage().read(path, max_bytes);
+    return DiskBackedStorage::read(path, max_bytes);
   }
   void write_atomic(const std::string& path, std::span<const std::uint8_t> bytes) override {
     struct Done {
       std::atomic<int>& n;
       ~Done() { --n; }
     } done{in_flight_};
-    if (path.find(fail_substring) != std::string::npos) throw std::runtime_error("No space left on device");
-    disk_storage().write_atomic(path, bytes);
-  }
-  bool is_up_to_date(const std::string& o, const std::string& i) override {
-    return disk_storage().is_up_to_date(o, i);
-  }
-  bool exists(const std::string& p) override { return disk_storage().exists(p); }
-  bool same_file(const std::string& a, const std::string& b) override {
-    return disk_storage().same_file(a, b);
+    DiskBackedStorage::write_atomic(path, bytes);
   }
 
-  std::string fail_substring = "\x01never";
   int peak() const { return peak_.load(); }
 
  private:

@@ -7,6 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <stdexcept>
 
+#include "disk_backed_storage.hpp"
 #include "io/storage.hpp"
 #include "pipeline/run_batch.hpp"
 #include "pipeline/settings_stamp.hpp"
@@ -129,26 +130,14 @@ TEST(SizeList, QueueJobsCarryTheListAndRefuseBadOnes) {
 }
 
 // Counts reads of images (not of the settings record), and fails the writes of names holding fail_substring.
-class CountingStorage final : public Storage {
+class CountingStorage final : public DiskBackedStorage {
  public:
   std::vector<std::uint8_t> read(const std::string& path, std::uint64_t max_bytes) override {
     if (path.find(kSettingsRecordName) == std::string::npos) ++reads;
-    return disk_storage().read(path, max_bytes);
-  }
-  void write_atomic(const std::string& path, std::span<const std::uint8_t> bytes) override {
-    if (path.find(fail_substring) != std::string::npos) throw std::runtime_error("No space left on device");
-    disk_storage().write_atomic(path, bytes);
-  }
-  bool is_up_to_date(const std::string& o, const std::string& i) override {
-    return disk_storage().is_up_to_date(o, i);
-  }
-  bool exists(const std::string& p) override { return disk_storage().exists(p); }
-  bool same_file(const std::string& a, const std::string& b) override {
-    return disk_storage().same_file(a, b);
+    return DiskBackedStorage::read(path, max_bytes);
   }
 
   std::atomic<int> reads{0};
-  std::string fail_substring = "\x01never";
 };
 
 std::vector<Item> photos(const test::TempDir& dir, int n) {

@@ -306,8 +306,16 @@ int run_with(const BatchArgs& args, const std::function<void(BatchOptions&)>& ad
       progress.print("thumbflow: " + r.input + ": " + r.error);
     else if (args.verbose)
       progress.print("thumbflow: " + r.input + ": " + to_string(r.status) + " -> " + r.output);
-    if (args.verbose && !args.quiet)
-      for (const std::string& w : r.warnings) progress.print("thumbflow: " + r.input + ": warning: " + w);
+    // A library may print dozens of trace lines about one broken file (libjxl does): the first few
+    // on the terminal, all of them in the report.
+    constexpr std::size_t kShownWarnings = 3;
+    if (args.verbose && !args.quiet) {
+      for (std::size_t i = 0; i < r.warnings.size() && i < kShownWarnings; ++i)
+        progress.print("thumbflow: " + r.input + ": warning: " + r.warnings[i]);
+      if (r.warnings.size() > kShownWarnings)
+        progress.print("thumbflow: " + r.input + ": " + std::to_string(r.warnings.size() - kShownWarnings) +
+                       " more warnings (--report lists them)");
+    }
     progress.add(r);
   };
   progress.start_ticker();

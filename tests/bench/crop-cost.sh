@@ -7,6 +7,7 @@
 # of `thumbflow run -j 2 --no-html`; T=PATH picks another thumbflow binary.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/bench/lib.sh
 BUILD=${BUILD:-build/release}
 T=${T:-$BUILD/app/thumbflow}
 COUNT=${1:-40}
@@ -22,7 +23,6 @@ else
   "$BUILD/tests/thumbflow_make_images" "$work/in" "$COUNT" "$SIZE" >/dev/null
 fi
 
-now() { date +%s.%N; }
 timed() {
   rm -rf "$work/out"
   local t0 t1
@@ -31,7 +31,6 @@ timed() {
   t1=$(now)
   echo "$t1 - $t0" | bc
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 fit=() crop=()
 for i in $(seq 0 "$REPEATS"); do
@@ -45,4 +44,4 @@ mc=$(median "${crop[@]}")
 echo "images: $COUNT x $SIZE JPEG, box $BOX, -j 2, $REPEATS rounds"
 echo "fit (--crop none):   median ${mf} s  (runs: ${fit[*]})"
 echo "--crop $MODE: median ${mc} s  (runs: ${crop[*]})"
-echo "extra: $(echo "scale=1; 100 * ($mc - $mf) / $mf" | bc) %"
+echo "extra: $(percent_more "$mf" "$mc") %"

@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-now() { date +%s.%N; }
+. tests/bench/lib.sh
 
 "$BUILD/tests/thumbflow_make_images" "$work/in" "$COUNT" "$SIZE" >/dev/null
 for i in $(seq "$BROKEN"); do printf '\xff\xd8\xff\xe0\x00\x10JFIF' >"$work/in/broken$i.jpg"; done

@@ -7,6 +7,7 @@
 # enqueueing is timed apart. The local run writes no contact sheet (--no-html), as workers do not. Redis runs with AOF on (appendfsync everysec), as recommended.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/bench/lib.sh
 BUILD=${BUILD:-build/release}
 T=$BUILD/app/thumbflow
 COUNT=${1:-200}
@@ -27,7 +28,6 @@ redis_pid=$!
 for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
 url="redis://127.0.0.1:$port"
 
-now() { date +%s.%N; }
 pin() { if command -v taskset >/dev/null; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
 
 local_times=() queue_times=() enqueue_times=()
@@ -60,7 +60,6 @@ for i in $(seq 0 "$REPEATS"); do  # round 0 warms the page cache and is not coun
   fi
 done
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 ml=$(median "${local_times[@]}")
 mq=$(median "${queue_times[@]}")
 me=$(median "${enqueue_times[@]}")

@@ -4,12 +4,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
 #include <regex>
 #include <thread>
 
 #include "e2e_support.hpp"
 #include "hostile_images.hpp"
 #include "http_server.hpp"
+#include "jxl_maker.hpp"
 #include "tmux.hpp"
 
 namespace thumbflow::e2e {
@@ -104,8 +106,8 @@ TEST(TmuxProgress, RedrawsInPlaceAndEndsWithACleanSummary) {
             << last;
 }
 
-// A PNG whose colour profile is a few bytes of text: libpng (through OpenCV) prints
-// "libpng warning: iCCP: too short" on stderr by itself.
+// A PNG whose colour profile is a few bytes of text: a warning of thumbflow's own ("unreadable ICC
+// profile"; libpng printed one by itself before PNGs were read with libspng).
 std::vector<std::uint8_t> png_with_broken_profile() {
   const auto good = test::encode(test::make_picture(40, 30, CV_8UC3), ".png");
   test::Bytes profile = {'x', 0, 0};  // profile name, separator, deflate
@@ -129,6 +131,11 @@ TEST(TmuxProgress, LibraryWarningsAreAttachedToTheirFile) {
     test::write_bytes(tmp / "photos" / ("p" + std::to_string(i) + ".jpg"),
                       test::encode(test::make_picture(640, 480, CV_8UC3, i), ".jpg"));
   test::write_bytes(tmp / "photos" / "odd_profile.png", png_with_broken_profile());
+  // A JPEG XL with damaged AC groups: Debian's libjxl prints trace lines ("./lib/jxl/dec_group.cc:772:
+  // JXL_FAILURE: ...") on stderr by itself; they must stay with the file.
+  test::Bytes jxl = test::encode_jxl(test::make_picture(640, 480, CV_8UC3, 20));
+  for (std::size_t i = jxl.size() / 3; i < jxl.size() / 3 + 64; ++i) jxl[i] ^= 0x55;
+  test::write_bytes(tmp / "photos" / "broken.jxl", jxl);
 
   for (const bool verbose : {false, true}) {
     Tmux tmux(program);
@@ -142,29 +149,33 @@ TEST(TmuxProgress, LibraryWarningsAreAttachedToTheirFile) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       screen = tmux.capture();
     }
-    ASSERT_NE(screen.find("EXIT=0"), std::string::npos) << screen;
+    ASSERT_NE(screen.find("EXIT=2"), std::string::npos) << screen;  // the JPEG XL failed
     for (const std::string& line : lines_of(screen)) {
       if (line.find("EXIT=") == 0) continue;
       EXPECT_EQ(line.rfind("thumbflow: ", 0), 0u) << "a line not from thumbflow:\n" << screen;
       EXPECT_EQ(line.find("thumbflow: ", 1), std::string::npos) << "two lines glued together:\n" << screen;
     }
     const auto named = lines_with(screen, "photos/odd_profile.png: warning: ");
-    if (verbose)
+    EXPECT_FALSE(lines_with(screen, "broken.jxl").empty()) << "the failure names the file:\n" << screen;
+    if (verbose) {
       EXPECT_EQ(named.size(), 1u) << screen;
-    else {
+      // libjxl's trace: the first three lines, then how many more the report holds.
+      EXPECT_EQ(lines_with(screen, "photos/broken.jxl: warning: ./lib/jxl/").size(), 3u) << screen;
+      EXPECT_EQ(lines_with(screen, "more warnings (--report lists them)").size(), 1u) << screen;
+    } else {
       EXPECT_TRUE(named.empty()) << screen;
-      EXPECT_EQ(lines_with(screen, "thumbflow: 1 item with library warnings").size(), 1u) << screen;
-      EXPECT_EQ(lower(screen).find("libpng"), std::string::npos) << screen;
+      EXPECT_EQ(lines_with(screen, "thumbflow: 2 items with library warnings").size(), 1u) << screen;
+      EXPECT_EQ(lower(screen).find("lib/jxl"), std::string::npos) << screen;
     }
-    // The report keeps the warning with its file either way.
+    // The report keeps every warning with its file either way.
     const nlohmann::json report = read_json(tmp / "r.json");
-    std::size_t warned = 0;
+    std::map<std::string, std::size_t> warnings;
     for (const auto& item : report["items"])
-      if (item.contains("warnings")) {
-        ++warned;
-        EXPECT_NE(item["input"].get<std::string>().find("odd_profile.png"), std::string::npos) << item;
-      }
-    EXPECT_EQ(warned, 1u) << report.dump(1);
+      if (item.contains("warnings"))
+        warnings[fs::path(item["input"].get<std::string>()).filename().string()] = item["warnings"].size();
+    EXPECT_EQ(warnings.size(), 2u) << report.dump(1);
+    EXPECT_EQ(warnings["odd_profile.png"], 1u) << report.dump(1);
+    EXPECT_GT(warnings["broken.jxl"], 3u) << report.dump(1);
     std::cout << "--- the final screen" << (verbose ? " with -v" : "") << " ---\n" << screen;
   }
 }

@@ -75,7 +75,7 @@ TEST(Naming, TemplateValidation) {
 }
 
 TEST(Naming, OriginOfOutputName) {
-  const auto origin = [](const char* name, const char* tpl) {
+  const auto origin = [](const std::string& name, const std::string& tpl) {
     const auto o = origin_of_output_name(name, tpl);
     return o ? o->stem + "|" + o->srcext : std::string("none");
   };
@@ -89,6 +89,13 @@ TEST(Naming, OriginOfOutputName) {
   EXPECT_EQ(origin("p.HEIC.64x64.jpg", "{stem}.{srcext}.{w}x{h}.{ext}"), "p|heic");
   EXPECT_EQ(origin("(a+b)*.jpg", "({stem}+b)*.jpg"), "a|");  // literals are not patterns
   EXPECT_EQ(origin("a.jpg", "{stem"), "none");
+  EXPECT_EQ(origin("a_thumbnail.jpeg", "{stem}_thumbnail.{ext}"), "a|");  // --format same keeps .jpeg
+  EXPECT_EQ(origin("abab.jpg", "{stem}{stem}.jpg"), "ab|");               // a repeat is the same stem
+  EXPECT_EQ(origin("abac.jpg", "{stem}{stem}.jpg"), "none");
+  EXPECT_EQ(origin("x_12896.png", "{stem}_{w}{h}.{ext}"), "x|");
+  // Answers at once on a long name, whatever the template.
+  EXPECT_EQ(origin(std::string(250, '1') + ".png", "{stem}{stem}{stem}{stem}{stem}{stem}.jpg"), "none");
+  EXPECT_EQ(origin(std::string(250, '1') + ".jpg", "{stem}_{w}{h}{size}{w}{h}{size}{w}{h}.jpg"), "none");
 }
 
 TEST(Sources, ImageExtensions) {

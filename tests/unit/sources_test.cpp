@@ -47,15 +47,39 @@ TEST(CollectLocalItems, ThumbnailsOfAnEarlierRunIntoTheInputFolderAreNotListed) 
   EXPECT_EQ(
       relative_paths(collect_local_items({dir.path().string()}, o)),
       (std::vector<std::string>{"a.jpg", "b.png", "c_thumbnail.jpg", "d.gif", "d_128.webp", "sub/e.jpg"}));
-  // The recorded template is the one that counts; a "pending" record names none: this run's and the
-  // default one are used.
+  // The recorded template is the one that counts (a_thumbnail.jpg may be an original then); a
+  // "pending" record names none: this run's and the default one are used.
   test::write_text(dir / ".thumbflow.settings.json", R"({"name":"{stem}_{size}.{ext}"})");
   EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
-            (std::vector<std::string>{"a.jpg", "b.png", "c_thumbnail.jpg", "d.gif", "sub/e.jpg"}));
+            (std::vector<std::string>{"a.jpg", "a_thumbnail.jpg", "b.png", "b_thumbnail.png",
+                                      "c_thumbnail.jpg", "d.gif", "sub/e.jpg", "sub/e_thumbnail.jpg"}));
   test::write_text(dir / ".thumbflow.settings.json", "\"pending\"\n");
   o.name_template = "{stem}_{w}.{ext}";
   EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
             (std::vector<std::string>{"a.jpg", "b.png", "c_thumbnail.jpg", "d.gif", "sub/e.jpg"}));
+  // A record naming a template that could make matching explode on a long name (six free {stem}
+  // groups): a repeat must be the same stem, so the listing answers at once.
+  test::write_text(dir / (std::string(200, 'a') + ".png"), "x");
+  test::write_text(dir / ".thumbflow.settings.json",
+                   R"({"name":"{stem}{stem}{stem}{stem}{stem}{stem}.jpg"})");
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)).size(), 10u);
+}
+
+// An output folder inside the input (`run photos -o photos/thumbs`, or a subfolder run in place):
+// its thumbnails are left out by name, its other pictures are listed; a folder whose record names
+// no template is left out whole.
+TEST(CollectLocalItems, ThumbnailsInAnEarlierOutputSubfolderAreNotListed) {
+  test::TempDir dir;
+  for (const char* f : {"a.jpg", "thumbs/a_thumbnail.jpg", "thumbs/sub/b_thumbnail.png", "thumbs/notes.jpg",
+                        "2023/c.jpg", "2023/c_thumbnail.jpg", "pending/d.jpg"})
+    test::write_text(dir / f, "x");
+  test::write_text(dir / "thumbs" / ".thumbflow.settings.json", R"({"name":"{stem}_thumbnail.{ext}"})");
+  test::write_text(dir / "2023" / ".thumbflow.settings.json", R"({"name":"{stem}_thumbnail.{ext}"})");
+  test::write_text(dir / "pending" / ".thumbflow.settings.json", "\"pending\"\n");
+  CollectOptions o;
+  o.output_dir = (dir / "out").string();
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
+            (std::vector<std::string>{"2023/c.jpg", "a.jpg", "thumbs/notes.jpg"}));
 }
 
 TEST(CollectLocalItems, ExplicitFilesAreTakenWhateverTheirExtension) {

@@ -2,6 +2,7 @@
 // safe to call from any thread.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,9 +49,17 @@ struct NameOrigin {
   std::string srcext;
 };
 
-// If `file_name` (no folder part) is a name the template gives for some source and box, with an
-// extension thumbflow writes for {ext}: where it came from. Else, or on a bad template, nullopt.
-// Used to tell an earlier run's thumbnails from the originals beside them.
+// Tells where a file name (no folder part) came from, if it is a name the template gives for some
+// source and box, with an extension thumbflow writes for {ext}; else nullopt. Used to tell an
+// earlier run's thumbnails from the originals beside them.
+using OutputNameMatcher = std::function<std::optional<NameOrigin>(std::string_view file_name)>;
+
+// The matcher of a template, built once (it holds a compiled pattern); empty for a template that
+// validate_name_template refuses. No template makes matching blow up: a repeated {stem} or
+// {srcext} must repeat its first match, and numbers side by side are one run of digits.
+OutputNameMatcher output_name_matcher(std::string_view name_template);
+
+// output_name_matcher(name_template)(file_name), or nullopt for a refused template.
 std::optional<NameOrigin> origin_of_output_name(std::string_view file_name, std::string_view name_template);
 
 }  // namespace thumbflow

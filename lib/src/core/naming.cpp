@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstring>
+#include <memory>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -71,6 +71,7 @@ bool animated_gif_as_webp(const ThumbnailOptions& options, std::string_view sour
 
 void validate_name_template(std::string_view tpl) {
   if (tpl.empty()) throw std::invalid_argument("name template is empty");
+  if (tpl.size() > 255) throw std::invalid_argument("name template is longer than a file name may be (255)");
   if (tpl.find_first_of(std::string_view("/\\\0", 3)) != std::string_view::npos)
     throw std::invalid_argument("name template '" + std::string(tpl) +
                                 "': must be a file name, without '/' or '\\'");
@@ -92,7 +93,8 @@ void validate_name_template(std::string_view tpl) {
       lower(dot == std::string::npos ? std::string_view{} : std::string_view(tail).substr(dot + 1));
   if (ext != "{ext}" && ext != "{srcext}" && ext != "jpg" && ext != "jpeg" && ext != "png" && ext != "webp")
     throw std::invalid_argument("name template '" + std::string(tpl) +
-                                "': must end in .{ext}, .jpg, .png or .webp, so the output format is known");
+                                "': must end in .{ext}, .{srcext}, .jpg, .jpeg, .png or .webp, so the output "
+                                "format is known");
 }
 
 bool names_hold_box(std::string_view tpl) {
@@ -148,41 +150,67 @@ std::string output_relative_path(std::string_view relative_path, std::string_vie
   return out;
 }
 
-std::optional<NameOrigin> origin_of_output_name(std::string_view file_name, std::string_view tpl) {
+OutputNameMatcher output_name_matcher(std::string_view tpl) {
+  try {
+    validate_name_template(tpl);
+  } catch (const std::invalid_argument&) {
+    return {};
+  }
+  // Each placeholder becomes a pattern; a repeated {stem} or {srcext} must repeat what it matched
+  // (a back-reference, not another free group), and numbers next to each other are one run of
+  // digits: free groups side by side would make a failing match try every split of the name.
   std::string pattern;
   std::size_t stem_group = 0, srcext_group = 0, groups = 0;
+  std::size_t digits_at = std::string::npos;  // where the pattern of the number just before starts
+  walk_template(
+      tpl,
+      [&](std::string_view literal) {
+        for (const char c : literal) {
+          if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) pattern += '\\';
+          pattern += c;
+        }
+        if (!literal.empty()) digits_at = std::string::npos;
+      },
+      [&](std::string_view name) {
+        const bool digits = name == "w" || name == "h" || name == "size";
+        if (digits && digits_at != std::string::npos) {  // {w}{h}: one run of digits (and x)
+          pattern.replace(digits_at, std::string::npos, "[0-9x]+");
+          return;
+        }
+        digits_at = digits ? pattern.size() : std::string::npos;
+        if (name == "stem") {
+          pattern += stem_group != 0 ? "\\" + std::to_string(stem_group) : "(.+)";
+          if (stem_group == 0) stem_group = ++groups;
+        } else if (name == "srcext") {
+          pattern += srcext_group != 0 ? "\\" + std::to_string(srcext_group) : "([A-Za-z0-9]+)";
+          if (srcext_group == 0) srcext_group = ++groups;
+        } else if (name == "ext") {
+          pattern += "(?:jpg|jpeg|png|webp)";
+        } else {
+          pattern += name == "size" ? "(?:[0-9]+|[0-9]*x[0-9]*)" : "[0-9]+";
+        }
+      });
+  std::shared_ptr<const std::regex> re;
   try {
-    walk_template(
-        tpl,
-        [&](std::string_view literal) {
-          for (const char c : literal) {
-            if (std::strchr("\\^$.|?*+()[]{}", c) != nullptr) pattern += '\\';
-            pattern += c;
-          }
-        },
-        [&](std::string_view name) {
-          if (name == "stem") {
-            pattern += "(.+)";
-            stem_group = ++groups;
-          } else if (name == "srcext") {
-            pattern += "([A-Za-z0-9]+)";
-            srcext_group = ++groups;
-          } else if (name == "ext") {
-            pattern += "(?:jpg|png|webp)";
-          } else if (name == "size") {
-            pattern += "(?:[0-9]+|[0-9]*x[0-9]*)";
-          } else {
-            pattern += "[0-9]+";
-          }
-        });
-  } catch (const std::invalid_argument&) {
-    return std::nullopt;
+    re = std::make_shared<const std::regex>(pattern);
+  } catch (const std::regex_error&) {
+    return {};
   }
-  if (stem_group == 0) return std::nullopt;
-  std::smatch m;
-  const std::string name(file_name);
-  if (!std::regex_match(name, m, std::regex(pattern))) return std::nullopt;
-  return NameOrigin{m[stem_group].str(), srcext_group != 0 ? lower(m[srcext_group].str()) : std::string()};
+  return [re, stem_group, srcext_group](std::string_view file_name) -> std::optional<NameOrigin> {
+    std::smatch m;
+    const std::string name(file_name);
+    try {
+      if (!std::regex_match(name, m, *re)) return std::nullopt;
+    } catch (const std::regex_error&) {  // too complex to match: not taken for a thumbnail
+      return std::nullopt;
+    }
+    return NameOrigin{m[stem_group].str(), srcext_group != 0 ? lower(m[srcext_group].str()) : std::string()};
+  };
+}
+
+std::optional<NameOrigin> origin_of_output_name(std::string_view file_name, std::string_view tpl) {
+  const OutputNameMatcher match = output_name_matcher(tpl);
+  return match ? match(file_name) : std::nullopt;
 }
 
 }  // namespace thumbflow

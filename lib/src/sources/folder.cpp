@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <system_error>
@@ -57,48 +58,33 @@ std::string recorded_name_template(const fs::path& dir) {
   return record["name"].get<std::string>();
 }
 
-// A folder given as input that an earlier run wrote its thumbnails into (it holds the settings
-// record, e.g. after `run photos -o photos`) has them beside their originals, in it and in its
-// subfolders. Drops the found files (items[from..]) that are the thumbnail of another file in the
-// same folder, by the recorded name template, this run's, or the default one (a "pending" record
-// names none).
-void drop_earlier_runs_thumbnails(std::vector<Item>& items, std::size_t from, const fs::path& dir,
-                                  const CollectOptions& options) {
+// How the thumbnails that an earlier run wrote into a folder (it holds the settings record) and
+// its subfolders are told from the pictures there: by their names.
+struct EarlierRun {
+  std::vector<OutputNameMatcher> names;  // none: the record names no usable template
+  // In a folder given as input, a file is taken for a thumbnail only when its original is beside
+  // it (`run photos -o photos` put them there); in a subfolder, any file so named is one.
+  bool beside_originals = false;
+};
+
+std::optional<EarlierRun> earlier_run_in(const fs::path& dir, bool given, const CollectOptions& options) {
   std::error_code ec;
-  if (!fs::exists(dir / detail::kSettingsRecordName, ec)) return;
-  const std::vector<std::string> templates = {recorded_name_template(dir), options.name_template,
-                                              CollectOptions{}.name_template};
-  struct Name {
-    std::string folder, stem, ext;  // folder with its '/', ext lower case
-  };
-  const auto split = [](const std::string& relative) {
-    const auto slash = relative.rfind('/');
-    const std::size_t base = slash == std::string::npos ? 0 : slash + 1;
-    const auto dot = relative.rfind('.');
-    const bool has_ext = dot != std::string::npos && dot > base;
-    return Name{relative.substr(0, base), relative.substr(base, has_ext ? dot - base : std::string::npos),
-                has_ext ? detail::ascii_lower(relative.substr(dot + 1)) : ""};
-  };
-  std::map<std::pair<std::string, std::string>, std::set<std::string>> sources;  // (folder, stem) -> exts
-  for (std::size_t i = from; i < items.size(); ++i) {
-    const Name n = split(items[i].relative_path);
-    sources[{n.folder, n.stem}].insert(n.ext);
-  }
-  const auto is_earlier_thumbnail = [&](const Item& item) {
-    const Name n = split(item.relative_path);
-    const std::string file = item.relative_path.substr(n.folder.size());
-    for (const std::string& tpl : templates) {
-      if (tpl.empty()) continue;
-      const auto origin = origin_of_output_name(file, tpl);
-      if (!origin || origin->stem == n.stem) continue;  // not a thumbnail's name, or only of itself
-      const auto found = sources.find({n.folder, origin->stem});
-      if (found != sources.end() && (origin->srcext.empty() || found->second.count(origin->srcext) != 0))
-        return true;
-    }
-    return false;
-  };
-  items.erase(std::remove_if(items.begin() + std::ptrdiff_t(from), items.end(), is_earlier_thumbnail),
-              items.end());
+  if (!fs::exists(dir / detail::kSettingsRecordName, ec)) return std::nullopt;
+  EarlierRun run;
+  run.beside_originals = given;
+  if (OutputNameMatcher recorded = output_name_matcher(recorded_name_template(dir)))
+    run.names.push_back(std::move(recorded));
+  else if (given)  // "pending" (or unreadable): this run's template and the default one
+    for (const std::string& tpl : {options.name_template, CollectOptions{}.name_template})
+      if (OutputNameMatcher m = output_name_matcher(tpl)) run.names.push_back(std::move(m));
+  return run;
+}
+
+// (stem, extension in lower case) of a file name; a leading dot does not start an extension.
+std::pair<std::string, std::string> stem_and_ext(const std::string& name) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string::npos || dot == 0) return {name, ""};
+  return {name.substr(0, dot), detail::ascii_lower(name.substr(dot + 1))};
 }
 
 struct Walk {
@@ -106,35 +92,53 @@ struct Walk {
   std::vector<Item>& items;
   fs::path output_dir;  // normal(options.output_dir), "" when none
 
-  // A subfolder that is this run's output folder, or any thumbflow output folder (it holds the
-  // settings record), holds thumbnails: listing them would make thumbnails of thumbnails.
-  bool is_output_folder(const fs::path& dir) const {
-    std::error_code ec;
-    return (!output_dir.empty() && normal(dir) == output_dir) ||
-           fs::exists(dir / detail::kSettingsRecordName, ec);
-  }
-
   void add_failure(const fs::path& path, const std::string& relative, const std::error_code& ec) {
     items.push_back({path.string(), relative, "cannot list folder: " + ec.message(), {}});
   }
 
-  // Depth-first, entries sorted by name so that runs are reproducible.
-  void folder(const fs::path& dir, const std::string& relative) {
+  // Depth-first, entries sorted by name so that runs are reproducible. This run's output folder is
+  // not entered; in a folder an earlier run wrote into (`earlier`, from the nearest settings
+  // record at or above it), that run's thumbnails are left out, or the whole folder when its
+  // record names no template.
+  void folder(const fs::path& dir, const std::string& relative, std::optional<EarlierRun> earlier,
+              bool given) {
+    if (auto here = earlier_run_in(dir, given, options)) earlier = std::move(here);
+    if (earlier && earlier->names.empty()) return;
     std::error_code ec;
     std::vector<fs::directory_entry> entries;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) entries.push_back(*it);
     if (ec) return add_failure(dir, relative, ec);
     std::sort(entries.begin(), entries.end(),
               [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+    std::map<std::string, std::set<std::string>> pictures;  // stem -> extensions, of this folder's files
+    if (earlier && earlier->beside_originals)
+      for (const auto& entry : entries) {
+        const auto [stem, ext] = stem_and_ext(entry.path().filename().string());
+        pictures[stem].insert(ext);
+      }
+    const auto earlier_thumbnail = [&](const std::string& name) {
+      if (!earlier) return false;
+      const std::string own_stem = stem_and_ext(name).first;
+      for (const OutputNameMatcher& names : earlier->names) {
+        const auto origin = names(name);
+        if (!origin || origin->stem == own_stem) continue;  // not a thumbnail's name, or only of itself
+        if (!earlier->beside_originals) return true;
+        const auto found = pictures.find(origin->stem);
+        if (found != pictures.end() && (origin->srcext.empty() || found->second.count(origin->srcext) != 0))
+          return true;
+      }
+      return false;
+    };
     for (const auto& entry : entries) {
       const std::string name = entry.path().filename().string();
       if (name.empty() || name[0] == '.') continue;
       const std::string rel = relative.empty() ? name : relative + "/" + name;
       std::error_code type_ec;
       if (entry.is_directory(type_ec)) {
-        if (options.recursive && !entry.is_symlink(type_ec) && !is_output_folder(entry.path()))
-          folder(entry.path(), rel);
-      } else if (entry.is_regular_file(type_ec) && has_image_extension(name)) {
+        const bool is_output = !output_dir.empty() && normal(entry.path()) == output_dir;
+        if (options.recursive && !entry.is_symlink(type_ec) && !is_output)
+          folder(entry.path(), rel, earlier, false);
+      } else if (entry.is_regular_file(type_ec) && has_image_extension(name) && !earlier_thumbnail(name)) {
         // A name with a newline or an escape code is listed, but fails with the reason.
         items.push_back({entry.path().string(), rel, detail::unsafe_path_error(rel), {}});
       }
@@ -163,9 +167,8 @@ std::vector<Item> collect_local_items(const std::vector<std::string>& paths, con
     if (ec || !fs::exists(status)) throw std::invalid_argument("input '" + given + "' does not exist");
     if (fs::is_directory(status)) {
       const std::size_t from = items.size();
-      walk.folder(given, "");
+      walk.folder(given, "", std::nullopt, true);
       if (!options.output_dir.empty()) drop_earlier_outputs(items, from, options);
-      drop_earlier_runs_thumbnails(items, from, given, options);
     } else
       items.push_back({given, fs::path(given).filename().string(), {}, {}});
   }

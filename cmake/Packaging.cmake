@@ -19,15 +19,27 @@ set(CPACK_DEBIAN_PACKAGE_SECTION graphics)
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME thumbflow)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
-# OpenCV's imgcodecs is opened with dlopen (lib/src/image/opencv_codecs.cpp), so dpkg-shlibdeps
-# cannot see it: name the Debian package that holds the library in Depends (shlibdeps adds the rest).
+# OpenCV's imgcodecs, libheif and libjxl are opened with dlopen (lib/src/image/opencv_codecs.cpp,
+# codec_libraries.cpp), so dpkg-shlibdeps cannot see them: name the Debian packages that hold them
+# in Depends (shlibdeps adds the rest).
 get_target_property(_thumbflow_imgcodecs opencv_imgcodecs LOCATION)
-execute_process(COMMAND dpkg-query -S "${_thumbflow_imgcodecs}" OUTPUT_VARIABLE _thumbflow_imgcodecs_owner
-                OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-string(REGEX REPLACE "^([^:]+):.*" "\\1" _thumbflow_imgcodecs_package "${_thumbflow_imgcodecs_owner}")
-if(_thumbflow_imgcodecs_package)
-  set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "${_thumbflow_imgcodecs_package}")
-endif()
+set(_thumbflow_dlopened "${_thumbflow_imgcodecs}")
+foreach(_thumbflow_lib IN LISTS HEIF_LINK_LIBRARIES JXL_LINK_LIBRARIES)
+  if(_thumbflow_lib MATCHES "/lib(heif|jxl)\\.so$")
+    get_filename_component(_thumbflow_real "${_thumbflow_lib}" REALPATH)
+    list(APPEND _thumbflow_dlopened "${_thumbflow_real}")
+  endif()
+endforeach()
+set(_thumbflow_dlopened_packages "")
+foreach(_thumbflow_file IN LISTS _thumbflow_dlopened)
+  execute_process(COMMAND dpkg-query -S "${_thumbflow_file}" OUTPUT_VARIABLE _thumbflow_owner
+                  OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  string(REGEX REPLACE "^([^:]+):.*" "\\1" _thumbflow_package "${_thumbflow_owner}")
+  if(_thumbflow_package)
+    list(APPEND _thumbflow_dlopened_packages "${_thumbflow_package}")
+  endif()
+endforeach()
+list(JOIN _thumbflow_dlopened_packages ", " CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS)
 # --crop face reads its cascade file at run time (lib/src/crop/face.cpp).
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "opencv-data")
 

@@ -342,7 +342,7 @@ namespace {
 
 // OpenCV's imgcodecs brings ~120 shared libraries (GDAL, HDF5, ...) and ~80 ms of dynamic loading
 // to every process start; thumbflow opens it only when a PNG, TIFF, BMP ... needs it.
-TEST(RunCli, StartsWithoutOpenCvImageCodecs) {
+TEST(RunCli, StartsWithoutOpenCvImageCodecsLibheifOrLibjxl) {
   const std::string ldd_program = find_program("ldd");  // libc-bin: on every Debian system
   ASSERT_FALSE(ldd_program.empty());
   const CommandResult ldd = test::run_command({ldd_program, kCli});
@@ -350,6 +350,9 @@ TEST(RunCli, StartsWithoutOpenCvImageCodecs) {
   EXPECT_EQ(ldd.out.find("libopencv_imgcodecs"), std::string::npos) << ldd.out;
   EXPECT_EQ(ldd.out.find("libgdal"), std::string::npos) << ldd.out;
   EXPECT_NE(ldd.out.find("libopencv_core"), std::string::npos) << ldd.out;
+  // libheif and libjxl too are opened when a HEIC/AVIF or JPEG XL file comes (heif_jxl_test reads them).
+  for (const char* lib : {"libheif", "libde265", "libdav1d", "libaom", "libx265", "libjxl", "libhwy"})
+    EXPECT_EQ(ldd.out.find(lib), std::string::npos) << lib << "\n" << ldd.out;
 
   // ... and still reads and writes what needs it: a PNG and a TIFF to PNG thumbnails.
   TempDir tmp;

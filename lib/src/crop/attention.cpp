@@ -3,6 +3,7 @@
 // the window search sums the whole score, and the picture's mean level is removed first so that
 // an evenly textured background adds nothing anywhere.
 #include <algorithm>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "crop/focus.hpp"
@@ -16,42 +17,41 @@ constexpr float kSkinB = 0.44f, kSkinG = 0.57f, kSkinR = 0.78f;
 constexpr float kSkinReach = 0.12f;
 constexpr float kEdgeWeight = 1.0f, kSaturationWeight = 1.0f, kSkinWeight = 1.5f;
 
-cv::Mat skin_score(const cv::Mat& bgr_float) {
-  cv::Mat out(bgr_float.size(), CV_32F);
-  bgr_float.forEach<cv::Vec3f>([&out](const cv::Vec3f& p, const int* at) {
-    const float norm = std::sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
-    const float lightness = (p[0] + p[1] + p[2]) / 3;
-    float s = 0;
-    if (norm > 0 && lightness > 0.2f && lightness < 0.95f) {
-      const float db = p[0] / norm - kSkinB, dg = p[1] / norm - kSkinG, dr = p[2] / norm - kSkinR;
-      s = std::max(0.0f, 1 - std::sqrt(db * db + dg * dg + dr * dr) / kSkinReach);
-    }
-    out.at<float>(at[0], at[1]) = s;
-  });
-  return out;
+// 0..1: how near the pixel's hue is to kSkin (b, g, r in 0..1). A unit vector lies within
+// kSkinReach of kSkin when its cosine to it is above kSkinCos: most pixels stop at that test.
+constexpr float kSkinCos = 1 - kSkinReach * kSkinReach / 2;
+
+float skin(float b, float g, float r) {
+  const float lightness = (b + g + r) / 3;
+  if (lightness <= 0.2f || lightness >= 0.95f) return 0;
+  const float dot = b * kSkinB + g * kSkinG + r * kSkinR, norm2 = b * b + g * g + r * r;
+  if (dot <= 0 || dot * dot <= kSkinCos * kSkinCos * norm2) return 0;
+  const float norm = std::sqrt(norm2);
+  const float db = b / norm - kSkinB, dg = g / norm - kSkinG, dr = r / norm - kSkinR;
+  return std::max(0.0f, 1 - std::sqrt(db * db + dg * dg + dr * dr) / kSkinReach);
 }
 
 }  // namespace
 
+// One pass over the pixels for saturation and skin (HSV's S where V > 0.15: saturation means
+// little in near-black pixels, noise in the shadows), added to the edge energy.
 cv::Mat attention_score(const cv::Mat& bgr) {
-  cv::Mat f;
-  bgr.convertTo(f, CV_32F, 1.0 / 255);
   cv::Mat grey, edges;
-  cv::cvtColor(f, grey, cv::COLOR_BGR2GRAY);
-  cv::Laplacian(grey, edges, CV_32F, 3);
-  edges = cv::abs(edges);
-  cv::min(edges, 1.0, edges);
-
-  cv::Mat hsv;
-  cv::cvtColor(f, hsv, cv::COLOR_BGR2HSV);
-  cv::Mat channels[3];
-  cv::split(hsv, channels);
-  // Saturation means little in near-black pixels (noise in the shadows).
-  cv::Mat lit = channels[2] > 0.15f;
-  cv::Mat saturation = cv::Mat::zeros(f.size(), CV_32F);
-  channels[1].copyTo(saturation, lit);
-
-  cv::Mat score = kEdgeWeight * edges + kSaturationWeight * saturation + kSkinWeight * skin_score(f);
+  cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+  cv::Laplacian(grey, edges, CV_32F, 3, 1.0 / 255);
+  cv::Mat score(bgr.size(), CV_32F);
+  for (int y = 0; y < bgr.rows; ++y) {
+    const cv::Vec3b* p = bgr.ptr<cv::Vec3b>(y);
+    const float* e = edges.ptr<float>(y);
+    float* out = score.ptr<float>(y);
+    for (int x = 0; x < bgr.cols; ++x) {
+      const float b = p[x][0] / 255.0f, g = p[x][1] / 255.0f, r = p[x][2] / 255.0f;
+      const float hi = std::max({b, g, r}), lo = std::min({b, g, r});
+      const float saturation = hi > 0.15f ? (hi - lo) / hi : 0.0f;
+      out[x] = kEdgeWeight * std::min(std::abs(e[x]), 1.0f) + kSaturationWeight * saturation +
+               kSkinWeight * skin(b, g, r);
+    }
+  }
   const double sigma = std::max(1.0, std::max(score.cols, score.rows) / 64.0);
   cv::GaussianBlur(score, score, cv::Size(), sigma);
   score -= cv::mean(score)[0];

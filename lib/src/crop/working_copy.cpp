@@ -24,7 +24,9 @@ cv::Mat working_copy(const cv::Mat& pixels, int long_side) {
   cv::Mat small;
   const cv::Size size(std::max(1, int(std::lround(bgr.cols * f))),
                       std::max(1, int(std::lround(bgr.rows * f))));
-  cv::resize(bgr, small, size, 0, 0, cv::INTER_AREA);
+  // Area averaging where it shrinks a lot; a bilinear resample for less than 2x (OpenCV's area
+  // filter is slow at such ratios, and the score is blurred anyway).
+  cv::resize(bgr, small, size, 0, 0, f < 0.5 ? cv::INTER_AREA : cv::INTER_LINEAR);
   return small;
 }
 

@@ -1,8 +1,6 @@
 // HEIF/HEIC and AVIF reading on libheif 1.15 (its decoders: libde265 for HEVC, dav1d/aom for AV1).
 #include "image/heif_decoder.hpp"
 
-#include <libheif/heif.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "image/decode_error.hpp"
+#include "image/heif_api.hpp"
 #include "image/pixel_limit.hpp"
 
 namespace thumbflow::detail {
@@ -21,16 +20,16 @@ namespace {
 constexpr std::uint64_t kLibheifMaxSide = 32768;
 
 struct ContextFree {
-  void operator()(heif_context* c) const { heif_context_free(c); }
+  void operator()(heif_context* c) const { heif().heif_context_free(c); }
 };
 struct HandleRelease {
-  void operator()(heif_image_handle* h) const { heif_image_handle_release(h); }
+  void operator()(heif_image_handle* h) const { heif().heif_image_handle_release(h); }
 };
 struct ImageRelease {
-  void operator()(heif_image* i) const { heif_image_release(i); }
+  void operator()(heif_image* i) const { heif().heif_image_release(i); }
 };
 struct OptionsFree {
-  void operator()(heif_decoding_options* o) const { heif_decoding_options_free(o); }
+  void operator()(heif_decoding_options* o) const { heif().heif_decoding_options_free(o); }
 };
 using Context = std::unique_ptr<heif_context, ContextFree>;
 using Handle = std::unique_ptr<heif_image_handle, HandleRelease>;
@@ -60,24 +59,25 @@ struct Opened {
 Opened open(Bytes data, std::uint64_t max_pixels) {
   if (data.size() > static_cast<std::size_t>(INT32_MAX)) fail(data, "file too large");
   Opened o;
-  o.context.reset(heif_context_alloc());
+  o.context.reset(heif().heif_context_alloc());
   if (!o.context) fail(data, "out of memory");
   // libheif's own limit is on each side; no side can be longer than the pixel limit itself.
   if (max_pixels > 0)
-    heif_context_set_maximum_image_size_limit(o.context.get(),
-                                              static_cast<int>(std::min(kLibheifMaxSide, max_pixels + 1)));
+    heif().heif_context_set_maximum_image_size_limit(
+        o.context.get(), static_cast<int>(std::min(kLibheifMaxSide, max_pixels + 1)));
   // The pipeline decodes one image per core already; tiles of a grid image are decoded in the
   // calling thread.
-  heif_context_set_max_decoding_threads(o.context.get(), 0);
-  check(data, heif_context_read_from_memory_without_copy(o.context.get(), data.data(), data.size(), nullptr));
+  heif().heif_context_set_max_decoding_threads(o.context.get(), 0);
+  check(data, heif().heif_context_read_from_memory_without_copy(o.context.get(), data.data(), data.size(),
+                                                                nullptr));
   heif_image_handle* primary = nullptr;
-  check(data, heif_context_get_primary_image_handle(o.context.get(), &primary));
+  check(data, heif().heif_context_get_primary_image_handle(o.context.get(), &primary));
   o.primary.reset(primary);
   return o;
 }
 
 Dimensions size_of(const heif_image_handle* h) {
-  return {heif_image_handle_get_width(h), heif_image_handle_get_height(h)};
+  return {heif().heif_image_handle_get_width(h), heif().heif_image_handle_get_height(h)};
 }
 
 // Same aspect ratio within one thumbnail pixel on either side, and not larger than the primary:
@@ -95,14 +95,14 @@ Handle choose_image(Bytes data, const Opened& file, Dimensions min_size) {
   const heif_image_handle* primary = file.primary.get();
   heif_image_handle* chosen = nullptr;
   const Dimensions full = size_of(primary);
-  const int count = heif_image_handle_get_number_of_thumbnails(primary);
+  const int count = heif().heif_image_handle_get_number_of_thumbnails(primary);
   if (min_size.width > 0 && min_size.height > 0 && count > 0 && count < 64) {
     std::vector<heif_item_id> ids(static_cast<std::size_t>(count));
-    const int n = heif_image_handle_get_list_of_thumbnail_IDs(primary, ids.data(), count);
+    const int n = heif().heif_image_handle_get_list_of_thumbnail_IDs(primary, ids.data(), count);
     Dimensions best = full;
     for (int i = 0; i < n; ++i) {
       heif_image_handle* thumb = nullptr;
-      if (heif_image_handle_get_thumbnail(primary, ids[static_cast<std::size_t>(i)], &thumb).code !=
+      if (heif().heif_image_handle_get_thumbnail(primary, ids[static_cast<std::size_t>(i)], &thumb).code !=
           heif_error_Ok)
         continue;  // a broken thumbnail is no reason to fail: the primary is still there
       Handle owned(thumb);
@@ -110,35 +110,35 @@ Handle choose_image(Bytes data, const Opened& file, Dimensions min_size) {
       if (stands_for(size, full) && size.width >= min_size.width && size.height >= min_size.height &&
           size.width < best.width) {
         best = size;
-        if (chosen != nullptr) heif_image_handle_release(chosen);
+        if (chosen != nullptr) heif().heif_image_handle_release(chosen);
         chosen = owned.release();
       }
     }
   }
   if (chosen != nullptr) return Handle(chosen);
   heif_image_handle* again = nullptr;  // a second reference to the primary, owned by the caller
-  check(data, heif_context_get_primary_image_handle(file.context.get(), &again));
+  check(data, heif().heif_context_get_primary_image_handle(file.context.get(), &again));
   return Handle(again);
 }
 
 void read_colour(const heif_image_handle* handle, const heif_image* image, DecodedPixels& out) {
-  const std::size_t icc_size = heif_image_handle_get_raw_color_profile_size(handle);
+  const std::size_t icc_size = heif().heif_image_handle_get_raw_color_profile_size(handle);
   if (icc_size > 0) {
     out.icc.resize(icc_size);
-    if (heif_image_handle_get_raw_color_profile(handle, out.icc.data()).code != heif_error_Ok) {
+    if (heif().heif_image_handle_get_raw_color_profile(handle, out.icc.data()).code != heif_error_Ok) {
       out.icc.clear();
       out.warnings.push_back("unreadable ICC profile in the colr box, ignored");
     }
   }
   // nclx from the colr box, else from the coded stream (AV1 sequence header, HEVC VUI).
   heif_color_profile_nclx* nclx = nullptr;
-  if (heif_image_handle_get_nclx_color_profile(handle, &nclx).code != heif_error_Ok &&
-      heif_image_get_nclx_color_profile(image, &nclx).code != heif_error_Ok)
+  if (heif().heif_image_handle_get_nclx_color_profile(handle, &nclx).code != heif_error_Ok &&
+      heif().heif_image_get_nclx_color_profile(image, &nclx).code != heif_error_Ok)
     nclx = nullptr;
   if (nclx != nullptr) {
     out.cicp = {static_cast<int>(nclx->color_primaries), static_cast<int>(nclx->transfer_characteristics),
                 static_cast<int>(nclx->matrix_coefficients), nclx->full_range_flag != 0};
-    heif_nclx_color_profile_free(nclx);
+    heif().heif_nclx_color_profile_free(nclx);
   }
 }
 
@@ -148,9 +148,9 @@ void read_colour(const heif_image_handle* handle, const heif_image* image, Decod
 // HEIC and 200 AVIF files with 64 flipped bytes each: 0 errors, 0 warnings, 400 damaged pictures.
 cv::Mat to_bgr(Bytes data, const heif_image* image, bool alpha) {
   int stride = 0;
-  const std::uint8_t* plane = heif_image_get_plane_readonly(image, heif_channel_interleaved, &stride);
-  const int width = heif_image_get_width(image, heif_channel_interleaved);
-  const int height = heif_image_get_height(image, heif_channel_interleaved);
+  const std::uint8_t* plane = heif().heif_image_get_plane_readonly(image, heif_channel_interleaved, &stride);
+  const int width = heif().heif_image_get_width(image, heif_channel_interleaved);
+  const int height = heif().heif_image_get_height(image, heif_channel_interleaved);
   if (plane == nullptr || width <= 0 || height <= 0) fail(data, "no pixels decoded");
   const cv::Mat rgb(height, width, alpha ? CV_8UC4 : CV_8UC3, const_cast<std::uint8_t*>(plane),
                     static_cast<std::size_t>(stride));
@@ -173,14 +173,14 @@ DecodedPixels decode_heif(Bytes data, const DecodeRequest& request) {
   const Handle handle = choose_image(data, o, request.min_size);
   check_pixel_limit(size_of(handle.get()), request.max_pixels);
 
-  const bool alpha = heif_image_handle_has_alpha_channel(handle.get()) != 0;
-  const std::unique_ptr<heif_decoding_options, OptionsFree> options(heif_decoding_options_alloc());
+  const bool alpha = heif().heif_image_handle_has_alpha_channel(handle.get()) != 0;
+  const std::unique_ptr<heif_decoding_options, OptionsFree> options(heif().heif_decoding_options_alloc());
   options->convert_hdr_to_8bit = 1;  // 10/12-bit to 8-bit in the colour conversion, not after
   options->strict_decoding = 1;      // a damaged stream is an error, not a grey half-picture
   heif_image* decoded = nullptr;
-  check(data,
-        heif_decode_image(handle.get(), &decoded, heif_colorspace_RGB,
-                          alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB, options.get()));
+  check(data, heif().heif_decode_image(handle.get(), &decoded, heif_colorspace_RGB,
+                                       alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB,
+                                       options.get()));
   const Image image(decoded);
   DecodedPixels out;
   out.pixels = to_bgr(data, image.get(), alpha);

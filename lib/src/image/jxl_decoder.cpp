@@ -1,21 +1,19 @@
 // JPEG XL reading on libjxl 0.7's event API (JxlDecoderProcessInput), all input given at once.
 #include "image/jxl_decoder.hpp"
 
-#include <jxl/decode.h>
-#include <jxl/encode.h>  // JxlColorEncodingSetToSRGB
-
 #include <memory>
 #include <opencv2/imgproc.hpp>
 #include <string>
 
 #include "image/decode_error.hpp"
+#include "image/jxl_api.hpp"
 #include "image/pixel_limit.hpp"
 
 namespace thumbflow::detail {
 namespace {
 
 struct DecoderDestroy {
-  void operator()(JxlDecoder* d) const { JxlDecoderDestroy(d); }
+  void operator()(JxlDecoder* d) const { jxl().JxlDecoderDestroy(d); }
 };
 using Decoder = std::unique_ptr<JxlDecoder, DecoderDestroy>;
 
@@ -27,10 +25,10 @@ using Decoder = std::unique_ptr<JxlDecoder, DecoderDestroy>;
 }
 
 Decoder start(Bytes data, int events) {
-  Decoder dec(JxlDecoderCreate(nullptr));
+  Decoder dec(jxl().JxlDecoderCreate(nullptr));
   if (!dec) fail("out of memory");
-  if (JxlDecoderSubscribeEvents(dec.get(), events) != JXL_DEC_SUCCESS ||
-      JxlDecoderSetInput(dec.get(), data.data(), data.size()) != JXL_DEC_SUCCESS)
+  if (jxl().JxlDecoderSubscribeEvents(dec.get(), events) != JXL_DEC_SUCCESS ||
+      jxl().JxlDecoderSetInput(dec.get(), data.data(), data.size()) != JXL_DEC_SUCCESS)
     fail("decoder setup failed");
   // The input is left open although it is complete: with closed input, Debian's libjxl 0.7 (built
   // with JXL_DEBUG_ON_ERROR) prints "missing input" on stderr for a truncated file; open, it just
@@ -46,7 +44,7 @@ Dimensions displayed_size(const JxlBasicInfo& info) {
 
 JxlBasicInfo basic_info(JxlDecoder* dec) {
   JxlBasicInfo info;
-  if (JxlDecoderGetBasicInfo(dec, &info) != JXL_DEC_SUCCESS) fail("invalid basic info");
+  if (jxl().JxlDecoderGetBasicInfo(dec, &info) != JXL_DEC_SUCCESS) fail("invalid basic info");
   if (info.xsize == 0 || info.ysize == 0 || info.xsize > 0x7FFFFFFF || info.ysize > 0x7FFFFFFF)
     fail("invalid image size");
   return info;
@@ -63,24 +61,25 @@ bool is_srgb(const JxlColorEncoding& c) {
 void read_colour(JxlDecoder* dec, const JxlBasicInfo& info, DecodedPixels& out) {
   if (!info.uses_original_profile) {
     JxlColorEncoding srgb;
-    JxlColorEncodingSetToSRGB(&srgb, info.num_color_channels == 1 ? JXL_TRUE : JXL_FALSE);
-    if (JxlDecoderSetPreferredColorProfile(dec, &srgb) != JXL_DEC_SUCCESS)
+    jxl().JxlColorEncodingSetToSRGB(&srgb, info.num_color_channels == 1 ? JXL_TRUE : JXL_FALSE);
+    if (jxl().JxlDecoderSetPreferredColorProfile(dec, &srgb) != JXL_DEC_SUCCESS)
       out.warnings.push_back("JPEG XL: could not ask for sRGB output");
   }
   JxlColorEncoding encoded;
-  if (JxlDecoderGetColorAsEncodedProfile(dec, nullptr, JXL_COLOR_PROFILE_TARGET_DATA, &encoded) ==
+  if (jxl().JxlDecoderGetColorAsEncodedProfile(dec, nullptr, JXL_COLOR_PROFILE_TARGET_DATA, &encoded) ==
           JXL_DEC_SUCCESS &&
       is_srgb(encoded))
     return;
   std::size_t size = 0;
-  if (JxlDecoderGetICCProfileSize(dec, nullptr, JXL_COLOR_PROFILE_TARGET_DATA, &size) != JXL_DEC_SUCCESS ||
+  if (jxl().JxlDecoderGetICCProfileSize(dec, nullptr, JXL_COLOR_PROFILE_TARGET_DATA, &size) !=
+          JXL_DEC_SUCCESS ||
       size == 0) {
     out.warnings.push_back("JPEG XL colour space has no ICC form, treated as sRGB");
     return;
   }
   out.icc.resize(size);
-  if (JxlDecoderGetColorAsICCProfile(dec, nullptr, JXL_COLOR_PROFILE_TARGET_DATA, out.icc.data(), size) !=
-      JXL_DEC_SUCCESS) {
+  if (jxl().JxlDecoderGetColorAsICCProfile(dec, nullptr, JXL_COLOR_PROFILE_TARGET_DATA, out.icc.data(),
+                                           size) != JXL_DEC_SUCCESS) {
     out.icc.clear();
     out.warnings.push_back("unreadable JPEG XL ICC profile, treated as sRGB");
   }
@@ -109,7 +108,7 @@ cv::Mat to_bgr(const cv::Mat& decoded) {
 
 ImageHeader read_jxl_header(Bytes data) {
   const Decoder dec = start(data, JXL_DEC_BASIC_INFO);
-  const JxlDecoderStatus status = JxlDecoderProcessInput(dec.get());
+  const JxlDecoderStatus status = jxl().JxlDecoderProcessInput(dec.get());
   if (status != JXL_DEC_BASIC_INFO) fail_status(status);
   return {displayed_size(basic_info(dec.get())), 1};
 }
@@ -123,7 +122,7 @@ DecodedPixels decode_jxl(Bytes data, const DecodeRequest& request) {
   // Each event comes once and the first full frame ends the loop; the bound only guards against
   // a library that keeps reporting events it was not asked for.
   for (int events = 0; events < 16; ++events) {
-    const JxlDecoderStatus status = JxlDecoderProcessInput(dec.get());
+    const JxlDecoderStatus status = jxl().JxlDecoderProcessInput(dec.get());
     switch (status) {
       case JXL_DEC_BASIC_INFO: {
         info = basic_info(dec.get());
@@ -139,10 +138,10 @@ DecodedPixels decode_jxl(Bytes data, const DecodeRequest& request) {
         const Dimensions size = displayed_size(info);
         pixels.create(size.height, size.width, CV_8UC(static_cast<int>(format.num_channels)));
         std::size_t needed = 0;
-        if (JxlDecoderImageOutBufferSize(dec.get(), &format, &needed) != JXL_DEC_SUCCESS ||
+        if (jxl().JxlDecoderImageOutBufferSize(dec.get(), &format, &needed) != JXL_DEC_SUCCESS ||
             needed != pixels.total() * pixels.elemSize())
           fail("unexpected output buffer size");
-        if (JxlDecoderSetImageOutBuffer(dec.get(), &format, pixels.data, needed) != JXL_DEC_SUCCESS)
+        if (jxl().JxlDecoderSetImageOutBuffer(dec.get(), &format, pixels.data, needed) != JXL_DEC_SUCCESS)
           fail("cannot set the output buffer");
         break;
       }

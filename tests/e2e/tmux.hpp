@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,10 @@ class Tmux {
 
  private:
   std::string program_;
-  std::string socket_ = "thumbflow-test-" + std::to_string(::getpid());
+  // One server per instance: a test that starts a second one right after killing the first would
+  // otherwise race the old server's exit on the same socket ("server exited unexpectedly").
+  static inline std::atomic<int> instances_{0};
+  std::string socket_ = "thumbflow-test-" + std::to_string(::getpid()) + "-" + std::to_string(instances_++);
 };
 
 }  // namespace thumbflow::e2e

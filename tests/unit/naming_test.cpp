@@ -57,6 +57,20 @@ TEST(Naming, ExplicitFormatAndTemplate) {
   EXPECT_EQ(name("a.b.c.jpg", "t_{stem}.{ext}"), "t_a.b.c.jpg");
 }
 
+TEST(Naming, AnExplicitFormatAndTheNamesExtensionMustAgree) {
+  ThumbnailOptions o;
+  o.format = OutputFormat::Webp;
+  EXPECT_NO_THROW(validate_name_template("{stem}.{ext}", o));
+  EXPECT_NO_THROW(validate_name_template("{stem}.WEBP", o));
+  EXPECT_THROW(validate_name_template("{stem}.jpg", o), std::invalid_argument);
+  EXPECT_THROW(validate_name_template("{stem}.{srcext}", o), std::invalid_argument);
+  o.format = OutputFormat::Jpeg;
+  EXPECT_NO_THROW(validate_name_template("{stem}.jpeg", o));
+  o.format = OutputFormat::Same;  // the name decides
+  EXPECT_NO_THROW(validate_name_template("{stem}.png", o));
+  EXPECT_NO_THROW(validate_name_template("{stem}.{srcext}", o));
+}
+
 TEST(Naming, TemplateValidation) {
   for (const char* good :
        {"{stem}.{ext}", "{stem}.{srcext}", "{stem}_{w}.webp", "{stem}.JPG", "x{stem}.jpeg"})

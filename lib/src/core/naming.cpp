@@ -115,6 +115,15 @@ void validate_name_template(std::string_view tpl, const ThumbnailOptions& option
     throw std::invalid_argument("name template '" + std::string(tpl) +
                                 "': with several sizes it needs {size} (or {w} and {h}), so that each "
                                 "size gets its own file");
+  // The name's extension decides the format (the encoder goes by it): with --format it must be
+  // .{ext} or that format's own, or the thumbnails would quietly come out in another format.
+  const auto dot = tpl.rfind('.');
+  const std::string ext = lower(dot == std::string_view::npos ? std::string_view{} : tpl.substr(dot + 1));
+  if (options.format != OutputFormat::Same && ext != "{ext}" &&
+      output_extension(options.format, "") != (ext == "jpeg" ? "jpg" : ext))
+    throw std::invalid_argument("name template '" + std::string(tpl) + "' ends in ." + ext +
+                                " but the format is " + output_extension(options.format, "") +
+                                ": use .{ext}, or the same extension");
 }
 
 std::string output_relative_path(std::string_view relative_path, std::string_view tpl,

@@ -18,6 +18,7 @@
 #   - thumbflow: `thumbflow run FOLDER -o OUT -s SIZE --force -q`, with --serial and without (parallel).
 #     Set THUMBFLOW=/path/to/thumbflow to use another binary than build/release/app/thumbflow, and
 #     THUMBFLOW_BEFORE=/path/to/other/thumbflow to time a second build (parallel) in the same rounds.
+#   NO_FSYNC_TOO=1 adds `thumbflow run ... --no-fsync` (the peers do not fsync what they write).
 #   PARALLEL_ONLY=1 leaves out the one-process/serial runs (vips 1 process, Pillow loop, gm,
 #   thumbflow --serial): on a busy machine they take most of the time and are not the comparison.
 #
@@ -84,6 +85,7 @@ run_gm() {
 run_tf_serial() { "$thumbflow" run "$folder" -o "$1" -s "$size" --serial --force -q --no-html; }
 run_tf_parallel() { "$thumbflow" run "$folder" -o "$1" -s "$size" --force -q --no-html; }
 run_tf_before() { "$THUMBFLOW_BEFORE" run "$folder" -o "$1" -s "$size" --force -q --no-html; }
+run_tf_no_fsync() { "$thumbflow" run "$folder" -o "$1" -s "$size" --force -q --no-html --no-fsync; }
 
 notes=()
 versions=()
@@ -113,6 +115,11 @@ if [[ -x $thumbflow ]]; then
   versions+=("thumbflow: $("$thumbflow" --version | head -n1) ($thumbflow)")
 else
   notes+=("thumbflow not built at $thumbflow: skipped (cmake --preset release && cmake --build --preset release --target thumbflow_cli)")
+fi
+# The peers write without fsync; thumbflow fsyncs each thumbnail by default (README, "Durable and
+# confined"). NO_FSYNC_TOO=1 times thumbflow with --no-fsync as well, in the same rounds.
+if [[ ${NO_FSYNC_TOO:-0} == 1 && -x $thumbflow ]]; then
+  add tf_no_fsync "thumbflow parallel --no-fsync"
 fi
 if [[ -n ${THUMBFLOW_BEFORE:-} && -x ${THUMBFLOW_BEFORE:-} ]]; then
   add tf_before "thumbflow parallel, \$THUMBFLOW_BEFORE"

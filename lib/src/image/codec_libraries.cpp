@@ -15,38 +15,41 @@ struct Loaded {
   std::string error;
 };
 
-[[noreturn]] void unavailable(const char* what, const std::string& error) {
-  throw std::runtime_error(std::string(what) + " could not be loaded (" + error + ")");
+// Opens `soname` and fills the Api by `lookup(library, api)`; remembers the first thing missing.
+template <typename Api, typename Lookup>
+Loaded<Api> load(const char* soname, Lookup lookup) {
+  SharedLibrary library(soname);
+  Loaded<Api> loaded;
+  lookup(library, loaded.api);
+  loaded.error = library.error();
+  return loaded;
+}
+
+template <typename Api>
+const Api& checked(const char* what, const Loaded<Api>& loaded) {
+  if (!loaded.error.empty())
+    throw std::runtime_error(std::string(what) + " could not be loaded (" + loaded.error + ")");
+  return loaded.api;
 }
 
 }  // namespace
 
 const HeifApi& heif() {
-  static const Loaded<HeifApi> loaded = [] {
-    SharedLibrary library(THUMBFLOW_LIBHEIF);
-    Loaded<HeifApi> l;
-#define THUMBFLOW_HEIF_LOOKUP(name) l.api.name = library.function<decltype(&::name)>(#name);
+  static const auto loaded = load<HeifApi>(THUMBFLOW_LIBHEIF, [](SharedLibrary& library, HeifApi& api) {
+#define THUMBFLOW_HEIF_LOOKUP(name) api.name = library.function<decltype(&::name)>(#name);
     THUMBFLOW_HEIF_FUNCTIONS(THUMBFLOW_HEIF_LOOKUP)
 #undef THUMBFLOW_HEIF_LOOKUP
-    l.error = library.error();
-    return l;
-  }();
-  if (!loaded.error.empty()) unavailable("libheif", loaded.error);
-  return loaded.api;
+  });
+  return checked("libheif", loaded);
 }
 
 const JxlApi& jxl() {
-  static const Loaded<JxlApi> loaded = [] {
-    SharedLibrary library(THUMBFLOW_LIBJXL);
-    Loaded<JxlApi> l;
-#define THUMBFLOW_JXL_LOOKUP(name) l.api.name = library.function<decltype(&::name)>(#name);
+  static const auto loaded = load<JxlApi>(THUMBFLOW_LIBJXL, [](SharedLibrary& library, JxlApi& api) {
+#define THUMBFLOW_JXL_LOOKUP(name) api.name = library.function<decltype(&::name)>(#name);
     THUMBFLOW_JXL_FUNCTIONS(THUMBFLOW_JXL_LOOKUP)
 #undef THUMBFLOW_JXL_LOOKUP
-    l.error = library.error();
-    return l;
-  }();
-  if (!loaded.error.empty()) unavailable("libjxl", loaded.error);
-  return loaded.api;
+  });
+  return checked("libjxl", loaded);
 }
 
 }  // namespace thumbflow::detail

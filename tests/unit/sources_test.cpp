@@ -80,6 +80,12 @@ TEST(CollectLocalItems, ThumbnailsInAnEarlierOutputSubfolderAreNotListed) {
   o.output_dir = (dir / "out").string();
   EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
             (std::vector<std::string>{"2023/c.jpg", "a.jpg", "thumbs/notes.jpg"}));
+  // The last run into thumbs/ used another template: the default one's thumbnails from before
+  // still count as thumbnails there.
+  test::write_text(dir / "thumbs" / "a_small.jpg", "x");
+  test::write_text(dir / "thumbs" / ".thumbflow.settings.json", R"({"name":"{stem}_small.{ext}"})");
+  EXPECT_EQ(relative_paths(collect_local_items({dir.path().string()}, o)),
+            (std::vector<std::string>{"2023/c.jpg", "a.jpg", "thumbs/notes.jpg"}));
 }
 
 TEST(CollectLocalItems, ExplicitFilesAreTakenWhateverTheirExtension) {

@@ -72,10 +72,16 @@ std::optional<EarlierRun> earlier_run_in(const fs::path& dir, bool given, const 
   if (!fs::exists(dir / detail::kSettingsRecordName, ec)) return std::nullopt;
   EarlierRun run;
   run.beside_originals = given;
-  if (OutputNameMatcher recorded = output_name_matcher(recorded_name_template(dir)))
-    run.names.push_back(std::move(recorded));
-  else if (given)  // "pending" (or unreadable): this run's template and the default one
-    for (const std::string& tpl : {options.name_template, CollectOptions{}.name_template})
+  const std::string recorded = recorded_name_template(dir);
+  if (OutputNameMatcher m = output_name_matcher(recorded)) run.names.push_back(std::move(m));
+  // A folder given as input is judged by its record alone (an original may be named like a
+  // thumbnail of another template there); without one ("pending", unreadable) by this run's
+  // template and the default one. An output folder inside the input may also hold thumbnails of
+  // earlier runs with other templates: those two count there as well.
+  if (given && !run.names.empty()) return run;
+  if (!given && run.names.empty()) return run;  // a subfolder with a "pending" record: left out whole
+  for (const std::string& tpl : {options.name_template, CollectOptions{}.name_template})
+    if (tpl != recorded)
       if (OutputNameMatcher m = output_name_matcher(tpl)) run.names.push_back(std::move(m));
   return run;
 }

@@ -166,7 +166,8 @@ void add_batch_options(CLI::App& cmd, BatchArgs& a) {
       ->check(CLI::Range(0, 4096));
   cmd.add_flag("--force", a.force, "Redo thumbnails that are already up to date");
   cmd.add_flag("--no-fsync", a.no_fsync,
-               "Do not fsync each thumbnail (faster; a power cut may lose the last ones)");
+               "Do not flush the thumbnails to the disk at the end of the batch (a power cut may lose the "
+               "last ones, and the next run will not know)");
   cmd.add_option("--report", a.report, "Write a JSON report of every item to this file");
   auto* html =
       cmd.add_option("--html", a.html, "Write the HTML contact sheet here (default: OUTPUT/index.html)");
@@ -253,7 +254,7 @@ BatchOptions to_batch_options(const BatchArgs& a) {
   o.serial = a.serial;
   o.max_in_flight = a.in_flight;
   o.skip_existing = !a.force;
-  o.fsync = !a.no_fsync;
+  o.fsync = a.no_fsync ? Fsync::Off : Fsync::Batch;
   o.cancel = &g_cancel;
   return o;
 }
@@ -330,13 +331,15 @@ int run_with(const BatchArgs& args, const std::function<void(BatchOptions&)>& ad
   forget_progress();
   if (!args.verbose)
     for (const std::string& line : failure_summary(report.items)) print_line("thumbflow: " + line);
+  const std::string& flush_error = report.summary.flush_error;
+  if (!flush_error.empty()) print_line("thumbflow: thumbnails may not be on the disk: " + flush_error);
   std::string report_path = args.report, html = html_path(args, options.output_dir);
   const bool written = write_results(report, report_path, html);
   if (!args.quiet)
     print_summary(report.summary, progress.counts(), args.verbose ? 0 : with_warnings, report_path, html);
   if (args.json) std::cout << summary_to_json(report.summary) << "\n";
   if (report.summary.cancelled > 0) return 130;
-  return report.summary.failed > 0 || !written ? 2 : 0;
+  return report.summary.failed > 0 || !written || !flush_error.empty() ? 2 : 0;
 }
 
 }  // namespace

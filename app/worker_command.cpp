@@ -35,6 +35,8 @@ int run_worker_command(WorkerArgs& a) {
   try {
     redis = parse_redis_url(a.redis);
     o.batch = to_batch_options(a);
+    // A job is acknowledged once its thumbnail is done: it must be on the disk by then.
+    o.batch.fsync = a.no_fsync ? Fsync::Off : Fsync::Each;
     o.batch.download = a.download;
     o.claim_after_ms = int(a.claim_after_s * 1000);
     o.retry_delay_ms = int(a.retry_delay_s * 1000);

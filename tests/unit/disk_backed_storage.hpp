@@ -18,9 +18,11 @@ class DiskBackedStorage : public Storage {
     if (path.find(fail_substring) != std::string::npos) throw std::runtime_error("No space left on device");
     disk_storage().write_atomic(path, bytes);
   }
-  bool is_up_to_date(const std::string& o, const std::string& i) override {
-    return disk_storage().is_up_to_date(o, i);
+  std::optional<std::filesystem::file_time_type> modified(const std::string& p) override {
+    return disk_storage().modified(p);
   }
+  void remove(const std::string& p) override { disk_storage().remove(p); }
+  void flush(const std::string& root) override { disk_storage(false).flush(root); }
   bool exists(const std::string& p) override { return disk_storage().exists(p); }
   bool same_file(const std::string& a, const std::string& b) override {
     return disk_storage().same_file(a, b);

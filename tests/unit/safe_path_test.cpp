@@ -105,7 +105,9 @@ TEST(SafeRelativePath, PlannerFailsItemsWhoseThumbnailWouldLeaveTheOutputFolder)
     std::vector<std::uint8_t> read(const std::string&, std::uint64_t) override { return {}; }
     void write_atomic(const std::string&, std::span<const std::uint8_t>) override {}
     bool exists(const std::string&) override { return false; }
-    bool is_up_to_date(const std::string&, const std::string&) override { return false; }
+    std::optional<std::filesystem::file_time_type> modified(const std::string&) override { return {}; }
+    void remove(const std::string&) override {}
+    void flush(const std::string&) override {}
     bool same_file(const std::string&, const std::string&) override { return false; }
   } storage;
   Planner planner(options, storage);

@@ -32,6 +32,9 @@ enum class DecodeMode { Fast, Full };
 // converted to sRGB either way.
 enum class ColourMode { Srgb, Keep };
 
+// When written files are flushed to the disk (BatchOptions::fsync).
+enum class Fsync { Batch, Each, Off };
+
 // An 8-bit sRGB colour. Default white.
 struct Rgb {
   std::uint8_t r = 255, g = 255, b = 255;
@@ -175,10 +178,15 @@ struct BatchOptions {
   // settings of each run are kept in OUTPUT/.thumbflow.settings.json; when they differ from the
   // previous run's, nothing is skipped (thumbnails made with another size are not kept).
   bool skip_existing = true;
-  // Each thumbnail (and kept original) is fsync'ed before its rename and its folder after, so a
-  // thumbnail reported done (a queue job acknowledged) survives a power cut. Default true; false
-  // trades that for speed (the README gives the cost).
-  bool fsync = true;
+  // How written thumbnails (and kept originals) are made durable:
+  // - Batch (default): written without waiting for the disk; once the batch has run, the output
+  //   file system is flushed once (syncfs). OUTPUT/.thumbflow.unsynced marks a batch from its start
+  //   until that flush: if the machine stops first, the next run into OUTPUT redoes every thumbnail
+  //   written since the mark, so nothing half-written is ever taken as up to date.
+  // - Each: every thumbnail is fsync'ed before its rename and its folder after, so a thumbnail is
+  //   durable when it is reported done (what a queue worker needs before it acknowledges a job).
+  // - Off: no flush at all (a power cut may lose the last thumbnails, and nothing tells).
+  Fsync fsync = Fsync::Batch;
   // Used for items whose input is an http(s) URL. Default: see DownloadOptions.
   DownloadOptions download{};
   // When set and true, no new items are started; items in flight finish, the rest are reported

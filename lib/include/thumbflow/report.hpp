@@ -86,6 +86,9 @@ struct Summary {
   // Temporary files that killed runs (SIGKILL, power loss) left in the output folder and the
   // --keep-originals folder, at least 10 minutes old, removed when the batch started.
   std::size_t temp_files_removed = 0;
+  // With Fsync::Batch: why the flush at the end failed ("" = it did not fail, or there was none).
+  // The thumbnails reported done may then not be on the disk; the next run redoes them.
+  std::string flush_error;
 };
 
 // What run_batch returns.

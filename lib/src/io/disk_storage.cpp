@@ -73,11 +73,27 @@ class DiskStorage final : public Storage {
     write_file_under(root, relative, bytes, sync_);
   }
 
-  bool is_up_to_date(const std::string& output, const std::string& input) override {
-    std::error_code ec1, ec2;
-    const auto out_time = fs::last_write_time(output, ec1);
-    const auto in_time = fs::last_write_time(input, ec2);
-    return !ec1 && !ec2 && out_time >= in_time;
+  std::optional<fs::file_time_type> modified(const std::string& path) override {
+    std::error_code ec;
+    const auto time = fs::last_write_time(path, ec);
+    if (ec) return std::nullopt;
+    return time;
+  }
+
+  void remove(const std::string& path) override {
+    std::error_code ec;
+    fs::remove(path, ec);
+    if (ec) throw std::runtime_error("cannot remove: " + ec.message());
+  }
+
+  void flush(const std::string& root) override {
+    const int fd = ::open(root.empty() ? "." : root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) fail_errno("cannot open");
+    const int result = ::syncfs(fd);  // reports write-back errors of the file system (Linux >= 5.8)
+    const int error = errno;
+    ::close(fd);
+    errno = error;
+    if (result != 0) fail_errno("flush to disk failed");
   }
 
   bool exists(const std::string& path) override {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,13 +28,19 @@ class Storage {
   }
   // True if `path` exists.
   virtual bool exists(const std::string& path) = 0;
-  // True if `output` exists and was modified no earlier than `input`.
-  virtual bool is_up_to_date(const std::string& output, const std::string& input) = 0;
+  // When `path` was last modified; nullopt if it does not exist (or cannot be read).
+  virtual std::optional<std::filesystem::file_time_type> modified(const std::string& path) = 0;
+  // Removes the file `path` if it exists; throws std::runtime_error("<reason>") if it cannot.
+  virtual void remove(const std::string& path) = 0;
+  // Makes everything written so far on the file system that holds the folder `root` durable (one
+  // flush of that file system). Throws std::runtime_error("<reason>") on a write-back error.
+  virtual void flush(const std::string& root) = 0;
   // True if both names refer to the same existing file (hard links and symlinks included).
   virtual bool same_file(const std::string& a, const std::string& b) = 0;
 };
 
-// The real disk. With `sync`, every write is fsync'ed (file, then folder) before it returns.
+// The real disk. With `sync`, every write is fsync'ed (file, then folder) before it returns;
+// without, writes return at once and flush() makes them durable.
 // Thread-safe.
 Storage& disk_storage(bool sync = true);
 

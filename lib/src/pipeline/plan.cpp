@@ -12,6 +12,16 @@ void Planner::add_input(const std::string& path) {
   if (!is_remote(path)) inputs_.insert(normalised_path(path));
 }
 
+// A remote input has no date to compare with: its thumbnail, once there, is up to date.
+bool Planner::up_to_date(const std::string& output, const std::string& input, bool remote) {
+  const auto written = storage_.modified(output);
+  if (!written) return false;
+  if (unsynced_since_ && *written >= *unsynced_since_) return false;  // may never have reached the disk
+  if (remote) return true;
+  const auto changed = storage_.modified(input);
+  return changed && *written >= *changed;
+}
+
 bool Planner::plan(const Item& item, ItemResult& r) {
   r.input = item.input;
   r.tag = item.tag;
@@ -47,16 +57,13 @@ bool Planner::plan(const Item& item, ItemResult& r) {
       r.error = "its thumbnail " + output + " would overwrite an input; choose another --output or --name";
       return false;
     }
-  // A remote input has no date to compare with: its thumbnail, once there, is up to date.
-  std::vector<bool> up_to_date;
+  std::vector<bool> fresh;
   for (const std::string& output : outputs)
-    up_to_date.push_back(options_.skip_existing &&
-                         (remote ? storage_.exists(output) : storage_.is_up_to_date(output, item.input)));
+    fresh.push_back(options_.skip_existing && up_to_date(output, item.input, remote));
   if (boxes.size() > 1)
     for (std::size_t i = 0; i < boxes.size(); ++i)
-      r.outputs.push_back(
-          {outputs[i], boxes[i], up_to_date[i] ? ItemStatus::Skipped : ItemStatus::Cancelled});
-  if (std::all_of(up_to_date.begin(), up_to_date.end(), [](bool b) { return b; })) {
+      r.outputs.push_back({outputs[i], boxes[i], fresh[i] ? ItemStatus::Skipped : ItemStatus::Cancelled});
+  if (std::all_of(fresh.begin(), fresh.end(), [](bool b) { return b; })) {
     r.status = ItemStatus::Skipped;
     return false;
   }

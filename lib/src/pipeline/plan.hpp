@@ -1,5 +1,7 @@
 #pragma once
 
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -17,7 +19,11 @@ namespace thumbflow::detail {
 // order, from one thread.
 class Planner {
  public:
-  Planner(const BatchOptions& options, Storage& storage) : options_(options), storage_(storage) {}
+  // `unsynced_since`: when an earlier batch into this output folder started that was never
+  // flushed to the disk (its .thumbflow.unsynced mark); thumbnails written since are not trusted.
+  Planner(const BatchOptions& options, Storage& storage,
+          std::optional<std::filesystem::file_time_type> unsynced_since = std::nullopt)
+      : options_(options), storage_(storage), unsynced_since_(unsynced_since) {}
 
   // A local path that is an input of this batch, so that no thumbnail may overwrite it. Items are
   // always protected against overwriting themselves; this also covers items listed later.
@@ -28,8 +34,11 @@ class Planner {
   bool plan(const Item& item, ItemResult& result);
 
  private:
+  bool up_to_date(const std::string& output, const std::string& input, bool remote);
+
   const BatchOptions& options_;
   Storage& storage_;
+  const std::optional<std::filesystem::file_time_type> unsynced_since_;
   std::unordered_map<std::string, std::string> owner_of_output_;  // normalised output -> its input
   std::unordered_set<std::string> inputs_;                        // normalised input paths
 };

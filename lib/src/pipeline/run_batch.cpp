@@ -117,6 +117,61 @@ bool folder_has_only_new_thumbnails(const Listing& listing, bool cancelled, Stor
   });
 }
 
+// Fsync::Batch: OUT/.thumbflow.unsynced marks a batch whose writes have not been flushed yet.
+class UnsyncedMark {
+ public:
+  UnsyncedMark(const BatchOptions& options, Storage& storage)
+      : options_(options),
+        storage_(storage),
+        path_((std::filesystem::path(options.output_dir) / ".thumbflow.unsynced").string()),
+        since_(storage.modified(path_)) {}
+
+  // When an earlier batch that never reached its flush started; thumbnails written since then
+  // may be empty or torn on the disk.
+  std::optional<std::filesystem::file_time_type> since() const { return since_; }
+
+  // Before the first write (and after the settings record): the mark is on the disk. An earlier
+  // mark is kept, so that its time still covers what that batch wrote.
+  void begin() {
+    if (options_.fsync != Fsync::Batch) return;
+    try {
+      if (!since_) {
+        static constexpr char kText[] =
+            "a thumbflow batch is writing here; its thumbnails are not flushed yet\n";
+        storage_.write_atomic(path_, {reinterpret_cast<const std::uint8_t*>(kText), sizeof kText - 1});
+      }
+      storage_.flush(options_.output_dir);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot write " + path_ + ": " + e.what());
+    }
+  }
+
+  // After the batch (also one that was interrupted): one flush of everything written (Batch).
+  // Then the mark goes if what it covers is on the disk: this batch's writes, once flushed, and
+  // an earlier batch's only when the whole listing ran (every thumbnail written since that mark
+  // was then made again). Off never removes a mark. Returns why the flush failed, or "".
+  std::string finish(bool whole_listing) {
+    if (options_.fsync == Fsync::Off) return "";
+    try {
+      if (options_.fsync == Fsync::Batch) {
+        storage_.flush(options_.output_dir);
+        const std::string& originals = options_.download.keep_originals_dir;
+        if (!originals.empty()) storage_.flush(originals);
+      }
+      if (since_ ? whole_listing : options_.fsync == Fsync::Batch) storage_.remove(path_);
+    } catch (const std::exception& e) {
+      return options_.output_dir + ": " + e.what() + "; the next run makes this batch's thumbnails again";
+    }
+    return "";
+  }
+
+ private:
+  const BatchOptions& options_;
+  Storage& storage_;
+  const std::string path_;
+  const std::optional<std::filesystem::file_time_type> since_;
+};
+
 // Runs the items `next_item` lists. `known`: all items, when they are known up front (run_batch):
 // then a thumbnail may not overwrite any of them, and the downloader is made only if one is remote.
 BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* known,
@@ -129,9 +184,11 @@ BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* know
     temp_files_removed += remove_abandoned_temp_files(options.download.keep_originals_dir);
 
   BatchOptions effective = options;
+  UnsyncedMark mark(options, storage);
   const bool existing_trusted = record_settings(options, storage);
+  mark.begin();
   if (!existing_trusted) effective.skip_existing = false;
-  Planner planner(effective, storage);
+  Planner planner(effective, storage, mark.since());
   bool may_download = known == nullptr;
   if (known != nullptr) {
     for (const Item& item : *known) planner.add_input(item.input);
@@ -212,12 +269,14 @@ BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* know
   }
   if (!existing_trusted && folder_has_only_new_thumbnails(listing, cancelled(), storage))
     record_settings_done(options, storage);
+  const std::string flush_error = mark.finish(!cancelled() && listing.complete);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   BatchReport report;
   report.items.assign(std::make_move_iterator(listing.results.begin()),
                       std::make_move_iterator(listing.results.end()));
   report.summary = summarise(report.items, options, threads, seconds);
   report.summary.temp_files_removed = temp_files_removed;
+  report.summary.flush_error = flush_error;
   return report;
 }
 
@@ -244,11 +303,11 @@ namespace thumbflow {
 
 BatchReport run_batch(const std::vector<Item>& items, const BatchOptions& options,
                       const ItemCallback& on_item) {
-  return detail::run_batch_with(items, options, detail::disk_storage(options.fsync), on_item);
+  return detail::run_batch_with(items, options, detail::disk_storage(options.fsync == Fsync::Each), on_item);
 }
 
 BatchReport run_batch_stream(const NextItem& next, const BatchOptions& options, const ItemCallback& on_item) {
-  return detail::run_stream_with(next, options, detail::disk_storage(options.fsync), on_item);
+  return detail::run_stream_with(next, options, detail::disk_storage(options.fsync == Fsync::Each), on_item);
 }
 
 }  // namespace thumbflow

@@ -52,22 +52,24 @@ json item_json(const ItemResult& r) {
 }
 
 json summary_json(const Summary& s) {
-  return {{"total", s.total},
-          {"done", s.done},
-          {"skipped", s.skipped},
-          {"failed", s.failed},
-          {"cancelled", s.cancelled},
-          {"seconds", s.seconds},
-          {"images_per_second", s.seconds > 0 ? double(s.done) / s.seconds : 0.0},
-          {"megapixels_per_second", s.seconds > 0 ? s.megapixels_in / s.seconds : 0.0},
-          {"bytes_in", s.bytes_in},
-          {"bytes_out", s.bytes_out},
-          {"megapixels_in", s.megapixels_in},
-          {"thumbnails", s.thumbnails},
-          {"threads", s.threads},
-          {"serial", s.serial},
-          {"output_dir", s.output_dir},
-          {"temp_files_removed", s.temp_files_removed}};
+  json j = {{"total", s.total},
+            {"done", s.done},
+            {"skipped", s.skipped},
+            {"failed", s.failed},
+            {"cancelled", s.cancelled},
+            {"seconds", s.seconds},
+            {"images_per_second", s.seconds > 0 ? double(s.done) / s.seconds : 0.0},
+            {"megapixels_per_second", s.seconds > 0 ? s.megapixels_in / s.seconds : 0.0},
+            {"bytes_in", s.bytes_in},
+            {"bytes_out", s.bytes_out},
+            {"megapixels_in", s.megapixels_in},
+            {"thumbnails", s.thumbnails},
+            {"threads", s.threads},
+            {"serial", s.serial},
+            {"output_dir", s.output_dir},
+            {"temp_files_removed", s.temp_files_removed}};
+  if (!s.flush_error.empty()) j["flush_error"] = s.flush_error;
+  return j;
 }
 
 // Names may hold any bytes; invalid UTF-8 is replaced rather than failing the whole report.

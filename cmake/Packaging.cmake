@@ -46,6 +46,6 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "opencv-data")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME thumbflow-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
-  "cmake (>= 3.25), pkg-config, libopencv-dev (>= 4), libtbb-dev, nlohmann-json3-dev, libjpeg62-turbo-dev | libjpeg-dev, libwebp-dev, libexif-dev, zlib1g-dev, libcurl4-openssl-dev (>= 7.85) | libcurl-dev, libcpp-httplib-dev, libhiredis-dev, libgif-dev, libheif-dev, libjxl-dev, libspng-dev, liblcms2-dev")
+  "cmake (>= 3.25), pkg-config, libopencv-dev (>= 4), libtbb-dev, nlohmann-json3-dev, libjpeg62-turbo-dev | libjpeg-dev, libwebp-dev, libexif-dev, zlib1g-dev, libcurl4-openssl-dev (>= 7.85) | libcurl-dev, libcpp-httplib-dev, libhiredis-dev, libgif-dev, libheif-dev, libjxl-dev, libspng-dev, libdeflate-dev, liblcms2-dev")
 
 include(CPack)

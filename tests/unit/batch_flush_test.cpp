@@ -31,7 +31,8 @@ class EventStorage final : public DiskBackedStorage {
     add("write " + fs::path(path).filename().string());
   }
   void flush(const std::string& root) override {
-    if (fail_flush_after >= 0 && flushes_++ >= fail_flush_after) throw std::runtime_error("Input/output error");
+    if (fail_flush_after >= 0 && flushes_++ >= fail_flush_after)
+      throw std::runtime_error("Input/output error");
     DiskBackedStorage::flush(root);
     add("flush");
   }
@@ -78,7 +79,9 @@ std::size_t position(const std::vector<std::string>& events, const std::string& 
   return std::size_t(std::find(events.begin(), events.end(), event) - events.begin());
 }
 
-bool is_thumbnail_write(const std::string& event) { return event.find("_thumbnail.jpg") != std::string::npos; }
+bool is_thumbnail_write(const std::string& event) {
+  return event.find("_thumbnail.jpg") != std::string::npos;
+}
 
 TEST(BatchFlush, OneFlushAfterTheLastThumbnailAndTheMarkComesBeforeTheFirst) {
   test::TempDir dir;
@@ -89,7 +92,8 @@ TEST(BatchFlush, OneFlushAfterTheLastThumbnailAndTheMarkComesBeforeTheFirst) {
   EXPECT_EQ(report.summary.flush_error, "");
   const auto events = storage.events();
   EXPECT_EQ(std::count(events.begin(), events.end(), "flush"), 2) << testing::PrintToString(events);
-  const auto first_thumbnail = std::find_if(events.begin(), events.end(), is_thumbnail_write) - events.begin();
+  const auto first_thumbnail =
+      std::find_if(events.begin(), events.end(), is_thumbnail_write) - events.begin();
   const auto last_thumbnail =
       events.rend() - std::find_if(events.rbegin(), events.rend(), is_thumbnail_write) - 1;
   EXPECT_EQ(std::count_if(events.begin(), events.end(), is_thumbnail_write), 6);
@@ -130,7 +134,8 @@ TEST(BatchFlush, ThumbnailsWrittenSinceAnUnflushedMarkAreMadeAgain) {
   EXPECT_EQ(report.summary.skipped, 3u);
   EXPECT_EQ(report.summary.done, 3u);
   for (int i = 0; i < 6; ++i) {
-    const cv::Mat thumbnail = cv::imread((dir / "out" / ("img" + std::to_string(i) + "_thumbnail.jpg")).string());
+    const cv::Mat thumbnail =
+        cv::imread((dir / "out" / ("img" + std::to_string(i) + "_thumbnail.jpg")).string());
     EXPECT_EQ(thumbnail.cols, 64) << i;
   }
   EXPECT_FALSE(fs::exists(dir / "out" / kMark));

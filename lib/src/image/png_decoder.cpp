@@ -6,8 +6,10 @@
 #include <memory>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <string>
 
+#include "image/byte_order.hpp"
 #include "image/decode_error.hpp"
 #include "image/pixel_limit.hpp"
 #include "image/png_chunk_stream.hpp"
@@ -164,6 +166,53 @@ cv::Mat read_passes(spng_ctx* ctx, const spng_ihdr& ihdr, const Layout& layout, 
   return grid;
 }
 
+// The IHDR fields that size the image data, read from the bytes before libspng sees them.
+struct Ihdr {
+  std::uint32_t width = 0, height = 0;
+  int bit_depth = 0, channels = 0;
+  bool interlaced = false;
+};
+
+std::optional<Ihdr> peek_ihdr(Bytes data) {
+  if (data.size() < 33 || std::memcmp(data.data() + 12, "IHDR", 4) != 0) return std::nullopt;
+  Ihdr h;
+  h.width = be32(data, 16);
+  h.height = be32(data, 20);
+  h.bit_depth = data[24];
+  const int colour_type = data[25];
+  h.channels = colour_type == 0 || colour_type == 3 ? 1
+               : colour_type == 2                   ? 3
+               : colour_type == 4                   ? 2
+               : colour_type == 6                   ? 4
+                                                    : 0;
+  h.interlaced = data[28] == 1;
+  if (h.width == 0 || h.height == 0 || h.channels == 0 || h.bit_depth == 0 || h.bit_depth > 16)
+    return std::nullopt;
+  return h;
+}
+
+// Bytes of filtered scanlines (a filter byte per row) that the image data inflates to: one image,
+// or the seven Adam7 pass images (PNG spec 8.2).
+std::uint64_t filtered_bytes(const Ihdr& h) {
+  const auto rows = [&h](std::uint64_t width, std::uint64_t height) {
+    return width == 0 || height == 0
+               ? 0
+               : height * (1 + (width * std::uint64_t(h.channels) * std::uint64_t(h.bit_depth) + 7) / 8);
+  };
+  if (!h.interlaced) return rows(h.width, h.height);
+  constexpr int kY0[7] = {0, 0, 4, 0, 2, 0, 1};
+  constexpr int kDy[7] = {8, 8, 8, 4, 4, 2, 2};
+  std::uint64_t total = 0;
+  for (int p = 0; p < 7; ++p)
+    total += rows((h.width + std::uint64_t(kDx[p] - kX0[p] - 1)) / std::uint64_t(kDx[p]),
+                  (h.height + std::uint64_t(kDy[p] - kY0[p] - 1)) / std::uint64_t(kDy[p]));
+  return total;
+}
+
+// Inflating the whole image data at once pays off when all of it is decoded, and is done only
+// for what the checks below would let through (no bomb gets a buffer).
+constexpr std::uint64_t kMaxInflatedAtOnce = 1ull << 30;
+
 }  // namespace
 
 int adam7_scale(Dimensions stored, Dimensions min_size) {
@@ -176,8 +225,20 @@ int adam7_scale(Dimensions stored, Dimensions min_size) {
 
 DecodedPixels decode_png(Bytes data, const DecodeRequest& request) {
   PngChunkStream stream(data);
-  const Ctx ctx(spng_ctx_new(0));
+  bool checked = false;  // inflated at once, checksums checked
+  if (const std::optional<Ihdr> h = peek_ihdr(data)) {
+    const std::uint64_t filtered = filtered_bytes(*h);
+    const bool whole = !h->interlaced || adam7_scale({int(std::min<std::uint32_t>(h->width, 0x7FFFFFFF)),
+                                                      int(std::min<std::uint32_t>(h->height, 0x7FFFFFFF))},
+                                                     request.min_size) == 1;
+    const bool allowed = request.max_pixels == 0 || std::uint64_t(h->width) * h->height <= request.max_pixels;
+    if (whole && allowed && filtered <= kMaxInflatedAtOnce &&
+        filtered <= kMaxInflateRatio * stream.idat_bytes())
+      checked = stream.inflate_at_once(std::size_t(filtered));
+  }
+  const Ctx ctx(spng_ctx_new(checked ? SPNG_CTX_IGNORE_ADLER32 : 0));
   if (!ctx) throw DecodeError("cannot decode PNG: out of memory");
+  if (checked) check(spng_set_crc_action(ctx.get(), SPNG_CRC_USE, SPNG_CRC_DISCARD));
   check(spng_set_chunk_limits(ctx.get(), kChunkLimit, kChunkCacheLimit));
   if (request.max_pixels > 0) {
     const auto side = std::uint32_t(std::min<std::uint64_t>(request.max_pixels, 0x7FFFFFFFu));

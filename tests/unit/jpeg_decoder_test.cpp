@@ -95,6 +95,22 @@ TEST(JpegScaleDenom, PicksLargestReductionThatStaysAtLeastMinSize) {
   EXPECT_EQ(jpeg_scale_denom({7, 5}, {1, 1}), 8);
 }
 
+TEST(JpegScaleEighths, ProgressiveFilesTakeEveryEighthBaselineOnlyPowersOfTwo) {
+  const Dimensions stored{1001, 800};
+  EXPECT_EQ(jpeg_scale_eighths(stored, {0, 0}, true), 8);
+  EXPECT_EQ(jpeg_scale_eighths(stored, {126, 100}, true), 1);  // ceil(1001 / 8) = 126
+  EXPECT_EQ(jpeg_scale_eighths(stored, {127, 100}, true), 2);
+  EXPECT_EQ(jpeg_scale_eighths(stored, {376, 0}, true), 3);  // ceil(1001 * 3 / 8) = 376
+  EXPECT_EQ(jpeg_scale_eighths(stored, {377, 0}, true), 4);
+  EXPECT_EQ(jpeg_scale_eighths(stored, {0, 401}, true), 5);  // a zero side is unconstrained
+  EXPECT_EQ(jpeg_scale_eighths(stored, {876, 700}, true), 7);
+  EXPECT_EQ(jpeg_scale_eighths(stored, {877, 700}, true), 8);
+  EXPECT_EQ(jpeg_scale_eighths(stored, {377, 0}, false), 4);
+  EXPECT_EQ(jpeg_scale_eighths(stored, {376, 0}, false), 4) << "baseline: no 3/8";
+  EXPECT_EQ(jpeg_scale_eighths(stored, {0, 401}, false), 8) << "baseline: no 5/8";
+  EXPECT_EQ(jpeg_scale_eighths(stored, {126, 100}, false), 1);
+}
+
 TEST(JpegDecoder, DecodesEveryScaleWithExpectedSizeAndContent) {
   const cv::Mat original = synthetic(803, 597);
   for (bool subsample : {true, false}) {
@@ -306,7 +322,7 @@ TEST(JpegDecoder, ProgressiveHalfAndQuarterDecodesMatchFullDecode) {
 // bits less, DC 1); 6 Y AC refinement to 1 bit less; then the last bits: DC, Cr, Cb, Y. At 1/4 only
 // scans 1-4 are needed, at 1/2 scans 1-6: a file cut right after the next scan's header still
 // decodes (and equals the full decode within the bar), while larger scales of it fail.
-TEST(JpegDecoder, HalfAndQuarterDecodesReadOnlyTheScansTheyNeed) {
+TEST(JpegDecoder, ScaledDecodesReadOnlyTheScansTheyNeed) {
   JpegSpec spec;
   spec.progressive = true;
   const Buffer jpeg = encode_jpeg(synthetic(800, 600), spec);
@@ -323,7 +339,13 @@ TEST(JpegDecoder, HalfAndQuarterDecodesReadOnlyTheScansTheyNeed) {
   ASSERT_EQ(half.size(), cv::Size(400, 300));
   EXPECT_GE(jpeg_luma_psnr(half, jpeg_area_resize(full, half.size())), 38.0);
   EXPECT_THROW(decode_jpeg(quarter_only, {400, 300}), DecodeError);
-  EXPECT_THROW(decode_jpeg(half_only, {401, 300}), DecodeError);
+  // Between 1/2 and full, M/8: 5/8 needs the 5x5 lowest frequencies, which the six scans hold at
+  // one bit less; only the full size (8/8) needs every scan.
+  const cv::Mat five_eighths = decode_jpeg(half_only, {401, 300});
+  ASSERT_EQ(five_eighths.size(), cv::Size(500, 375));
+  EXPECT_GE(jpeg_luma_psnr(five_eighths, jpeg_area_resize(full, five_eighths.size())), 38.0);
+  EXPECT_EQ(decode_jpeg(half_only, {700, 525}).size(), cv::Size(700, 525));  // 7/8
+  EXPECT_THROW(decode_jpeg(half_only, {701, 526}), DecodeError);
   const Buffer inside_fourth = prefix(jpeg, (scans[3].data + scans[4].marker) / 2);
   EXPECT_THROW(decode_jpeg(inside_fourth, {200, 150}), DecodeError);
   EXPECT_EQ(decode_jpeg(inside_fourth, {100, 75}).size(), cv::Size(100, 75));  // 1/8: DC only

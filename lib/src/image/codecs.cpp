@@ -55,12 +55,13 @@ DecodedPixels jpeg_decode(Bytes data, const DecodeRequest& request) {
   out.icc = std::move(profile.icc);
   out.warnings = std::move(profile.warnings);
   out.cmyk = icc_colour_space(out.icc) == "CMYK";
+  int eighths = 8;
   if (out.cmyk)
-    out.pixels = decode_jpeg_cmyk(data, request.min_size, 0);
+    out.pixels = decode_jpeg_cmyk(data, request.min_size, 0, &eighths);
   else
-    out.pixels = decode_jpeg(data, request.min_size);
+    out.pixels = decode_jpeg(data, request.min_size, 0, &eighths);
   out.cmyk = out.cmyk && out.pixels.channels() == 4;
-  if (request.min_size.width > 0) out.scale = jpeg_scale_denom(request.stored, request.min_size);
+  out.scale = 8.0 / eighths;
   return out;
 }
 

@@ -160,21 +160,19 @@ void decode_all(Decompressor& d, cv::Mat& out) {
 
 // Last zigzag index a k x k output block needs: the k x k lowest frequencies are exactly the
 // zigzag indices 0..(1 -> 0, 2 -> 4, 4 -> 24); a full-size block needs all 64.
+// The last zigzag position inside the k x k lowest frequencies (the natural order of JPEG's
+// zigzag scan, ITU T.81 figure A.6): 0 at k = 1, 4 at 2, 12 at 3, 24 at 4, ... 63 at 8.
 int last_needed_zigzag(int output_block) {
-  switch (output_block) {
-    case 1:
-      return 0;
-    case 2:
-      return 4;
-    case 4:
-      return 24;
-    default:
-      return DCTSIZE2 - 1;
-  }
+  static constexpr int kNatural[DCTSIZE2] = {0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,
+                                             12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6,  7,  14, 21, 28,
+                                             35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+                                             58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
+  int last = 0;
+  for (int i = 0; i < DCTSIZE2; ++i)
+    if (kNatural[i] / DCTSIZE < output_block && kNatural[i] % DCTSIZE < output_block) last = i;
+  return last;
 }
 
-// The precision of every coefficient as far as the scans read so far have sent it (the state of
-// libjpeg's coef_bits before the current scan's header updated it): -1 = not yet sent, else Al.
 struct Progression {
   int bits[MAX_COMPONENTS][DCTSIZE2];
   Progression() {
@@ -232,7 +230,7 @@ int absorb_scans(Decompressor& d, int output_block) {
   }
 }
 
-// Progressive file at 1/2, 1/4 or 1/8: the scaled IDCT of a k x k output block is given the k x k
+// Progressive file at M/8 (M < 8): the scaled IDCT of a k x k output block is given the k x k
 // lowest frequencies, so the scans that only carry higher ones (and the last refinement bits) need
 // not be decoded; they are left out (zero), which removes exactly the detail the smaller image
 // cannot show. Every component gets the luma block's k, as chroma did at 1/8 before (DC only).
@@ -254,7 +252,8 @@ std::uint8_t scale(int value, int factor) { return static_cast<std::uint8_t>((va
 bool fits(int side, int min_side) { return min_side <= 0 || side >= min_side; }
 
 // CMYK comes back as libjpeg gives it (see cmyk_to_bgr) unless `convert_cmyk`.
-cv::Mat decode_with_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels, bool convert_cmyk);
+cv::Mat decode_with_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels, bool convert_cmyk,
+                            int* eighths_used);
 
 }  // namespace
 
@@ -284,6 +283,16 @@ int jpeg_scale_denom(Dimensions stored, Dimensions min_size) {
   return 1;
 }
 
+int jpeg_scale_eighths(Dimensions stored, Dimensions min_size, bool progressive) {
+  if (!progressive) return 8 / jpeg_scale_denom(stored, min_size);
+  if (min_size.width <= 0 && min_size.height <= 0) return 8;
+  for (int m = 1; m < 8; ++m)
+    if (fits(int((std::int64_t(stored.width) * m + 7) / 8), min_size.width) &&
+        fits(int((std::int64_t(stored.height) * m + 7) / 8), min_size.height))
+      return m;
+  return 8;
+}
+
 JpegInfo read_jpeg_info(Bytes data) {
   Decompressor d;
   open(d, data);
@@ -292,22 +301,26 @@ JpegInfo read_jpeg_info(Bytes data) {
 
 cv::Mat decode_jpeg(Bytes data, Dimensions min_size) { return decode_jpeg(data, min_size, 0); }
 
-cv::Mat decode_jpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels) {
-  if (std::optional<cv::Mat> eighth = decode_baseline_eighth(data, min_size, max_pixels)) return *eighth;
-  return decode_jpeg_libjpeg(data, min_size, max_pixels);
+cv::Mat decode_jpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels, int* eighths) {
+  if (std::optional<cv::Mat> eighth = decode_baseline_eighth(data, min_size, max_pixels)) {
+    if (eighths != nullptr) *eighths = 1;
+    return *eighth;
+  }
+  return decode_with_libjpeg(data, min_size, max_pixels, true, eighths);
 }
 
 cv::Mat decode_jpeg_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels) {
-  return decode_with_libjpeg(data, min_size, max_pixels, true);
+  return decode_with_libjpeg(data, min_size, max_pixels, true, nullptr);
 }
 
-cv::Mat decode_jpeg_cmyk(Bytes data, Dimensions min_size, std::uint64_t max_pixels) {
-  return decode_with_libjpeg(data, min_size, max_pixels, false);
+cv::Mat decode_jpeg_cmyk(Bytes data, Dimensions min_size, std::uint64_t max_pixels, int* eighths) {
+  return decode_with_libjpeg(data, min_size, max_pixels, false, eighths);
 }
 
 namespace {
 
-cv::Mat decode_with_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels, bool convert_cmyk) {
+cv::Mat decode_with_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels, bool convert_cmyk,
+                            int* eighths_used) {
   Decompressor d;
   open(d, data);
   jpeg_decompress_struct& c = d.cinfo;
@@ -315,12 +328,15 @@ cv::Mat decode_with_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_p
 
   const OutputPlan plan = plan_output(c);
   c.out_color_space = plan.space;
-  c.scale_num = 1;
-  c.scale_denom = static_cast<unsigned>(jpeg_scale_denom(stored_size(c), min_size));
+  // M/8 as 1/(8/M) where that is whole: the same scaled IDCTs, named as before.
+  const int eighths = jpeg_scale_eighths(stored_size(c), min_size, c.progressive_mode != FALSE);
+  if (eighths_used != nullptr) *eighths_used = eighths;
+  c.scale_num = 8 % eighths == 0 ? 1 : static_cast<unsigned>(eighths);
+  c.scale_denom = 8 % eighths == 0 ? static_cast<unsigned>(8 / eighths) : 8;
   guarded(d, [&] { jpeg_calc_output_dimensions(&c); });
 
   cv::Mat out(static_cast<int>(c.output_height), static_cast<int>(c.output_width), plan.cv_type);
-  if (c.progressive_mode && c.scale_denom > 1)
+  if (c.progressive_mode && eighths < 8)
     decode_partial(d, out);
   else
     decode_all(d, out);

@@ -28,7 +28,8 @@ cv::Mat decode_jpeg(Bytes data, Dimensions min_size);
 // As above, but first refuses (DecodeError) an image whose header declares more than max_pixels
 // (width * height, as stored); 0 means no limit. The two-argument form has no limit: its caller
 // checks the size with read_jpeg_info. Either way libjpeg's own working memory is capped.
-cv::Mat decode_jpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels);
+// `eighths`, when given, receives the scale used (jpeg_scale_eighths).
+cv::Mat decode_jpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels, int* eighths = nullptr);
 
 // decode_jpeg does baseline files at 1/8 with its own DC-only decoder (jpeg_baseline.hpp) when it
 // can; this is the same decode always done by libjpeg (the reference for tests and the bench).
@@ -36,7 +37,7 @@ cv::Mat decode_jpeg_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_p
 
 // As decode_jpeg_libjpeg, but a CMYK/YCCK JPEG gives its CMYK samples (CV_8UC4, 0 = no ink, Adobe
 // inversion undone) for a conversion through the file's ICC profile; other JPEGs decode as usual.
-cv::Mat decode_jpeg_cmyk(Bytes data, Dimensions min_size, std::uint64_t max_pixels);
+cv::Mat decode_jpeg_cmyk(Bytes data, Dimensions min_size, std::uint64_t max_pixels, int* eighths = nullptr);
 
 // CMYK samples to BGR by the naive formula (no profile): R = (1 - C)(1 - K) ... `inverted`: the
 // samples are stored as Adobe (Photoshop) writes them, 255 = no ink (an APP14 "Adobe" segment;
@@ -47,6 +48,13 @@ cv::Mat cmyk_to_bgr(const cv::Mat& cmyk, bool inverted);
 // largest whose output, ceil(side / denom), is still >= min_size on both sides. A zero side of
 // min_size leaves that side unconstrained; {0,0} means full size (1).
 int jpeg_scale_denom(Dimensions stored, Dimensions min_size);
+
+// The DCT scale decode_jpeg uses, in eighths (libjpeg-turbo scales by M/8 for M = 1..8): for a
+// progressive file the smallest M whose output, ceil(side * M / 8), is still >= min_size on both
+// sides, since fewer frequencies mean fewer scans to read (5/8 reads 1.7x faster than the whole
+// file); for a baseline file jpeg_scale_denom's, as 8 / denom, since its 3/8, 5/8, 6/8 and 7/8
+// IDCTs are not vectorised and cost more than the vectorised 8x8 one of a full decode.
+int jpeg_scale_eighths(Dimensions stored, Dimensions min_size, bool progressive);
 
 // Progressive JPEGs with more scans than this are refused ("too many scans"): each scan is a pass
 // over the whole image, and a hostile file can have thousands of tiny ones.

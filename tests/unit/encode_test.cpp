@@ -36,6 +36,17 @@ TEST(Encode, JpegIsWhatOpenCvWrites) {
       }
 }
 
+TEST(Encode, JpegTablesAreOptimisedUpToOneMegapixelStandardAbove) {
+  for (const cv::Size size : {cv::Size(1024, 1024), cv::Size(1025, 1024), cv::Size(1920, 1080)}) {
+    const cv::Mat picture = test::make_picture(size.width, size.height, CV_8UC3, 3);
+    const bool optimised = size.area() <= (1 << 20);
+    EXPECT_EQ(
+        encode_image(picture, OutputFormat::Jpeg, 85),
+        opencv_bytes(picture, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 85, cv::IMWRITE_JPEG_OPTIMIZE, optimised}))
+        << size;
+  }
+}
+
 TEST(Encode, JpegOfBgraDropsAlphaAndDecodes) {
   const cv::Mat bgra = test::make_picture(64, 48, CV_8UC4);
   const Buffer bytes = encode_image(bgra, OutputFormat::Jpeg, 90);

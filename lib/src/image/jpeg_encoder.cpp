@@ -38,6 +38,12 @@ struct Compressor {
 
 void on_message(j_common_ptr, int) {}  // the compressor's warnings and traces carry no news
 
+// Huffman tables made for the image (a second pass over its coefficients) up to this many pixels.
+// Small thumbnails gain most from them (data/ at 128 px: 6.7% smaller, at 400 px 1.9%) and the pass
+// costs little there; above, the standard tables: at 1920 px the pass was 15% of a whole run
+// (64 photos: 2.21 -> 1.87 s) for 1.4% of the bytes.
+constexpr std::size_t kOptimisedTablesUpTo = std::size_t(1) << 20;
+
 // Everything libjpeg does for one image; runs inside the setjmp of encode_jpeg.
 void compress(Compressor& c, const cv::Mat& pixels, int quality) {
   jpeg_create_compress(&c.cinfo);
@@ -49,7 +55,7 @@ void compress(Compressor& c, const cv::Mat& pixels, int quality) {
   c.cinfo.in_color_space = gray ? JCS_GRAYSCALE : JCS_EXT_BGR;
   jpeg_set_defaults(&c.cinfo);  // 4:2:0 for colour, JFIF header, islow DCT
   jpeg_set_quality(&c.cinfo, quality, TRUE);
-  c.cinfo.optimize_coding = TRUE;
+  c.cinfo.optimize_coding = pixels.total() <= kOptimisedTablesUpTo ? TRUE : FALSE;
   jpeg_start_compress(&c.cinfo, TRUE);
   while (c.cinfo.next_scanline < c.cinfo.image_height) {
     // libjpeg does not write through the row pointer; its API is not const-correct.

@@ -41,9 +41,9 @@ Axis area_axis(int source, int output, double scale) {
   return a;
 }
 
-template <int Cn>
+template <std::size_t Cn>
 void reduce(const cv::Mat& in, cv::Mat& out, const Axis& ax, const Axis& ay) {
-  const int width = in.cols * Cn;
+  const int width = in.cols * int(Cn);
   std::vector<float> row(std::size_t(width), 0.0f);
   for (int dy = 0; dy < out.rows; ++dy) {
     // The rows this output row covers, weighted: a loop over whole rows, which the compiler vectorises.
@@ -62,8 +62,8 @@ void reduce(const cv::Mat& in, cv::Mat& out, const Axis& ax, const Axis& ay) {
       const float* r = &row[std::size_t(ax.first[std::size_t(dx)]) * Cn];
       float sum[Cn] = {};
       for (int j = 0, n = ax.count[std::size_t(dx)]; j < n; ++j, r += Cn)
-        for (int c = 0; c < Cn; ++c) sum[c] += wx[j] * r[c];
-      for (int c = 0; c < Cn; ++c) d[c] = cv::saturate_cast<std::uint8_t>(sum[c]);
+        for (std::size_t c = 0; c < Cn; ++c) sum[c] += wx[j] * r[c];
+      for (std::size_t c = 0; c < Cn; ++c) d[c] = cv::saturate_cast<std::uint8_t>(sum[c]);
     }
   }
 }

@@ -158,8 +158,6 @@ void decode_all(Decompressor& d, cv::Mat& out) {
   });
 }
 
-// Last zigzag index a k x k output block needs: the k x k lowest frequencies are exactly the
-// zigzag indices 0..(1 -> 0, 2 -> 4, 4 -> 24); a full-size block needs all 64.
 // The last zigzag position inside the k x k lowest frequencies (the natural order of JPEG's
 // zigzag scan, ITU T.81 figure A.6): 0 at k = 1, 4 at 2, 12 at 3, 24 at 4, ... 63 at 8.
 int last_needed_zigzag(int output_block) {
@@ -173,6 +171,8 @@ int last_needed_zigzag(int output_block) {
   return last;
 }
 
+// The precision of every coefficient as far as the scans read so far have sent it (the state of
+// libjpeg's coef_bits before the current scan's header updated it): -1 = not yet sent, else Al.
 struct Progression {
   int bits[MAX_COMPONENTS][DCTSIZE2];
   Progression() {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <memory>
 
 #include "image/byte_order.hpp"
@@ -17,6 +18,11 @@ constexpr std::size_t kSignature = 8;
 // Critical chunks have an upper-case first letter (PNG spec 5.4); tRNS is the one ancillary chunk
 // that changes the decoded pixels (alpha).
 bool keep(const char* type) { return (type[0] & 0x20) == 0 || std::memcmp(type, "tRNS", 4) == 0; }
+
+// The chunk at [begin, end) of `data` (length, type, data, CRC) has the CRC of its type and data.
+bool crc_holds(Bytes data, std::size_t begin, std::size_t end) {
+  return crc32(crc32(0L, Z_NULL, 0), data.data() + begin + 4, uInt(end - begin - 8)) == be32(data, end - 4);
+}
 
 }  // namespace
 
@@ -40,8 +46,7 @@ PngChunkStream::PngChunkStream(Bytes data) : data_(data) {
     const bool idat = std::memcmp(type, "IDAT", 4) == 0;
     if (idat) idat_bytes_ += length;
     if (keep(type)) {
-      if (std::memcmp(type, "tRNS", 4) == 0 &&
-          crc32(crc32(0L, Z_NULL, 0), data.data() + at + 4, uInt(length + 4)) != be32(data, end - 4))
+      if (std::memcmp(type, "tRNS", 4) == 0 && !crc_holds(data, at, end))
         warnings_.emplace_back("tRNS chunk has a bad CRC: transparency ignored");
       kept_.push_back({at, end, idat});
     }
@@ -85,14 +90,18 @@ bool PngChunkStream::inflate_at_once(std::size_t filtered_bytes) {
   // IDAT chunks as the inflate saves): the others are checked here, a bad one leaves it to libspng.
   for (const Chunk& c : kept_)
     if (&c != &kept_.front() && !c.idat && c.end - c.begin >= 12 && (data_[c.begin + 4] & 0x20) == 0 &&
-        crc32(crc32(0L, Z_NULL, 0), data_.data() + c.begin + 4, uInt(c.end - c.begin - 8)) !=
-            be32(data_, c.end - 4))
+        !crc_holds(data_, c.begin, c.end))
       return false;
-  std::vector<std::uint8_t> compressed;
-  compressed.reserve(std::size_t(idat_bytes_));
-  for (auto c = first; c != past; ++c)
-    compressed.insert(compressed.end(), data_.begin() + std::ptrdiff_t(c->begin + 8),
-                      data_.begin() + std::ptrdiff_t(c->end - 4));
+  // One IDAT chunk (as some encoders write) is inflated where it lies; several are joined first.
+  std::vector<std::uint8_t> joined;
+  Bytes compressed = data_.subspan(first->begin + 8, first->end - first->begin - 12);
+  if (std::next(first) != past) {
+    joined.reserve(std::size_t(idat_bytes_));
+    for (auto c = first; c != past; ++c)
+      joined.insert(joined.end(), data_.begin() + std::ptrdiff_t(c->begin + 8),
+                    data_.begin() + std::ptrdiff_t(c->end - 4));
+    compressed = joined;
+  }
   struct Free {
     void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
   };

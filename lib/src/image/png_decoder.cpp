@@ -166,26 +166,34 @@ cv::Mat read_passes(spng_ctx* ctx, const spng_ihdr& ihdr, const Layout& layout, 
   return grid;
 }
 
-// The IHDR fields that size the image data, read from the bytes before libspng sees them.
+// The IHDR fields that size the image data.
 struct Ihdr {
   std::uint32_t width = 0, height = 0;
   int bit_depth = 0, channels = 0;
   bool interlaced = false;
 };
 
+// Samples per pixel of a PNG colour type (a palette index is one); 0 for a type PNG does not have.
+int channels_of(int colour_type) {
+  switch (colour_type) {
+    case 0:  // gray
+    case 3:  // palette
+      return 1;
+    case 4:  // gray + alpha
+      return 2;
+    case 2:  // RGB
+      return 3;
+    case 6:  // RGBA
+      return 4;
+    default:
+      return 0;
+  }
+}
+
+// IHDR read from the bytes, before libspng sees them.
 std::optional<Ihdr> peek_ihdr(Bytes data) {
   if (data.size() < 33 || std::memcmp(data.data() + 12, "IHDR", 4) != 0) return std::nullopt;
-  Ihdr h;
-  h.width = be32(data, 16);
-  h.height = be32(data, 20);
-  h.bit_depth = data[24];
-  const int colour_type = data[25];
-  h.channels = colour_type == 0 || colour_type == 3 ? 1
-               : colour_type == 2                   ? 3
-               : colour_type == 4                   ? 2
-               : colour_type == 6                   ? 4
-                                                    : 0;
-  h.interlaced = data[28] == 1;
+  const Ihdr h{be32(data, 16), be32(data, 20), data[24], channels_of(data[25]), data[28] == 1};
   if (h.width == 0 || h.height == 0 || h.channels == 0 || h.bit_depth == 0 || h.bit_depth > 16)
     return std::nullopt;
   return h;
@@ -249,12 +257,9 @@ DecodedPixels decode_png(Bytes data, const DecodeRequest& request) {
   spng_ihdr ihdr{};
   check(spng_get_ihdr(ctx.get(), &ihdr));
   check_pixel_limit({int(ihdr.width), int(ihdr.height)}, request.max_pixels);
-  const std::uint64_t channels = ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR         ? 3
-                                 : ihdr.color_type == SPNG_COLOR_TYPE_GRAYSCALE_ALPHA ? 2
-                                 : ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA ? 4
-                                                                                      : 1;
+  // As one image, interlaced or not (Adam7's passes need a little more): the bound it has always been.
   const std::uint64_t filtered =
-      std::uint64_t(ihdr.height) * (1 + (std::uint64_t(ihdr.width) * channels * ihdr.bit_depth + 7) / 8);
+      filtered_bytes({ihdr.width, ihdr.height, ihdr.bit_depth, channels_of(ihdr.color_type), false});
   if (filtered > kMaxInflateRatio * stream.idat_bytes() + 1024)
     throw DecodeError("truncated or corrupt PNG: " + std::to_string(ihdr.width) + "x" +
                       std::to_string(ihdr.height) + " pixels need " + std::to_string(filtered) +

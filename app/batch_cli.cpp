@@ -162,7 +162,7 @@ void add_batch_options(CLI::App& cmd, BatchArgs& a) {
   cmd.add_option("-j,--threads", a.threads, "Worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
   cmd.add_flag("--serial", a.serial, "One image at a time on one thread (baseline)");
   cmd.add_option("--in-flight", a.in_flight,
-                 "Images in flight at once (0 = 2 x threads, + connections for URLs)")
+                 "Images in flight at once (0 = 2 x threads, + 2 x connections for URLs)")
       ->check(CLI::Range(0, 4096));
   cmd.add_flag("--force", a.force, "Redo thumbnails that are already up to date");
   cmd.add_flag("--no-fsync", a.no_fsync,

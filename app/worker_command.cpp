@@ -90,7 +90,7 @@ void add_worker_command(CLI::App& app, std::function<int()>& command) {
   cmd->add_option("-o,--output", a.output, "Output folder (shared by the workers)")->required();
   cmd->add_option("-j,--threads", a.threads, "Worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
   cmd->add_option("--in-flight", a.in_flight,
-                  "Images in flight at once (0 = 2 x threads, + connections for URLs)")
+                  "Images in flight at once (0 = 2 x threads, + 2 x connections for URLs)")
       ->check(CLI::Range(0, 4096));
   cmd->add_option("--count", a.worker.read_count, "Jobs per read from the queue (0 = images in flight)")
       ->check(CLI::Range(0, 10000));

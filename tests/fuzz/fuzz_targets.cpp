@@ -64,6 +64,30 @@ void check_baseline_eighth(detail::Bytes bytes, std::uint64_t max_pixels) {
   if (most > 1) broken("baseline decoder pixels differ by " + std::to_string(most));
 }
 
+// The 1/4 decoder's: whatever it decodes, libjpeg decodes without a warning, to the same size
+// (its pixels are an approximation, checked by the unit tests).
+void check_baseline_quarter(detail::Bytes bytes, std::uint64_t max_pixels) {
+  const std::optional<detail::JpegInfo> info = [&]() -> std::optional<detail::JpegInfo> {
+    try {
+      return detail::read_jpeg_info(bytes);
+    } catch (const detail::DecodeError&) {
+      return std::nullopt;
+    }
+  }();
+  if (!info) return;
+  const Dimensions quarter{(info->size.width + 7) / 8 + 1, 1};
+  const std::optional<cv::Mat> mine = detail::decode_baseline_quarter(bytes, quarter, max_pixels);
+  if (!mine) return;
+  cv::Mat reference;
+  try {
+    reference = detail::decode_jpeg_libjpeg(bytes, quarter, max_pixels);
+  } catch (const detail::DecodeError& e) {
+    broken(std::string("1/4 baseline decoder took a file libjpeg refuses: ") + e.what());
+  }
+  if (reference.size() != mine->size() || reference.type() != mine->type())
+    broken("1/4 baseline decoder size");
+}
+
 }  // namespace
 
 void thumbnail(const std::uint8_t* data, std::size_t size) {
@@ -79,6 +103,7 @@ void thumbnail(const std::uint8_t* data, std::size_t size) {
   options.animated = size % 8 >= 4;  // every frame of GIF and WebP animations, half of the time
   options.max_frame_pixels = 1u << 22;
   check_baseline_eighth(bytes, options.max_pixels);
+  check_baseline_quarter(bytes, options.max_pixels);
   detail::DecodedImage decoded;
   try {
     decoded = detail::decode_for_thumbnail(bytes, options);

@@ -306,6 +306,10 @@ cv::Mat decode_jpeg(Bytes data, Dimensions min_size, std::uint64_t max_pixels, i
     if (eighths != nullptr) *eighths = 1;
     return *eighth;
   }
+  if (std::optional<cv::Mat> quarter = decode_baseline_quarter(data, min_size, max_pixels)) {
+    if (eighths != nullptr) *eighths = 2;
+    return *quarter;
+  }
   return decode_with_libjpeg(data, min_size, max_pixels, true, eighths);
 }
 

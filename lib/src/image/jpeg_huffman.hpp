@@ -148,9 +148,9 @@ inline int decode_dc(BitReader& reader, const HuffmanTable& t) {
 
 // Skips the AC coefficients of one block, as libjpeg's decoder does when it needs none of them:
 // mostly several coefficients per lookup, and up to two lookups per top-up.
-inline void skip_ac(BitReader& reader, const HuffmanTable& t) {
+// `k`: the zigzag position of the first coefficient to skip (1: all of them).
+inline void skip_ac(BitReader& reader, const HuffmanTable& t, int k = 1) {
   BitReader br = reader;
-  int k = 1;
   // One lookup: false when the prefix holds no whole coefficient.
   const auto step = [&] {
     const std::uint32_t e = t.skip[br.peek(kSkipBits)];
@@ -181,10 +181,14 @@ inline void skip_ac(BitReader& reader, const HuffmanTable& t) {
 
 // Decodes the AC coefficients of one block into `coef` (natural order, zeroed by the caller):
 // one lookup per coefficient for the common ones, up to four per top-up. Returns the zigzag
-// position past the last coefficient decoded (every later one is zero).
-inline int decode_ac(BitReader& reader, const HuffmanTable& t, std::int16_t* coef) {
+// position past the last coefficient decoded (every later one is zero). With `last` below 63 it
+// stops once it has passed zigzag position `last`; `*more` (if given) tells whether the block goes
+// on from the position returned, for the caller to skip (skip_ac from there).
+inline int decode_ac(BitReader& reader, const HuffmanTable& t, std::int16_t* coef, int last = 63,
+                     bool* more = nullptr) {
   BitReader br = reader;
   int k = 1;
+  bool ended = false;
   // One lookup: 1 coefficient stored (k moved past it), 0 end of block, -1 not in the table.
   const auto step = [&] {
     const std::int32_t e = t.value[br.peek(kSkipBits)];
@@ -195,11 +199,14 @@ inline int decode_ac(BitReader& reader, const HuffmanTable& t, std::int16_t* coe
     coef[kNaturalOrder[std::size_t(k)]] = static_cast<std::int16_t>(e >> 16);
     return ++k, 1;
   };
-  while (k < 64) {
+  while (k <= last) {
     br.refill();
     int r = step();
-    for (int i = 1; i < 4 && r == 1 && k < 64; ++i) r = step();
-    if (r == 0) break;
+    for (int i = 1; i < 4 && r == 1 && k <= last; ++i) r = step();
+    if (r == 0) {
+      ended = true;
+      break;
+    }
     if (r == 1) continue;
     br.refill();
     const int sym = decode_symbol(br, t), run = sym >> 4, s = sym & 15;
@@ -210,10 +217,12 @@ inline int decode_ac(BitReader& reader, const HuffmanTable& t, std::int16_t* coe
     } else if (run == 15) {
       k += 16;
     } else {
+      ended = true;
       break;
     }
   }
   reader = br;
+  if (more != nullptr) *more = !ended && k < 64;
   return k;
 }
 

@@ -1,7 +1,6 @@
 #include "image/png_chunk_stream.hpp"
 
 #include <libdeflate.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
@@ -9,6 +8,7 @@
 #include <memory>
 
 #include "image/byte_order.hpp"
+#include "image/integrity.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -21,7 +21,7 @@ bool keep(const char* type) { return (type[0] & 0x20) == 0 || std::memcmp(type, 
 
 // The chunk at [begin, end) of `data` (length, type, data, CRC) has the CRC of its type and data.
 bool crc_holds(Bytes data, std::size_t begin, std::size_t end) {
-  return crc32(crc32(0L, Z_NULL, 0), data.data() + begin + 4, uInt(end - begin - 8)) == be32(data, end - 4);
+  return png_crc_holds(data, begin, end - begin - 12);
 }
 
 }  // namespace
@@ -107,21 +107,24 @@ bool PngChunkStream::inflate_at_once(std::size_t filtered_bytes) {
   };
   const std::unique_ptr<libdeflate_decompressor, Free> inflater(libdeflate_alloc_decompressor());
   if (!inflater) return false;
-  std::vector<std::uint8_t> inflated(filtered_bytes);
+  // Not zeroed (21 MB for a 7 MP picture): the inflate writes every byte or the call fails.
+  std::unique_ptr<std::uint8_t[]> inflated(new std::uint8_t[filtered_bytes]);
   std::size_t got = 0;
-  if (libdeflate_zlib_decompress(inflater.get(), compressed.data(), compressed.size(), inflated.data(),
-                                 inflated.size(), &got) != LIBDEFLATE_SUCCESS ||
+  if (libdeflate_zlib_decompress(inflater.get(), compressed.data(), compressed.size(), inflated.get(),
+                                 filtered_bytes, &got) != LIBDEFLATE_SUCCESS ||
       got != filtered_bytes)
     return false;
 
   // One IDAT chunk per stored block: length, "IDAT", [zlib header], block header, the block's
-  // bytes (from inflated_), [Adler-32 of everything], CRC of the type and data.
+  // bytes (from inflated_), [Adler-32 of everything], CRC of the type and data. The two checksums
+  // are written as zeros: libspng is told to ignore both (the caller's SPNG_CTX_IGNORE_ADLER32 and
+  // SPNG_CRC_USE), the file's own CRCs were checked by check_integrity and its Adler-32 by the
+  // inflate, and computing them again took as long as libspng's reading of the stored blocks.
   constexpr std::size_t kBlock = 65535;
   const std::size_t blocks = (filtered_bytes + kBlock - 1) / kBlock;
   framing_.clear();
   framing_.reserve(blocks * 21 + 6);  // never reallocated: pieces point into it
   inflated_ = std::move(inflated);
-  const std::uint32_t adler = libdeflate_adler32(1, inflated_.data(), inflated_.size());
   const auto put32 = [this](std::uint32_t v) {
     for (int shift = 24; shift >= 0; shift -= 8) framing_.push_back(std::uint8_t(v >> shift));
   };
@@ -136,13 +139,10 @@ bool PngChunkStream::inflate_at_once(std::size_t filtered_bytes) {
     if (b == 0) framing_.insert(framing_.end(), {0x78, 0x01});
     framing_.insert(framing_.end(), {std::uint8_t(last ? 1 : 0), std::uint8_t(n), std::uint8_t(n >> 8),
                                      std::uint8_t(~n), std::uint8_t(~n >> 8)});
-    const Bytes payload(inflated_.data() + offset, n);
-    std::uint32_t crc = libdeflate_crc32(0, framing_.data() + head + 4, framing_.size() - head - 4);
-    crc = libdeflate_crc32(crc, payload.data(), payload.size());
+    const Bytes payload(inflated_.get() + offset, n);
     const std::size_t tail = framing_.size();
-    if (last) put32(adler);
-    crc = libdeflate_crc32(crc, framing_.data() + tail, framing_.size() - tail);
-    put32(crc);
+    if (last) put32(0);  // Adler-32
+    put32(0);            // CRC
     pieces.push_back(Bytes(framing_.data() + head, tail - head));
     pieces.push_back(payload);
     pieces.push_back(Bytes(framing_.data() + tail, framing_.size() - tail));

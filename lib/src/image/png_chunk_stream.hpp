@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,7 +55,8 @@ class PngChunkStream {
   std::size_t remaining_ = 0;  // bytes left in the whole stream
   std::uint64_t idat_bytes_ = 0;
   std::vector<std::string> warnings_;
-  std::vector<std::uint8_t> inflated_, framing_;  // inflate_at_once: the data and the chunk framing
+  std::unique_ptr<std::uint8_t[]> inflated_;  // inflate_at_once: the data
+  std::vector<std::uint8_t> framing_;         // and the chunk framing
 };
 
 }  // namespace thumbflow::detail

@@ -97,42 +97,9 @@ void idct_2x2_low(const std::int16_t* coef, const std::int16_t* q, std::uint8_t*
 // pixels each covers, of the block's IDCT restricted to its low frequencies; the AC codes past
 // them are skipped at table speed. For the (0,1) term at n = 2 that is exactly libjpeg's 2x2 IDCT
 // (FIX(3.624509785) / 4 = 0.906). Blocks whose only frequencies are (0,0), (0,1), (1,0), (1,1)
-// (most of them) take this short form; the others block_box below.
-struct LowWeights {
-  // [n == 4][m]: mean of cos((2x+1)pi/16) over the pixels x of output m, times 1/(4 sqrt 2).
-  float w[2][4] = {};
-  LowWeights() {
-    for (int big = 0; big < 2; ++big) {
-      const int n = big != 0 ? 4 : 2, span = 8 / n;
-      for (int m = 0; m < n; ++m) {
-        double sum = 0;
-        for (int x = m * span; x < (m + 1) * span; ++x)
-          sum += std::cos((2 * x + 1) * 3.14159265358979323846 / 16);
-        w[big][m] = float(sum / span / (4 * std::sqrt(2.0)));
-      }
-    }
-  }
-};
+// (most of them) take block_low; the others block_box.
 
-const LowWeights kLowWeights;
-
-// Writes the nx x ny pixels of one block (see LowWeights) at `out`, rows `stride` apart.
-void block_low(const std::int16_t* coef, const std::int16_t* q, int nx, int ny, std::uint8_t* out,
-               std::size_t stride) {
-  static const LowWeights& lw = kLowWeights;
-  const float* wx = lw.w[nx == 4];
-  const float* wy = lw.w[ny == 4];
-  const float dc = float(int(coef[0]) * int(q[0])) * 0.125f + 128.5f;
-  const float z01 = float(int(coef[1]) * int(q[1])), z10 = float(int(coef[8]) * int(q[8])),
-              z11 = float(int(coef[9]) * int(q[9])) * 8;  // 1/4 of it, times (4 sqrt 2)^2 = 32 undone
-  for (int r = 0; r < ny; ++r, out += stride) {
-    const float row = dc + z10 * wy[r], slope = z01 + z11 * wy[r];
-    for (int c = 0; c < nx; ++c)
-      out[c] = static_cast<std::uint8_t>(std::clamp(row + slope * wx[c], 0.0f, 255.0f));
-  }
-}
-
-// Blocks with more than those four frequencies: their frequencies below 4 across and down (up
+// Blocks with more than those four frequencies get their frequencies below 4 across and down (up
 // to zigzag 9 they are all decoded), and the box means of their IDCT over the pixels of each of
 // the n outputs (n = 2 or 4 per axis). With the four lowest alone, luma at 1/4 lost ~0.5 dB and
 // 4:2:0 chroma up to 1.6 dB against libjpeg's 1/4 decode. libjpeg's 2x2 and 4x4 IDCTs also take
@@ -175,6 +142,23 @@ void block_box(const std::int16_t* coef, const std::int16_t* q, int nx, int ny, 
     }
 }
 
+// Writes the nx x ny pixels of one block whose only frequencies are those four (see BoxIdct) at
+// `out`, rows `stride` apart.
+void block_low(const std::int16_t* coef, const std::int16_t* q, int nx, int ny, std::uint8_t* out,
+               std::size_t stride) {
+  const float(*wx)[4] = kBoxIdct.w[nx == 4];
+  const float(*wy)[4] = kBoxIdct.w[ny == 4];
+  const float c0 = wx[0][0];  // C(0)/2, the same for every output
+  const float dc = float(int(coef[0]) * int(q[0])) * 0.125f + 128.5f;
+  const float z01 = float(int(coef[1]) * int(q[1])), z10 = float(int(coef[8]) * int(q[8])),
+              z11 = float(int(coef[9]) * int(q[9]));
+  for (int r = 0; r < ny; ++r, out += stride) {
+    const float row = dc + z10 * wy[r][1] * c0, slope = z01 * c0 + z11 * wy[r][1];
+    for (int c = 0; c < nx; ++c)
+      out[c] = static_cast<std::uint8_t>(std::clamp(row + slope * wx[c][1], 0.0f, 255.0f));
+  }
+}
+
 // libjpeg's YCbCr->RGB tables (jdcolor.c: 16 fraction bits, rounding folded into two of them).
 struct YccTables {
   std::array<int, 256> cr_r, cb_b, cr_g, cb_g;
@@ -207,7 +191,7 @@ struct Decoder {
       : h(header), data(bytes), quarter(quarter_scale) {}
   const Header& h;
   Bytes data;
-  bool quarter;  // 1/4 (block_low) instead of 1/8 (libjpeg's own arithmetic)
+  bool quarter;  // 1/4 (block_low, block_box) instead of 1/8 (libjpeg's own arithmetic)
   bool gray = h.components.size() == 1;
   int maxh = gray ? 1 : h.components[0].h, maxv = gray ? 1 : h.components[0].v;
   int mcus_x = (h.width + 8 * maxh - 1) / (8 * maxh), mcus_y = (h.height + 8 * maxv - 1) / (8 * maxv);

@@ -4,6 +4,7 @@
 // an evenly textured background adds nothing anywhere.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <opencv2/imgproc.hpp>
 
 #include "crop/focus.hpp"
@@ -17,38 +18,48 @@ constexpr float kSkinB = 0.44f, kSkinG = 0.57f, kSkinR = 0.78f;
 constexpr float kSkinReach = 0.12f;
 constexpr float kEdgeWeight = 1.0f, kSaturationWeight = 1.0f, kSkinWeight = 1.5f;
 
-// 0..1: how near the pixel's hue is to kSkin (b, g, r in 0..1). A unit vector lies within
-// kSkinReach of kSkin when its cosine to it is above kSkinCos: most pixels stop at that test.
-constexpr float kSkinCos = 1 - kSkinReach * kSkinReach / 2;
+// 0..1: how near the pixel's hue is to kSkin (b, g, r in 0..1): 1 - |v/|v| - kSkin| / kSkinReach,
+// where the lightness is neither near black nor near white. Without branches, so that the loop
+// over a row vectorises: |v/|v| - kSkin|^2 = 1 + |kSkin|^2 - 2 (v . kSkin) / |v|.
+constexpr float kSkinNorm2 = kSkinB * kSkinB + kSkinG * kSkinG + kSkinR * kSkinR;
 
-float skin(float b, float g, float r) {
-  const float lightness = (b + g + r) / 3;
-  if (lightness <= 0.2f || lightness >= 0.95f) return 0;
-  const float dot = b * kSkinB + g * kSkinG + r * kSkinR, norm2 = b * b + g * g + r * r;
-  if (dot <= 0 || dot * dot <= kSkinCos * kSkinCos * norm2) return 0;
-  const float norm = std::sqrt(norm2);
-  const float db = b / norm - kSkinB, dg = g / norm - kSkinG, dr = r / norm - kSkinR;
-  return std::max(0.0f, 1 - std::sqrt(db * db + dg * dg + dr * dr) / kSkinReach);
+inline float skin(float b, float g, float r) {
+  const float lightness = (b + g + r) * (1.0f / 3);
+  const float dot = b * kSkinB + g * kSkinG + r * kSkinR;
+  const float norm = std::sqrt(b * b + g * g + r * r);
+  const float distance2 = std::max(0.0f, 1 + kSkinNorm2 - 2 * dot / std::max(norm, 1e-6f));
+  const float near = std::max(0.0f, 1 - std::sqrt(distance2) * (1.0f / kSkinReach));
+  const bool lit = (lightness > 0.2f) & (lightness < 0.95f);  // not &&: no branch
+  return lit ? near : 0.0f;
+}
+
+// HSV's S where V > 0.15: saturation means little in near-black pixels, noise in the shadows.
+inline float saturation(float b, float g, float r) {
+  const float hi = std::max(std::max(b, g), r), lo = std::min(std::min(b, g), r);
+  const float s = (hi - lo) / std::max(hi, 1e-6f);
+  return hi > 0.15f ? s : 0.0f;
 }
 
 }  // namespace
 
-// One pass over the pixels for saturation and skin (HSV's S where V > 0.15: saturation means
-// little in near-black pixels, noise in the shadows), added to the edge energy.
+// One pass over the pixels for saturation and skin, added to the edge energy. The colour planes
+// are split first so that the per-pixel arithmetic runs on whole vectors of pixels.
 cv::Mat attention_score(const cv::Mat& bgr) {
   cv::Mat grey, edges;
   cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
   cv::Laplacian(grey, edges, CV_32F, 3, 1.0 / 255);
+  cv::Mat planes[3];
+  cv::split(bgr, planes);
   cv::Mat score(bgr.size(), CV_32F);
+  constexpr float k = 1.0f / 255;
   for (int y = 0; y < bgr.rows; ++y) {
-    const cv::Vec3b* p = bgr.ptr<cv::Vec3b>(y);
+    const std::uint8_t *pb = planes[0].ptr<std::uint8_t>(y), *pg = planes[1].ptr<std::uint8_t>(y),
+                       *pr = planes[2].ptr<std::uint8_t>(y);
     const float* e = edges.ptr<float>(y);
     float* out = score.ptr<float>(y);
     for (int x = 0; x < bgr.cols; ++x) {
-      const float b = p[x][0] / 255.0f, g = p[x][1] / 255.0f, r = p[x][2] / 255.0f;
-      const float hi = std::max({b, g, r}), lo = std::min({b, g, r});
-      const float saturation = hi > 0.15f ? (hi - lo) / hi : 0.0f;
-      out[x] = kEdgeWeight * std::min(std::abs(e[x]), 1.0f) + kSaturationWeight * saturation +
+      const float b = float(pb[x]) * k, g = float(pg[x]) * k, r = float(pr[x]) * k;
+      out[x] = kEdgeWeight * std::min(std::abs(e[x]), 1.0f) + kSaturationWeight * saturation(b, g, r) +
                kSkinWeight * skin(b, g, r);
     }
   }

@@ -1,10 +1,12 @@
 #include "image/encode.hpp"
 
+#include <spng.h>
 #include <webp/encode.h>
 
 #include <algorithm>
 #include <cctype>
-#include <opencv2/imgcodecs.hpp>  // constants only, see image/opencv_codecs.hpp
+#include <cstdlib>
+#include <memory>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 #include <string>
@@ -13,7 +15,6 @@
 #include "colour/icc_extract.hpp"
 #include "core/text.hpp"
 #include "image/jpeg_encoder.hpp"
-#include "image/opencv_codecs.hpp"
 
 namespace thumbflow::detail {
 
@@ -46,14 +47,54 @@ std::vector<std::uint8_t> encode_webp(const cv::Mat& pixels, int quality) {
   return out;
 }
 
+struct EncoderDeleter {
+  void operator()(spng_ctx* ctx) const { spng_ctx_free(ctx); }
+};
+
+void check_png(int code) {
+  if (code != 0) throw std::runtime_error(std::string("cannot encode PNG: ") + spng_strerror(code));
+}
+
+// libspng's encoder (deflate level 6, its adaptive row filters): OpenCV's PNG writer is in
+// imgcodecs, whose loading (~120 libraries, ~100 ms) was paid by every run that wrote a PNG.
 std::vector<std::uint8_t> encode_png(const cv::Mat& pixels) {
-  std::vector<std::uint8_t> out;
-  try {
-    if (!opencv_imencode(".png", pixels, out, {cv::IMWRITE_PNG_COMPRESSION, 6}))
-      throw std::runtime_error("cannot encode PNG: the encoder refused the image");
-  } catch (const cv::Exception& e) {
-    throw std::runtime_error(std::string("cannot encode PNG: ") + e.err);
+  cv::Mat rows;  // packed gray, RGB or RGBA rows, as libspng takes them
+  std::uint8_t colour_type = SPNG_COLOR_TYPE_GRAYSCALE;
+  switch (pixels.channels()) {
+    case 1:
+      rows = pixels.isContinuous() ? pixels : pixels.clone();
+      break;
+    case 3:
+      cv::cvtColor(pixels, rows, cv::COLOR_BGR2RGB);
+      colour_type = SPNG_COLOR_TYPE_TRUECOLOR;
+      break;
+    case 4:
+      cv::cvtColor(pixels, rows, cv::COLOR_BGRA2RGBA);
+      colour_type = SPNG_COLOR_TYPE_TRUECOLOR_ALPHA;
+      break;
+    default:
+      throw std::runtime_error("cannot encode PNG: " + std::to_string(pixels.channels()) + " channels");
   }
+  const std::unique_ptr<spng_ctx, EncoderDeleter> ctx(spng_ctx_new(SPNG_CTX_ENCODER));
+  if (!ctx) throw std::runtime_error("cannot encode PNG: out of memory");
+  spng_ihdr ihdr{};
+  ihdr.width = std::uint32_t(rows.cols);
+  ihdr.height = std::uint32_t(rows.rows);
+  ihdr.bit_depth = 8;
+  ihdr.color_type = colour_type;
+  check_png(spng_set_option(ctx.get(), SPNG_ENCODE_TO_BUFFER, 1));
+  check_png(spng_set_option(ctx.get(), SPNG_IMG_COMPRESSION_LEVEL, 6));
+  check_png(spng_set_option(ctx.get(), SPNG_IMG_COMPRESSION_STRATEGY, 3 /* Z_RLE */));
+  check_png(spng_set_ihdr(ctx.get(), &ihdr));
+  check_png(spng_encode_image(ctx.get(), rows.data, rows.total() * rows.elemSize(), SPNG_FMT_PNG,
+                              SPNG_ENCODE_FINALIZE));
+  std::size_t size = 0;
+  int error = 0;
+  void* buffer = spng_get_png_buffer(ctx.get(), &size, &error);
+  if (buffer == nullptr) check_png(error != 0 ? error : SPNG_EINTERNAL);
+  const auto* bytes = static_cast<const std::uint8_t*>(buffer);
+  std::vector<std::uint8_t> out(bytes, bytes + size);
+  std::free(buffer);  // libspng's buffer, from the default allocator
   return out;
 }
 

@@ -228,6 +228,76 @@ TEST(PngDecoder, PartialPassThumbnailsAreCloseToFullDecode) {
   }
 }
 
+TEST(PngDecoder, BlockFactorKeepsTwiceTheMinimum) {
+  EXPECT_EQ(png_block_factor({3200, 2200}, {0, 0}), 1);
+  EXPECT_EQ(png_block_factor({3200, 2200}, {256, 176}), 6);  // 533x366: 2.08x and 2.08x
+  EXPECT_EQ(png_block_factor({3200, 2200}, {256, 184}), 5);  // 2200 / (2 * 184) = 5.97
+  EXPECT_EQ(png_block_factor({1000, 800}, {300, 200}), 1);
+  EXPECT_EQ(png_block_factor({1000, 800}, {250, 200}), 2);
+}
+
+// Without alpha and with min_size set, a non-interlaced PNG comes out as the means of k x k blocks
+// of its full decode (the last row and column of blocks narrower), every kind the block path takes:
+// gray of any depth, RGB, palette without tRNS, 16-bit (rounded to 8 bits per sample first).
+TEST(PngDecoder, BlockMeansAreThoseOfTheFullDecode) {
+  for (const Kind k : {Kind{0, 2}, Kind{0, 8}, Kind{0, 16}, Kind{2, 8}, Kind{2, 16}, Kind{3, 8}}) {
+    const Buffer png =
+        test::make_png(picture_for(k.color_type, k.depth), {k.depth, k.color_type, false, {}, {}});
+    const cv::Mat full = decode_png(png).pixels;
+    ASSERT_EQ(full.size(), cv::Size(kW, kH));
+    const DecodedPixels got = decode_png(png, {12, 8});  // k = min(101 / 24, 67 / 16) = 4
+    ASSERT_EQ(got.scale, 4) << k.color_type << "/" << k.depth;
+    ASSERT_EQ(got.pixels.size(), cv::Size(26, 17)) << "ceil(101 / 4) x ceil(67 / 4)";
+    ASSERT_EQ(got.pixels.type(), full.type());
+    double worst = 0;
+    for (int by = 0; by < got.pixels.rows; ++by)
+      for (int bx = 0; bx < got.pixels.cols; ++bx) {
+        const cv::Rect block = cv::Rect(4 * bx, 4 * by, 4, 4) & cv::Rect(0, 0, kW, kH);
+        const cv::Scalar mean = cv::mean(full(block));
+        for (int c = 0; c < full.channels(); ++c) {
+          const int mine = got.pixels.ptr<std::uint8_t>(by)[bx * full.channels() + c];
+          worst = std::max(worst, std::abs(mine - mean[c]));
+        }
+      }
+    EXPECT_LE(worst, 0.5 + 1e-9) << "type " << k.color_type << ", " << k.depth
+                                 << " bit: means rounded to nearest";
+  }
+  // Alpha (a channel or tRNS) is decoded whole; interlaced files keep their Adam7 grid.
+  EXPECT_EQ(decode_png(test::make_png(picture_for(6, 8), {8, 6, false, {}, {}}), {12, 8}).scale, 1);
+  EXPECT_EQ(decode_png(test::make_png(picture_for(2, 8), {8, 2, true, {}, {}}), {12, 8}).scale,
+            adam7_scale({kW, kH}, {12, 8}));
+}
+
+// Photo-like non-interlaced PNGs (1024x1024) through the fast path (blocks of 8, 4 and 2) against a
+// full decode + area resize.
+TEST(PngDecoder, BlockMeanThumbnailsAreCloseToFullDecode) {
+  for (const char* name : {"baboon.jpg", "building.jpg"}) {
+    const cv::Mat photo = cv::imread(std::string(THUMBFLOW_DATA_DIR) + "/" + name, cv::IMREAD_COLOR);
+    ASSERT_FALSE(photo.empty());
+    cv::Mat big;
+    cv::resize(photo, big, {1024, 1024}, 0, 0, cv::INTER_CUBIC);
+    const Buffer png = test::make_png(big, {8, 2, false, {}, {}});
+    ThumbnailOptions options;
+    options.decode = DecodeMode::Full;
+    const cv::Mat full = decode_for_thumbnail(png, options).pixels;
+    options.decode = DecodeMode::Fast;
+    for (const int box : {30, 64, 100}) {
+      options.box_width = options.box_height = box;
+      const DecodedImage fast = decode_for_thumbnail(png, options);
+      const int k = 1024 / (4 * box);
+      EXPECT_EQ(fast.pixels.cols, (1024 + k - 1) / k) << box;
+      const cv::Mat thumb = resize_for_thumbnail(fast.pixels, fast.target, false, options.background,
+                                                 {fast.extent_width, fast.extent_height});
+      cv::Mat reference;
+      cv::resize(full, reference, thumb.size(), 0, 0, cv::INTER_AREA);
+      const double psnr = test::psnr_luma(thumb, reference);
+      std::printf("%s, %d px from %dx%d block means vs full decode + area resize: luma PSNR %.2f dB\n", name,
+                  box, k, k, psnr);
+      EXPECT_GE(psnr, 44.0) << name << " " << box;
+    }
+  }
+}
+
 TEST(PngDecoder, RefusesOverMaxPixelsBeforeDecoding) {
   const Buffer png = test::make_png(picture_for(2, 8), {8, 2, false, {}, {}});
   DecodeRequest request;
@@ -249,13 +319,20 @@ TEST(PngDecoder, RefusesOverMaxPixelsBeforeDecoding) {
 // Every cut of a PNG is a DecodeError of one line or, cut after the image data, a decode with a
 // warning; never a crash or a partial image without a word.
 TEST(PngDecoder, TruncatedAtManyLengths) {
-  for (const bool interlaced : {false, true}) {
-    const Buffer png = test::make_png(picture_for(6, 8), {8, 6, interlaced, {}, {}});
+  struct Case {
+    int color_type;
+    bool interlaced;
+    Dimensions min_size;
+  };
+  // Whole, Adam7 passes, block means.
+  for (const Case c : {Case{6, false, {}}, Case{6, true, {13, 9}}, Case{2, false, {12, 8}}}) {
+    const bool interlaced = c.interlaced;
+    const Buffer png = test::make_png(picture_for(c.color_type, 8), {8, c.color_type, interlaced, {}, {}});
     int errors = 0;
     for (std::size_t n = 0; n < png.size(); n += (n < 100 ? 1 : 37)) {
       const Buffer cut(png.begin(), png.begin() + std::ptrdiff_t(n));
       try {
-        const DecodedPixels got = decode_png(cut, interlaced ? Dimensions{13, 9} : Dimensions{});
+        const DecodedPixels got = decode_png(cut, c.min_size);
         ASSERT_FALSE(got.warnings.empty()) << n << " of " << png.size() << " decoded without a warning";
         EXPECT_EQ(got.warnings[0], "the file ends before the IEND chunk");
       } catch (const DecodeError& e) {

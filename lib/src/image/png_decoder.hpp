@@ -14,6 +14,8 @@ namespace thumbflow::detail {
 // grid at least 4x min_size are read (pass 1: every 8th pixel both ways; passes 1-3: every 4th;
 // passes 1-5: every 2nd), and `scale` says which (8, 4 or 2); the last grid row and column stand
 // for fewer stored pixels, as with JPEG's DCT scaling.
+// Non-interlaced files without alpha with request.min_size set: the means of k x k blocks, k =
+// png_block_factor (at least 2, else the whole image), read row by row; `scale` is k.
 // Throws DecodeError("truncated or corrupt PNG: <libspng's reason>"). Thread-safe.
 DecodedPixels decode_png(Bytes data, const DecodeRequest& request);
 
@@ -21,5 +23,10 @@ DecodedPixels decode_png(Bytes data, const DecodeRequest& request);
 // 8, 4, 2 whose grid (ceil(side / s)) still covers 4x min_size on both sides, else 1 (the factor 4:
 // the grid's pixels are point samples, not averages; see png_decoder.cpp).
 int adam7_scale(Dimensions stored, Dimensions min_size);
+
+// The block size decode_png averages a non-interlaced image without alpha by: the largest whole k
+// with stored / k still at least 2x min_size on both sides (1: no averaging; min_size unset: 1).
+// The margin keeps the blocks' grid, which does not line up with the thumbnail's, from showing.
+int png_block_factor(Dimensions stored, Dimensions min_size);
 
 }  // namespace thumbflow::detail

@@ -197,30 +197,45 @@ TEST(PngDecoder, Adam7ScaleKeepsTheGridAtLeastTheMinimum) {
   EXPECT_EQ(adam7_scale({4000, 3200}, {501, 10}), 1);
 }
 
-// Photo-like interlaced PNGs (1024x1024) thumbnailed through the fast path, which reads pass 1
-// (16 px box), passes 1-3 (32 px) or passes 1-5 (64 px), against a full decode + area resize.
-TEST(PngDecoder, PartialPassThumbnailsAreCloseToFullDecode) {
-  for (const char* name : {"baboon.jpg", "building.jpg"}) {
+// A photo from data/ (baboon, building) as a 1024x1024 PNG, and its fast-path thumbnails at
+// `box` against a full decode + area resize.
+struct PhotoPng {
+  Buffer png;
+  cv::Mat full;
+  PhotoPng(const char* name, bool interlaced) {
     const cv::Mat photo = cv::imread(std::string(THUMBFLOW_DATA_DIR) + "/" + name, cv::IMREAD_COLOR);
-    ASSERT_FALSE(photo.empty());
     cv::Mat big;
-    cv::resize(photo, big, {1024, 1024}, 0, 0, cv::INTER_CUBIC);
-    const Buffer png = test::make_png(big, {8, 2, true, {}, {}});
+    if (!photo.empty()) cv::resize(photo, big, {1024, 1024}, 0, 0, cv::INTER_CUBIC);
+    if (!big.empty()) png = test::make_png(big, {8, 2, interlaced, {}, {}});
     ThumbnailOptions options;
     options.decode = DecodeMode::Full;
-    const cv::Mat full = decode_for_thumbnail(png, options).pixels;
-    ASSERT_EQ(full.size(), cv::Size(1024, 1024));
+    if (!png.empty()) full = decode_for_thumbnail(png, options).pixels;
+  }
+  // Luma PSNR of the fast thumbnail; `decoded` gets the fast decode's size.
+  double fast_psnr(int box, cv::Size& decoded) const {
+    ThumbnailOptions options;
     options.decode = DecodeMode::Fast;
+    options.box_width = options.box_height = box;
+    const DecodedImage fast = decode_for_thumbnail(png, options);
+    decoded = fast.pixels.size();
+    const cv::Mat thumb = resize_for_thumbnail(fast.pixels, fast.target, false, options.background,
+                                               {fast.extent_width, fast.extent_height});
+    cv::Mat reference;
+    cv::resize(full, reference, thumb.size(), 0, 0, cv::INTER_AREA);
+    return test::psnr_luma(thumb, reference);
+  }
+};
+
+// Photo-like interlaced PNGs thumbnailed through the fast path, which reads pass 1 (16 px box),
+// passes 1-3 (32 px) or passes 1-5 (64 px).
+TEST(PngDecoder, PartialPassThumbnailsAreCloseToFullDecode) {
+  for (const char* name : {"baboon.jpg", "building.jpg"}) {
+    const PhotoPng photo(name, true);
+    ASSERT_EQ(photo.full.size(), cv::Size(1024, 1024)) << name;
     for (const int box : {16, 32, 64}) {
-      options.box_width = options.box_height = box;
-      const DecodedImage fast = decode_for_thumbnail(png, options);
-      EXPECT_EQ(fast.pixels.size(), cv::Size(8 * box, 8 * box))
-          << "1/" << 128 / box << " of the passes' grid";
-      const cv::Mat thumb = resize_for_thumbnail(fast.pixels, fast.target, false, options.background,
-                                                 {fast.extent_width, fast.extent_height});
-      cv::Mat reference;
-      cv::resize(full, reference, thumb.size(), 0, 0, cv::INTER_AREA);
-      const double psnr = test::psnr_luma(thumb, reference);
+      cv::Size decoded;
+      const double psnr = photo.fast_psnr(box, decoded);
+      EXPECT_EQ(decoded, cv::Size(8 * box, 8 * box)) << "1/" << 128 / box << " of the passes' grid";
       std::printf("%s, %d px from the 1/%d grid vs full decode + area resize: luma PSNR %.2f dB\n", name, box,
                   128 / box, psnr);
       EXPECT_GE(psnr, 33.0) << name << " " << box;
@@ -268,29 +283,16 @@ TEST(PngDecoder, BlockMeansAreThoseOfTheFullDecode) {
             adam7_scale({kW, kH}, {12, 8}));
 }
 
-// Photo-like non-interlaced PNGs (1024x1024) through the fast path (blocks of 8, 4 and 2) against a
-// full decode + area resize.
+// Photo-like non-interlaced PNGs through the fast path (blocks of 8, 4 and 2).
 TEST(PngDecoder, BlockMeanThumbnailsAreCloseToFullDecode) {
   for (const char* name : {"baboon.jpg", "building.jpg"}) {
-    const cv::Mat photo = cv::imread(std::string(THUMBFLOW_DATA_DIR) + "/" + name, cv::IMREAD_COLOR);
-    ASSERT_FALSE(photo.empty());
-    cv::Mat big;
-    cv::resize(photo, big, {1024, 1024}, 0, 0, cv::INTER_CUBIC);
-    const Buffer png = test::make_png(big, {8, 2, false, {}, {}});
-    ThumbnailOptions options;
-    options.decode = DecodeMode::Full;
-    const cv::Mat full = decode_for_thumbnail(png, options).pixels;
-    options.decode = DecodeMode::Fast;
+    const PhotoPng photo(name, false);
+    ASSERT_EQ(photo.full.size(), cv::Size(1024, 1024)) << name;
     for (const int box : {30, 64, 100}) {
-      options.box_width = options.box_height = box;
-      const DecodedImage fast = decode_for_thumbnail(png, options);
+      cv::Size decoded;
+      const double psnr = photo.fast_psnr(box, decoded);
       const int k = 1024 / (4 * box);
-      EXPECT_EQ(fast.pixels.cols, (1024 + k - 1) / k) << box;
-      const cv::Mat thumb = resize_for_thumbnail(fast.pixels, fast.target, false, options.background,
-                                                 {fast.extent_width, fast.extent_height});
-      cv::Mat reference;
-      cv::resize(full, reference, thumb.size(), 0, 0, cv::INTER_AREA);
-      const double psnr = test::psnr_luma(thumb, reference);
+      EXPECT_EQ(decoded.width, (1024 + k - 1) / k) << box;
       std::printf("%s, %d px from %dx%d block means vs full decode + area resize: luma PSNR %.2f dB\n", name,
                   box, k, k, psnr);
       EXPECT_GE(psnr, 44.0) << name << " " << box;

@@ -47,5 +47,36 @@ TEST(CropCli, EveryThumbnailIsTheBoxAndTheReportSaysWhereItWasCut) {
   EXPECT_EQ(tiles, report["items"].size());
 }
 
+// --crop face opens thumbflow's face module, and with it libopencv_objdetect, only when asked for:
+// a plain run loads neither (they cost ~7 ms of every start). A missing module is one line before
+// anything starts.
+TEST(CropCli, TheFaceModuleIsLoadedOnlyForFaceCrops) {
+  TempDir tmp;
+  copy_from_data(tmp / "in", {"messi5.jpg"});
+  const LoggedRun plain =
+      run_cli_logging_loads({(tmp / "in").string(), "-o", (tmp / "plain").string(), "-q"}, tmp / "log");
+  ASSERT_EQ(plain.result.exit_code, 0) << describe(plain.result);
+  ASSERT_NE(plain.opened.find("libopencv_core"), std::string::npos) << "the loader's log names no library";
+  EXPECT_EQ(plain.opened.find("libopencv_objdetect"), std::string::npos);
+  EXPECT_EQ(plain.opened.find("thumbflow/face.so"), std::string::npos);
+
+  const LoggedRun missing = run_cli_logging_loads(
+      {(tmp / "in").string(), "-o", (tmp / "missing").string(), "-s", "40x100", "--crop", "face"},
+      tmp / "log", {"THUMBFLOW_FACE_MODULE=" + (tmp / "nowhere.so").string()});
+  EXPECT_NE(missing.result.exit_code, 0);
+  EXPECT_EQ(lines_with(missing.result.err, "THUMBFLOW_FACE_MODULE").size(), 1u) << describe(missing.result);
+  EXPECT_TRUE(files_under(tmp / "missing").empty());
+
+  const LoggedRun face = run_cli_logging_loads(
+      {(tmp / "in").string(), "-o", (tmp / "face").string(), "-s", "40x100", "--crop", "face", "-q"},
+      tmp / "log");
+  if (face.result.exit_code != 0 && contains_ci(face.result.err, "opencv-data"))
+    GTEST_SKIP() << "no face cascade: " << face.result.err;
+  ASSERT_EQ(face.result.exit_code, 0) << describe(face.result);
+  EXPECT_EQ(read_image(tmp / "face" / "messi5_thumbnail.jpg").size(), cv::Size(40, 100));
+  EXPECT_NE(face.opened.find("thumbflow/face.so"), std::string::npos);
+  EXPECT_NE(face.opened.find("libopencv_objdetect"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace thumbflow::e2e

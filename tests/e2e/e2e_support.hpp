@@ -42,6 +42,33 @@ inline CommandResult run_cli(const std::vector<std::string>& args, int timeout_s
   return test::run_command(argv, timeout_s);
 }
 
+// A CLI run that also gets the dynamic loader's log of the files it opened (LD_DEBUG=files, written
+// to files `log_dir`/loader.PID), to check which libraries a run loads. `env` entries (NAME=VALUE)
+// are set for the run as well.
+struct LoggedRun {
+  CommandResult result;
+  std::string opened;  // the loader's log
+};
+
+inline LoggedRun run_cli_logging_loads(const std::vector<std::string>& args, const fs::path& log_dir,
+                                       const std::vector<std::string>& env = {}) {
+  fs::create_directories(log_dir);
+  std::vector<std::string> argv = {"/usr/bin/env", "LD_DEBUG=files",
+                                   "LD_DEBUG_OUTPUT=" + (log_dir / "loader").string()};
+  argv.insert(argv.end(), env.begin(), env.end());
+  argv.push_back(kCli);
+  argv.push_back("run");
+  argv.insert(argv.end(), args.begin(), args.end());
+  LoggedRun run{test::run_command(argv, kRunTimeoutS), {}};
+  for (const fs::directory_entry& e : fs::directory_iterator(log_dir))
+    if (e.path().filename().string().rfind("loader.", 0) == 0) {
+      const std::vector<std::uint8_t> bytes = test::read_bytes(e.path());
+      run.opened.append(bytes.begin(), bytes.end());
+      fs::remove(e.path());
+    }
+  return run;
+}
+
 // For assertion messages: what the command said.
 inline std::string describe(const CommandResult& r) {
   return "exit " + std::to_string(r.exit_code) + "\n--- stdout ---\n" + r.out + "\n--- stderr ---\n" + r.err;

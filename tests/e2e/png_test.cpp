@@ -69,20 +69,13 @@ TEST(PngCli, PngInAndOutLeavesOpenCvCodecsUnloaded) {
                     test::make_png(test::make_picture(300, 200, CV_8UC3), {8, 2, false, {}, {}}));
   test::write_bytes(tmp / "in" / "rgba.png",
                     test::make_png(test::make_picture(200, 300, CV_8UC4), {8, 6, false, {}, {}}));
-  const fs::path log = tmp / "loader";
-  const CommandResult r =
-      test::run_command({"/usr/bin/env", "LD_DEBUG=files", "LD_DEBUG_OUTPUT=" + log.string(), kCli, "run",
-                         (tmp / "in").string(), "-o", (tmp / "out").string(), "-q"},
-                        kRunTimeoutS);
+  const LoggedRun run =
+      run_cli_logging_loads({(tmp / "in").string(), "-o", (tmp / "out").string(), "-q"}, tmp / "log");
+  const CommandResult& r = run.result;
+  const std::string& opened = run.opened;
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_EQ(read_image(tmp / "out" / "rgb_thumbnail.png").size(), cv::Size(128, 85));
   EXPECT_EQ(read_image(tmp / "out" / "rgba_thumbnail.png").size(), cv::Size(85, 128));
-  std::string opened;
-  for (const fs::directory_entry& e : fs::directory_iterator(tmp.path()))
-    if (e.path().filename().string().rfind("loader.", 0) == 0) {
-      const std::vector<std::uint8_t> bytes = test::read_bytes(e.path());
-      opened.append(bytes.begin(), bytes.end());
-    }
   ASSERT_NE(opened.find("libspng"), std::string::npos) << "the loader's log names no library";
   EXPECT_EQ(opened.find("libopencv_imgcodecs"), std::string::npos) << "imgcodecs was opened";
 }

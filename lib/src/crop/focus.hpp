@@ -31,6 +31,16 @@ cv::Point entropy_window(const cv::Mat& bgr, cv::Size window);
 // when none is found.
 std::string face_cascade_path();
 
+// Where thumbflow's face module (lib/face/face_module.cpp, opened on the first face crop) is:
+// $THUMBFLOW_FACE_MODULE if set, else lib/thumbflow/face.so beside the running program's folder
+// (PREFIX/bin -> PREFIX/lib/thumbflow; in a build tree build/X/app -> build/X/lib/thumbflow), the
+// configured install prefix, /usr, /usr/local. Throws std::runtime_error with one line if none.
+std::string face_module_path();
+
+// Both things --crop face needs, the cascade file and the face module, found and loaded: throws
+// std::runtime_error with one line naming what is missing. Called before a batch starts.
+void check_face_crop();
+
 // Faces found in `bgr` (working copy), best supported first. The cascade is loaded once per thread
 // (CascadeClassifier is not safe to share while detecting).
 std::vector<cv::Rect> detect_faces(const cv::Mat& bgr);

@@ -46,7 +46,7 @@ void validate(const BatchOptions& o) {
   for (const std::string& header : d.headers) check_request_header(header);
   validate_name_template(o.name_template, t);
   check_crop_options(t);
-  if (t.crop == CropMode::Face) face_cascade_path();  // missing: one line, before anything starts
+  if (t.crop == CropMode::Face) check_face_crop();  // missing: one line, before anything starts
 }
 
 void prepare_output_dir(const std::string& dir) {

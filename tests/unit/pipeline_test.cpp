@@ -71,6 +71,16 @@ TEST(Pipeline, LimiterBoundsImagesInFlight) {
   EXPECT_GE(storage.peak(), 1);
 }
 
+// The default the help texts and the README give: 2 x threads, + 2 x connections for a batch
+// that downloads; --in-flight wins.
+TEST(Pipeline, InFlightDefaultIsTwoPerThreadAndTwoPerConnection) {
+  EXPECT_EQ(detail::images_in_flight(0, 2, false, 16), 4);
+  EXPECT_EQ(detail::images_in_flight(0, 2, true, 16), 36);
+  EXPECT_EQ(detail::images_in_flight(0, 8, true, 4), 24);
+  EXPECT_EQ(detail::images_in_flight(0, 1, true, 0), 4) << "at least one connection";
+  EXPECT_EQ(detail::images_in_flight(7, 2, true, 16), 7);
+}
+
 TEST(Pipeline, SerialAndParallelGiveTheSameThumbnails) {
   test::TempDir dir;
   const auto items = make_items(dir, 12);

@@ -321,13 +321,13 @@ TEST(PngDecoder, RefusesOverMaxPixelsBeforeDecoding) {
 // Every cut of a PNG is a DecodeError of one line or, cut after the image data, a decode with a
 // warning; never a crash or a partial image without a word.
 TEST(PngDecoder, TruncatedAtManyLengths) {
-  struct Case {
+  struct Cut {
     int color_type;
     bool interlaced;
     Dimensions min_size;
   };
   // Whole, Adam7 passes, block means.
-  for (const Case c : {Case{6, false, {}}, Case{6, true, {13, 9}}, Case{2, false, {12, 8}}}) {
+  for (const Cut c : {Cut{6, false, {}}, Cut{6, true, {13, 9}}, Cut{2, false, {12, 8}}}) {
     const bool interlaced = c.interlaced;
     const Buffer png = test::make_png(picture_for(c.color_type, 8), {8, c.color_type, interlaced, {}, {}});
     int errors = 0;

@@ -266,8 +266,8 @@ BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* know
     // Twice the connections: each connection has its next transfer queued when one ends, instead
     // of idling until a thumbnail is finished and frees room (with room for one round only, 64
     // large photos over 16 connections at 100 ms latency took 0.72 s, with two 0.68 s).
-    const int downloading = downloader ? 2 * std::max(1, options.download.connections) : 0;
-    const int in_flight = options.max_in_flight > 0 ? options.max_in_flight : downloading + 2 * threads;
+    const int in_flight =
+        images_in_flight(options.max_in_flight, threads, downloader != nullptr, options.download.connections);
     run_flow_graph(next_job, ctx, threads, in_flight, on_finished);
   }
   if (!existing_trusted && folder_has_only_new_thumbnails(listing, cancelled(), storage))
@@ -293,6 +293,11 @@ BatchReport run_batch_with(const std::vector<Item>& items, const BatchOptions& o
     return items[next++];
   };
   return run_listing(next_item, &items, options, storage, on_item);
+}
+
+int images_in_flight(int max_in_flight, int threads, bool downloads, int connections) {
+  if (max_in_flight > 0) return max_in_flight;
+  return 2 * threads + (downloads ? 2 * std::max(1, connections) : 0);
 }
 
 BatchReport run_stream_with(const NextItem& next, const BatchOptions& options, Storage& storage,

@@ -76,6 +76,8 @@ std::vector<std::pair<std::string, Bytes>> seeds() {
   full_chroma.subsample = false;
   // Big enough for the 1/8 scale at the fuzzer's smaller boxes (the DC-only baseline decoder).
   const cv::Mat large = t::make_picture(256, 192, CV_8UC3), large_gray = t::make_picture(256, 192, CV_8UC1);
+  cv::Mat large16;
+  large.convertTo(large16, CV_16U, 257.0);
   restarts.restart_interval = 2, restarts.quality = 50;
   h2v1.luma_h = 2, h2v1.luma_v = 1, h2v1.quality = 50;
   ycck.four_channel_as = JCS_YCCK;
@@ -134,6 +136,9 @@ std::vector<std::pair<std::string, Bytes>> seeds() {
       {"exif.png", t::png_with_huge_exif(300)},
       // libspng's paths: Adam7 read by passes at small boxes, 16-bit, palette with tRNS, 1-bit gray.
       {"interlaced.png", t::make_png(large, {8, 2, true, {}, {}})},
+      // Block means at small boxes (non-interlaced, no alpha), 8 and 16 bits.
+      {"blocks.png", t::make_png(large, {8, 2, false, {}, {}})},
+      {"blocks16.png", t::make_png(large16, {16, 2, false, {}, {}})},
       {"interlaced_rgba16.png", t::make_png(rgba16, {16, 6, true, {}, {}})},
       {"palette4_trns.png", t::make_png(gray, {4, 3, false, {0, 128}, {}})},
       {"gray1_interlaced.png", t::make_png(large_gray, {1, 0, true, {}, {}})},

@@ -8,6 +8,8 @@
 #include <memory>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "core/shared_library.hpp"
 #include "crop/focus.hpp"
@@ -27,6 +29,21 @@ struct Detector {
   Detect detect = nullptr;
   std::string error;  // why it could not be loaded
 };
+
+// $`env` if set (it must name a file), else the first of `candidates` that is a file; else throws
+// `missing`.
+std::string first_file(const char* env, const char* what, const std::vector<fs::path>& candidates,
+                       const std::string& missing) {
+  if (const char* set = std::getenv(env); set != nullptr && *set != '\0') {
+    if (!fs::is_regular_file(set))
+      throw std::runtime_error(std::string(what) + " " + set + " (" + env + ") not found");
+    return set;
+  }
+  std::error_code ec;
+  for (const fs::path& candidate : candidates)
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+  throw std::runtime_error(missing);
+}
 
 Detector load_detector() {
   Detector d;
@@ -51,26 +68,14 @@ Detect face_detector() {
 }  // namespace
 
 std::string face_cascade_path() {
-  if (const char* env = std::getenv("THUMBFLOW_FACE_CASCADE"); env != nullptr && *env != '\0') {
-    if (!fs::is_regular_file(env))
-      throw std::runtime_error(std::string("face cascade ") + env + " (THUMBFLOW_FACE_CASCADE) not found");
-    return env;
-  }
-  for (const char* dir : {"/usr/share/opencv4/haarcascades", "/usr/share/opencv/haarcascades"}) {
-    const auto path = fs::path(dir) / "haarcascade_frontalface_default.xml";
-    if (fs::is_regular_file(path)) return path.string();
-  }
-  throw std::runtime_error(
-      "--crop face needs haarcascade_frontalface_default.xml: install the Debian package opencv-data "
-      "(or set THUMBFLOW_FACE_CASCADE)");
+  return first_file("THUMBFLOW_FACE_CASCADE", "face cascade",
+                    {"/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml",
+                     "/usr/share/opencv/haarcascades/haarcascade_frontalface_default.xml"},
+                    "--crop face needs haarcascade_frontalface_default.xml: install the Debian package "
+                    "opencv-data (or set THUMBFLOW_FACE_CASCADE)");
 }
 
 std::string face_module_path() {
-  if (const char* env = std::getenv("THUMBFLOW_FACE_MODULE"); env != nullptr && *env != '\0') {
-    if (!fs::is_regular_file(env))
-      throw std::runtime_error(std::string("face module ") + env + " (THUMBFLOW_FACE_MODULE) not found");
-    return env;
-  }
   std::vector<fs::path> candidates;
   std::error_code ec;
   const fs::path program = fs::read_symlink("/proc/self/exe", ec);
@@ -78,12 +83,10 @@ std::string face_module_path() {
   candidates.emplace_back(THUMBFLOW_FACE_MODULE_INSTALLED);
   for (const char* prefix : {"/usr", "/usr/local"})
     candidates.push_back(fs::path(prefix) / "lib/thumbflow" / kModule);
-  for (const fs::path& candidate : candidates)
-    if (fs::is_regular_file(candidate, ec)) return candidate.string();
-  throw std::runtime_error("--crop face needs thumbflow's face module, lib/thumbflow/" +
-                           std::string(kModule) +
-                           ", next to the program's folder or under /usr: not found (reinstall thumbflow, "
-                           "or set THUMBFLOW_FACE_MODULE)");
+  return first_file("THUMBFLOW_FACE_MODULE", "face module", candidates,
+                    "--crop face needs thumbflow's face module, lib/thumbflow/" + std::string(kModule) +
+                        ", next to the program's folder or under /usr: not found (reinstall thumbflow, "
+                        "or set THUMBFLOW_FACE_MODULE)");
 }
 
 void check_face_crop() {

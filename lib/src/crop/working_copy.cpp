@@ -26,17 +26,10 @@ cv::Mat working_copy(const cv::Mat& pixels, int long_side) {
                              double(eight.rows) / size.height))
       cv::resize(eight, small, size, 0, 0, cv::INTER_AREA);
   }
-  if (small.channels() == 1) {
-    cv::Mat bgr;
-    cv::cvtColor(small, bgr, cv::COLOR_GRAY2BGR);
-    return bgr;
-  }
-  if (small.channels() == 4) {
-    cv::Mat bgr;
-    cv::cvtColor(small, bgr, cv::COLOR_BGRA2BGR);
-    return bgr;
-  }
-  return small.data == pixels.data ? small.clone() : small;
+  if (small.channels() == 3) return small;
+  cv::Mat bgr;
+  cv::cvtColor(small, bgr, small.channels() == 1 ? cv::COLOR_GRAY2BGR : cv::COLOR_BGRA2BGR);
+  return bgr;
 }
 
 }  // namespace thumbflow::detail

@@ -1,5 +1,5 @@
 // thumbflow_fetch_bench [--images N] [--latency-ms MS] [--size WxH] [--repeat R] [--json FILE]
-//                       [--sweep] [--fetch-args "ARGS"]
+//                       [--sweep] [--fetch-args "ARGS"] [--serve SECONDS]
 // The speed bar of issue 4, measured side by side in one run against the loopback test server
 // (tests/support/http_server, every response delayed by --latency-ms): `thumbflow fetch --serial`,
 // `thumbflow fetch` (concurrent, overlapped), `curl --parallel --parallel-max 16 --parallel-immediate`
@@ -9,6 +9,8 @@
 // noise hits all of them alike. Every run writes into a fresh folder that is removed afterwards.
 // --fetch-args: more options (space-separated) for every `thumbflow fetch` run, e.g. "--in-flight 64
 // --per-host 0".
+// --serve S: measure nothing; serve the set for S seconds (at most 3600) and print where its URL list and
+// curl/aria2c inputs are, for runs by hand (perf, strace, a report) against the same server.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -41,7 +43,7 @@ const std::string kCurl = "/usr/bin/curl";
 const std::string kAria2c = "/usr/bin/aria2c";  // Debian package aria2
 
 struct Config {
-  int images = 200, latency_ms = 100, repeat = 3;
+  int images = 200, latency_ms = 100, repeat = 3, serve_s = 0;
   std::string size = "1600x1200", json_path, fetch_args;
   bool sweep = false;
 };
@@ -81,6 +83,8 @@ Config parse_args(int argc, char** argv) {
       c.latency_ms = to_int(a, argv[++i], 0, 60000);
     else if (a == "--repeat" && has_value)
       c.repeat = to_int(a, argv[++i], 1, 100);
+    else if (a == "--serve" && has_value)
+      c.serve_s = to_int(a, argv[++i], 1, 3600);
     else if (a == "--fetch-args" && has_value)
       c.fetch_args = argv[++i];
     else if (a == "--size" && has_value)
@@ -90,7 +94,7 @@ Config parse_args(int argc, char** argv) {
     else
       throw std::invalid_argument(
           "usage: thumbflow_fetch_bench [--images 200] [--latency-ms 100] [--size 1600x1200] "
-          "[--repeat 3] [--json FILE] [--sweep] [--fetch-args \"ARGS\"]");
+          "[--repeat 3] [--json FILE] [--sweep] [--fetch-args \"ARGS\"] [--serve SECONDS]");
   }
   return c;
 }
@@ -226,6 +230,15 @@ int bench(const Config& c) {
   write_curl_config(work / "curl.cfg", urls, names, out);
   write_aria2_input(work / "aria2.txt", urls, names);
 
+  if (c.serve_s > 0) {
+    std::printf(
+        "serving %d images on %s for %d s\nURL list: %s\ncurl config: %s (outputs in %s)\naria2c input: %s\n",
+        c.images, server.url("").c_str(), c.serve_s, (work / "urls.txt").c_str(), (work / "curl.cfg").c_str(),
+        out.c_str(), (work / "aria2.txt").c_str());
+    std::fflush(stdout);
+    std::this_thread::sleep_for(std::chrono::seconds(c.serve_s));
+    return 0;
+  }
   const unsigned cores = std::thread::hardware_concurrency();
   std::printf(
       "thumbflow_fetch_bench: %d images of %s (%.1f MB), %d ms latency per request, %u cores, "

@@ -24,6 +24,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Bytes libcurl reads from a socket at a time (its buffer per transfer, so at most 128 MB for
+// 1024 connections).
+constexpr long kReadBuffer = 128 * 1024;
+
 std::string tries_text(int tries) {
   return " after " + std::to_string(tries) + (tries == 1 ? " try" : " tries");
 }
@@ -122,6 +126,11 @@ struct CurlDownloader::Impl {
     if (ascii_lower(std::string_view(t.url).substr(0, 8)) == "https://")
       curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    // Bodies are read 128 KB at a time instead of libcurl's 16 KB (the curl tool asks for 100 KB):
+    // 58.6 MB took 3672 reads and write callbacks (curl: 661), and the loop thread, sharing the
+    // cores with the decoders, sent each connection's next request later. 64 photos of 3000x2000
+    // over 16 connections, 100 ms per request: 589 -> 568 ms (medians of 15, alternating).
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, kReadBuffer);
   }
 
   void start(std::unique_ptr<Transfer> t) {

@@ -23,6 +23,7 @@ class DiskBackedStorage : public Storage {
   }
   void remove(const std::string& p) override { disk_storage().remove(p); }
   void flush(const std::string& root) override { disk_storage(false).flush(root); }
+  void sync(const std::vector<std::string>& paths) override { disk_storage(false).sync(paths); }
   bool exists(const std::string& p) override { return disk_storage().exists(p); }
   bool same_file(const std::string& a, const std::string& b) override {
     return disk_storage().same_file(a, b);

@@ -140,5 +140,22 @@ TEST(DiskStorage, RefusesPathsThatLeaveTheRoot) {
   EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
+TEST(DiskStorage, SyncFsyncsTheFilesThereAreAndSkipsMissingOnes) {
+  test::TempDir dir;
+  disk_storage(false).write_atomic((dir / "a.json").string(), kBytes);
+  EXPECT_NO_THROW(disk_storage(false).sync({(dir / "a.json").string(), (dir / "missing").string()}));
+  EXPECT_NO_THROW(disk_storage(false).sync({(dir / "missing/too").string()}));
+  EXPECT_EQ(test::read_bytes(dir / "a.json"), kBytes);
+  // Something in a file's place that cannot be synced (a FIFO) is an error, at once.
+  const fs::path fifo = dir / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  try {
+    disk_storage(false).sync({fifo.string()});
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("fsync"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace thumbflow::detail

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +19,21 @@ namespace {
 
 [[noreturn]] void fail_errno(const char* what) {
   throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
+}
+
+// fsync of the file or folder at `path`; false if it does not exist and !must_exist.
+bool fsync_path(const std::string& path, int flags, bool must_exist) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT && !must_exist) return false;
+    fail_errno("cannot open");
+  }
+  const int result = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  errno = error;
+  if (result != 0) fail_errno("fsync failed");
+  return true;
 }
 
 class DiskStorage final : public Storage {
@@ -94,6 +110,18 @@ class DiskStorage final : public Storage {
     ::close(fd);
     errno = error;
     if (result != 0) fail_errno("flush to disk failed");
+  }
+
+  void sync(const std::vector<std::string>& paths) override {
+    std::vector<std::string> folders;
+    for (const std::string& path : paths) {
+      if (fsync_path(path, O_RDONLY | O_NONBLOCK, false)) {  // a FIFO in its place must not block
+        const std::string folder = fs::path(path).parent_path().string();
+        if (std::find(folders.begin(), folders.end(), folder) == folders.end()) folders.push_back(folder);
+      }
+    }
+    for (const std::string& folder : folders)
+      fsync_path(folder.empty() ? "." : folder, O_RDONLY | O_DIRECTORY, true);
   }
 
   bool exists(const std::string& path) override {

@@ -35,6 +35,14 @@ class Storage {
   // Makes everything written so far on the file system that holds the folder `root` durable (one
   // flush of that file system). Throws std::runtime_error("<reason>") on a write-back error.
   virtual void flush(const std::string& root) = 0;
+  // Makes these files (those that exist) and the folders that hold them durable: an fsync of each
+  // file, then of each folder. Unlike flush(), nothing else written on that file system is waited
+  // for (a flush also writes back every other program's unwritten data there: ~100 ms after a 58 MB
+  // download into the same file system). Throws std::runtime_error("<reason>"). This default
+  // flushes the file system of the first one's folder.
+  virtual void sync(const std::vector<std::string>& paths) {
+    if (!paths.empty()) flush(std::filesystem::path(paths.front()).parent_path().string());
+  }
   // True if both names refer to the same existing file (hard links and symlinks included).
   virtual bool same_file(const std::string& a, const std::string& b) = 0;
 };

@@ -130,8 +130,10 @@ class UnsyncedMark {
   // may be empty or torn on the disk.
   std::optional<std::filesystem::file_time_type> since() const { return since_; }
 
-  // Before the first write (and after the settings record): the mark is on the disk. An earlier
-  // mark is kept, so that its time still covers what that batch wrote.
+  // Before the first write (and after the settings record): the mark and the settings record are
+  // on the disk (fsync of both and of the folder; not a flush of the whole file system, which
+  // would first write back whatever other programs left unwritten there). An earlier mark is kept,
+  // so that its time still covers what that batch wrote.
   void begin() {
     if (options_.fsync != Fsync::Batch) return;
     try {
@@ -140,7 +142,7 @@ class UnsyncedMark {
             "a thumbflow batch is writing here; its thumbnails are not flushed yet\n";
         storage_.write_atomic(path_, {reinterpret_cast<const std::uint8_t*>(kText), sizeof kText - 1});
       }
-      storage_.flush(options_.output_dir);
+      storage_.sync({(std::filesystem::path(options_.output_dir) / kSettingsRecordName).string(), path_});
     } catch (const std::exception& e) {
       throw std::runtime_error("cannot write " + path_ + ": " + e.what());
     }

@@ -40,8 +40,8 @@ class EventStorage final : public DiskBackedStorage {
     DiskBackedStorage::remove(path);
     add("remove " + fs::path(path).filename().string());
   }
-  void sync(const std::vector<std::string>& paths) override {
-    DiskBackedStorage::sync(paths);
+  void sync(const std::vector<std::string>& paths, const std::vector<std::string>& roots) override {
+    DiskBackedStorage::sync(paths, roots);
     std::string event = "sync";
     for (const std::string& path : paths) event += " " + fs::path(path).filename().string();
     add(event);
@@ -116,6 +116,34 @@ TEST(BatchFlush, OneFlushAfterTheLastThumbnailAndTheMarkIsSyncedBeforeTheFirst) 
   EXPECT_EQ(events.back(), std::string("remove ") + kMark);
   EXPECT_LT(last_thumbnail, std::ptrdiff_t(events.size() - 2));
   EXPECT_FALSE(fs::exists(dir / "out" / kMark));
+}
+
+TEST(BatchFlush, WithMuchUnwrittenDataOfOthersTheBatchSyncsItsOwnFilesInsteadOfFlushing) {
+  test::TempDir dir;
+  const auto items = make_items(dir, 6);
+  EventStorage storage;
+  storage.unwritten = 2ull << 30;  // another program's copy is still on its way to the disk
+  const BatchReport report = run_batch_with(items, options_for(dir, Fsync::Batch), storage, {});
+  ASSERT_EQ(report.summary.done, 6u);
+  EXPECT_EQ(report.summary.flush_error, "");
+  const auto events = storage.events();
+  EXPECT_EQ(std::count(events.begin(), events.end(), "flush"), 0) << testing::PrintToString(events);
+  // The last sync names every thumbnail and the settings record, after the last thumbnail; then
+  // the mark goes.
+  ASSERT_GE(events.size(), 2u);
+  const std::string& last_sync = events[events.size() - 2];
+  EXPECT_EQ(last_sync.rfind("sync", 0), 0u) << testing::PrintToString(events);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_NE(last_sync.find("img" + std::to_string(i) + "_thumbnail.jpg"), std::string::npos) << last_sync;
+  EXPECT_NE(last_sync.find(".thumbflow.settings.json"), std::string::npos) << last_sync;
+  EXPECT_EQ(events.back(), std::string("remove ") + kMark);
+  // With as little unwritten as the batch wrote itself, one flush as before.
+  test::TempDir again;
+  EventStorage calm;
+  calm.unwritten = 1 << 20;
+  ASSERT_EQ(run_batch_with(items, options_for(again, Fsync::Batch), calm, {}).summary.done, 6u);
+  const auto calm_events = calm.events();
+  EXPECT_EQ(std::count(calm_events.begin(), calm_events.end(), "flush"), 1);
 }
 
 TEST(BatchFlush, ThumbnailsWrittenSinceAnUnflushedMarkAreMadeAgain) {

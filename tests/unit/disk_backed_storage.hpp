@@ -23,7 +23,11 @@ class DiskBackedStorage : public Storage {
   }
   void remove(const std::string& p) override { disk_storage().remove(p); }
   void flush(const std::string& root) override { disk_storage(false).flush(root); }
-  void sync(const std::vector<std::string>& paths) override { disk_storage(false).sync(paths); }
+  void sync(const std::vector<std::string>& paths, const std::vector<std::string>& roots) override {
+    disk_storage(false).sync(paths, roots);
+  }
+  std::uint64_t unwritten_bytes() override { return unwritten; }
+  std::uint64_t unwritten = 0;  // what the machine is said to hold unwritten
   bool exists(const std::string& p) override { return disk_storage().exists(p); }
   bool same_file(const std::string& a, const std::string& b) override {
     return disk_storage().same_file(a, b);

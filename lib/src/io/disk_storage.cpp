@@ -5,9 +5,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "io/atomic_write.hpp"
@@ -34,6 +40,39 @@ bool fsync_path(const std::string& path, int flags, bool must_exist) {
   errno = error;
   if (result != 0) fail_errno("fsync failed");
   return true;
+}
+
+// True if `folder` is `root` or lies below it (names compared as written, normalised).
+bool lies_within(const fs::path& folder, const fs::path& root) {
+  const auto [r, f] = std::mismatch(root.begin(), root.end(), folder.begin(), folder.end());
+  return r == root.end() || (r->empty() && std::next(r) == root.end());  // "out/" holds "out/a"
+}
+
+// fn(0 .. n-1), on up to 16 threads when n is large: concurrent fsyncs share the file system's
+// journal commits (ext4, XFS), where one after another each waits for a commit of its own. The
+// first exception is rethrown once all are done.
+void spread(std::size_t n, const std::function<void(std::size_t)>& fn) {
+  const std::size_t threads = std::min<std::size_t>(16, (n + 15) / 16);
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::mutex mutex;
+  std::exception_ptr first;
+  std::vector<std::thread> pool;
+  for (std::size_t t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      for (std::size_t i = t; i < n; i += threads) {
+        try {
+          fn(i);
+        } catch (...) {
+          const std::lock_guard lock(mutex);
+          if (!first) first = std::current_exception();
+        }
+      }
+    });
+  for (std::thread& th : pool) th.join();
+  if (first) std::rethrow_exception(first);
 }
 
 class DiskStorage final : public Storage {
@@ -112,16 +151,44 @@ class DiskStorage final : public Storage {
     if (result != 0) fail_errno("flush to disk failed");
   }
 
-  void sync(const std::vector<std::string>& paths) override {
-    std::vector<std::string> folders;
-    for (const std::string& path : paths) {
-      if (fsync_path(path, O_RDONLY | O_NONBLOCK, false)) {  // a FIFO in its place must not block
-        const std::string folder = fs::path(path).parent_path().string();
-        if (std::find(folders.begin(), folders.end(), folder) == folders.end()) folders.push_back(folder);
+  void sync(const std::vector<std::string>& paths, const std::vector<std::string>& roots) override {
+    std::vector<char> present(paths.size(), 0);
+    spread(paths.size(), [&](std::size_t i) {
+      present[i] = fsync_path(paths[i], O_RDONLY | O_NONBLOCK, false);  // a FIFO in its place must not block
+    });
+    // Then the names: each file's folder, and the folders above it up to the root that holds it
+    // (a folder the batch made must be in its parent too).
+    std::set<std::string> folders;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      if (!present[i]) continue;
+      fs::path folder = fs::path(paths[i]).parent_path().lexically_normal();
+      const auto root = std::find_if(roots.begin(), roots.end(), [&](const std::string& r) {
+        return lies_within(folder, fs::path(r).lexically_normal());
+      });
+      for (;;) {
+        const std::string name = folder.empty() ? "." : folder.string();
+        if (!folders.insert(name).second) break;  // it and those above it are in already
+        if (root == roots.end() || folder == fs::path(*root).lexically_normal() ||
+            !folder.has_relative_path())
+          break;
+        folder = folder.parent_path();
       }
     }
-    for (const std::string& folder : folders)
-      fsync_path(folder.empty() ? "." : folder, O_RDONLY | O_DIRECTORY, true);
+    const std::vector<std::string> list(folders.begin(), folders.end());
+    spread(list.size(), [&](std::size_t i) { fsync_path(list[i], O_RDONLY | O_DIRECTORY, true); });
+  }
+
+  std::uint64_t unwritten_bytes() override {
+    std::ifstream meminfo("/proc/meminfo");
+    std::uint64_t total = 0;
+    std::string key;
+    std::uint64_t kb = 0;
+    std::string unit;
+    while (meminfo >> key >> kb) {
+      if (key == "Dirty:" || key == "Writeback:") total += kb * 1024;
+      std::getline(meminfo, unit);
+    }
+    return total;
   }
 
   bool exists(const std::string& path) override {

@@ -35,14 +35,18 @@ class Storage {
   // Makes everything written so far on the file system that holds the folder `root` durable (one
   // flush of that file system). Throws std::runtime_error("<reason>") on a write-back error.
   virtual void flush(const std::string& root) = 0;
-  // Makes these files (those that exist) and the folders that hold them durable: an fsync of each
-  // file, then of each folder. Unlike flush(), nothing else written on that file system is waited
-  // for (a flush also writes back every other program's unwritten data there: ~100 ms after a 58 MB
-  // download into the same file system). Throws std::runtime_error("<reason>"). This default
-  // flushes the file system of the first one's folder.
-  virtual void sync(const std::vector<std::string>& paths) {
+  // Makes these files (those that exist) durable, and their names: an fsync of each file, then of
+  // each folder from the file's own up to the first of `roots` that holds it (its own folder alone
+  // if none does). Unlike flush(), nothing else written on that file system is waited for (a flush
+  // also writes back every other program's unwritten data there). Throws
+  // std::runtime_error("<reason>"). This default flushes the file system of the first one's folder.
+  virtual void sync(const std::vector<std::string>& paths, const std::vector<std::string>& roots) {
+    (void)roots;
     if (!paths.empty()) flush(std::filesystem::path(paths.front()).parent_path().string());
   }
+  // Bytes written on this machine that are not on a disk yet (all file systems: Dirty + Writeback
+  // in /proc/meminfo); 0 where that is not known.
+  virtual std::uint64_t unwritten_bytes() { return 0; }
   // True if both names refer to the same existing file (hard links and symlinks included).
   virtual bool same_file(const std::string& a, const std::string& b) = 0;
 };

@@ -16,6 +16,7 @@
 #include "core/sizes.hpp"
 #include "crop/crop_plan.hpp"
 #include "crop/focus.hpp"
+#include "io/recording_storage.hpp"
 #include "io/temp_files.hpp"
 #include "net/curl_downloader.hpp"
 #include "pipeline/plan.hpp"
@@ -117,12 +118,23 @@ bool folder_has_only_new_thumbnails(const Listing& listing, bool cancelled, Stor
   });
 }
 
+// The end of a batch makes its own files durable one by one (fsync, several at once) instead of
+// flushing the whole file system when the machine holds much more unwritten data than the batch
+// wrote: the flush would wait for all of it (other programs' copies, downloads ...). An fsync is
+// taken to cost about what writing back 1 MB does.
+bool sync_own_files(std::uint64_t unwritten, std::uint64_t ours, std::size_t files) {
+  const std::uint64_t others = unwritten > ours ? unwritten - ours : 0;
+  return others > std::max<std::uint64_t>(64u << 20, std::uint64_t(files) << 20);
+}
+
 // Fsync::Batch: OUT/.thumbflow.unsynced marks a batch whose writes have not been flushed yet.
 class UnsyncedMark {
  public:
-  UnsyncedMark(const BatchOptions& options, Storage& storage)
+  // `written`: the storage the batch writes through, which remembers its files.
+  UnsyncedMark(const BatchOptions& options, Storage& storage, const RecordingStorage& written)
       : options_(options),
         storage_(storage),
+        written_(written),
         path_((std::filesystem::path(options.output_dir) / ".thumbflow.unsynced").string()),
         since_(storage.modified(path_)) {}
 
@@ -142,7 +154,8 @@ class UnsyncedMark {
             "a thumbflow batch is writing here; its thumbnails are not flushed yet\n";
         storage_.write_atomic(path_, {reinterpret_cast<const std::uint8_t*>(kText), sizeof kText - 1});
       }
-      storage_.sync({(std::filesystem::path(options_.output_dir) / kSettingsRecordName).string(), path_});
+      storage_.sync({(std::filesystem::path(options_.output_dir) / kSettingsRecordName).string(), path_},
+                    {options_.output_dir});
     } catch (const std::exception& e) {
       throw std::runtime_error("cannot write " + path_ + ": " + e.what());
     }
@@ -156,9 +169,16 @@ class UnsyncedMark {
     if (options_.fsync == Fsync::Off) return "";
     try {
       if (options_.fsync == Fsync::Batch) {
-        storage_.flush(options_.output_dir);
         const std::string& originals = options_.download.keep_originals_dir;
-        if (!originals.empty()) storage_.flush(originals);
+        const std::vector<std::string> files = written_.written();
+        if (sync_own_files(storage_.unwritten_bytes(), written_.bytes_written(), files.size())) {
+          std::vector<std::string> roots{options_.output_dir};
+          if (!originals.empty()) roots.push_back(originals);
+          storage_.sync(files, roots);
+        } else {
+          storage_.flush(options_.output_dir);
+          if (!originals.empty()) storage_.flush(originals);
+        }
       }
       if (since_ ? whole_listing : options_.fsync == Fsync::Batch) storage_.remove(path_);
     } catch (const std::exception& e) {
@@ -170,6 +190,7 @@ class UnsyncedMark {
  private:
   const BatchOptions& options_;
   Storage& storage_;
+  const RecordingStorage& written_;
   const std::string path_;
   const std::optional<std::filesystem::file_time_type> since_;
 };
@@ -177,7 +198,7 @@ class UnsyncedMark {
 // Runs the items `next_item` lists. `known`: all items, when they are known up front (run_batch):
 // then a thumbnail may not overwrite any of them, and the downloader is made only if one is remote.
 BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* known,
-                        const BatchOptions& options, Storage& storage, const ItemCallback& on_item) {
+                        const BatchOptions& options, Storage& disk, const ItemCallback& on_item) {
   validate(options);
   prepare_output_dir(options.output_dir);
   const auto start = std::chrono::steady_clock::now();
@@ -186,7 +207,8 @@ BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* know
     temp_files_removed += remove_abandoned_temp_files(options.download.keep_originals_dir);
 
   BatchOptions effective = options;
-  UnsyncedMark mark(options, storage);
+  RecordingStorage storage(disk);  // what the batch writes, for the flush at its end
+  UnsyncedMark mark(options, disk, storage);
   const bool existing_trusted = record_settings(options, storage);
   mark.begin();
   if (!existing_trusted) effective.skip_existing = false;

@@ -64,7 +64,7 @@ struct Codec {
   ImageFormat format;
   // Size and orientation from the header alone (cheap: run before the pixel limit). Throws
   // DecodeError when the header is cut short. A decoder that applies the picture's rotation itself
-  // (HEIF irot/imir, JPEG XL) reports the rotated size and orientation 1.
+  // (HEIF irot/imir, JPEG XL, TIFF through OpenCV) reports the rotated size and orientation 1.
   ImageHeader (*header)(Bytes data);
   // Decodes; throws DecodeError with a one-line reason. Thread-safe.
   DecodedPixels (*decode)(Bytes data, const DecodeRequest& request);

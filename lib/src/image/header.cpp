@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "image/byte_order.hpp"
 #include "image/codec.hpp"
@@ -27,6 +28,10 @@ struct TiffReader {
 
 }  // namespace
 
+// OpenCV's TIFF reader turns the picture upright itself (libtiff's RGBA reader, orientation tag
+// 274), so the header reports the upright size and orientation 1, as for HEIF's irot: turning it
+// again gave mirrored, upside-down or squeezed thumbnails. In tiled files it mirrors each tile on
+// its own where the orientation mirrors left and right (2, 3, 6, 7): those are refused.
 ImageHeader read_tiff_header(Bytes d) {
   const TiffReader r{d, d[0] == 'I'};
   ImageHeader h;
@@ -34,6 +39,8 @@ ImageHeader read_tiff_header(Bytes d) {
   const std::size_t ifd = r.u32(4);
   if (!r.has(ifd, 2)) throw DecodeError("truncated TIFF (first directory past the end)");
   const std::uint32_t count = r.u16(ifd);
+  int orientation = 1;
+  bool tiled = false;
   for (std::uint32_t i = 0; i < count && i < 4096; ++i) {
     const std::size_t entry = ifd + 2 + std::size_t(i) * 12;
     if (!r.has(entry, 12)) throw DecodeError("truncated TIFF directory");
@@ -44,8 +51,14 @@ ImageHeader read_tiff_header(Bytes d) {
     else if (tag == 257)
       h.size.height = int(value);
     else if (tag == 274 && value >= 1 && value <= 8)
-      h.orientation = int(value);
+      orientation = int(value);
+    else if (tag == 322)  // TileWidth
+      tiled = true;
   }
+  if (tiled && (orientation == 2 || orientation == 3 || orientation == 6 || orientation == 7))
+    throw DecodeError("unsupported TIFF: tiles with orientation " + std::to_string(orientation) +
+                      " (OpenCV's reader mirrors each tile on its own)");
+  if (orientation >= 5) std::swap(h.size.width, h.size.height);
   return h;
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <iostream>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -121,6 +122,36 @@ TEST_F(LibraryMessages, WhenBothSucceedTheLastToEndTakesTheLineMarkedUncertain) 
   last.join();
   EXPECT_TRUE(first_lines.empty());
   EXPECT_EQ(last_lines, Lines{"libbaz: a note (printed while 2 items were decoding)"});
+}
+
+// OpenCV prints its imdecode failures and log lines with std::cerr, which thumbflow points at the
+// terminal for its own messages: inside a library call they are the call's too.
+TEST_F(LibraryMessages, WhatALibraryWritesToStdCerrIsTheCallsToo) {
+  Lines lines;
+  capture_stderr_of(
+      [] {
+        std::cerr << "imdecode_(''): can't read header: OpenCV(4.6.0) Invalid header" << std::endl;
+        std::clog << "[ WARN:0@0.087] global grfmt_tiff.cpp (708) readData" << std::endl;
+      },
+      lines);
+  EXPECT_EQ(lines, (Lines{"imdecode_(''): can't read header: OpenCV(4.6.0) Invalid header",
+                          "[ WARN:0@0.087] global grfmt_tiff.cpp (708) readData"}));
+  // Another thread's std::cerr while a call runs stays the terminal's (thumbflow's own lines).
+  Lines busy;
+  Steps steps;
+  std::thread call([&] {
+    capture_stderr_of(
+        [&] {
+          steps.done(0);
+          steps.at(2);
+        },
+        busy);
+  });
+  steps.at(1);
+  std::cerr << "thumbflow: a line of its own, on the terminal while a library call runs\n";
+  steps.done(1);
+  call.join();
+  EXPECT_TRUE(busy.empty()) << testing::PrintToString(busy);
 }
 
 TEST_F(LibraryMessages, LinesPrintedBeforeACallBeginsAreNotItsOwn) {

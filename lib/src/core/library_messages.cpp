@@ -10,6 +10,7 @@
 #include <iostream>
 #include <mutex>
 #include <streambuf>
+#include <utility>
 
 #include "thumbflow/pipeline.hpp"
 
@@ -26,25 +27,35 @@ void write_all(int fd, const char* data, std::size_t size) {
   }
 }
 
-// std::cerr's new target: the terminal's stderr, duplicated before fd 2 could be a pipe.
+// Set while this thread runs a library call under capture_stderr_of: what it writes to std::cerr
+// is then the library's (OpenCV prints its imdecode failures and its log lines there).
+thread_local bool t_in_library_call = false;
+
+// std::cerr's new target: the terminal's stderr, duplicated before fd 2 could be a pipe, except on
+// a thread inside a library call, where it is the capture's pipe, as for what goes to fd 2.
 class FdBuffer : public std::streambuf {
  public:
-  void set_fd(int fd) { fd_ = fd; }
+  void set_fds(int terminal, int capture) {
+    fd_ = terminal;
+    capture_fd_ = capture;
+  }
 
  protected:
   int_type overflow(int_type c) override {
     if (c == traits_type::eof()) return traits_type::not_eof(c);
     const char ch = traits_type::to_char_type(c);
-    write_all(fd_, &ch, 1);
+    write_all(target(), &ch, 1);
     return c;
   }
   std::streamsize xsputn(const char* s, std::streamsize n) override {
-    write_all(fd_, s, std::size_t(n));
+    write_all(target(), s, std::size_t(n));
     return n;
   }
 
  private:
+  int target() const { return t_in_library_call && capture_fd_ >= 0 ? capture_fd_ : fd_; }
   int fd_ = 2;
+  int capture_fd_ = -1;
 };
 
 // A line read while several calls ran: it is one of theirs.
@@ -147,7 +158,7 @@ void capture_library_messages() {
     c->write_end = ends[1];
     (void)::fcntl(c->write_end, F_SETPIPE_SZ, 1 << 20);  // best effort: 64 KiB otherwise
     std::cerr.flush();
-    c->cerr_buffer.set_fd(c->terminal);
+    c->cerr_buffer.set_fds(c->terminal, c->write_end);
     std::cerr.rdbuf(&c->cerr_buffer);
     std::clog.rdbuf(&c->cerr_buffer);
     g_capture.store(c);
@@ -180,12 +191,15 @@ void capture_stderr_of(const std::function<void()>& call, std::vector<std::strin
     c->running.erase(std::find(c->running.begin(), c->running.end(), &lines));
     if (c->running.empty()) ::dup2(c->terminal, 2);
   };
+  const bool outer = std::exchange(t_in_library_call, true);
   try {
     call();
   } catch (...) {
+    t_in_library_call = outer;
     leave(true);
     throw;
   }
+  t_in_library_call = outer;
   leave(false);
 }
 

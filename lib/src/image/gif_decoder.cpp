@@ -143,12 +143,20 @@ cv::Rect clipped_rect(const GifImageDesc& d, const cv::Mat& canvas) {
   return cv::Rect(d.Left, d.Top, d.Width, d.Height) & cv::Rect(0, 0, canvas.cols, canvas.rows);
 }
 
+// True if every pixel of the BGRA canvas is opaque. Read in place: splitting the canvas into
+// planes first took 4 more bytes per pixel (a 9999x9999 GIF of 75 KB peaked at 1.1 GB).
+bool opaque(const cv::Mat& canvas) {
+  for (int y = 0; y < canvas.rows; ++y) {
+    const auto* row = canvas.ptr<cv::Vec4b>(y);
+    std::uint8_t all = 255;
+    for (int x = 0; x < canvas.cols; ++x) all &= row[x][3];
+    if (all != 255) return false;
+  }
+  return true;
+}
+
 cv::Mat first_frame_pixels(const cv::Mat& canvas) {
-  std::vector<cv::Mat> planes;
-  cv::split(canvas, planes);
-  double min_alpha = 0;
-  cv::minMaxLoc(planes[3], &min_alpha);
-  if (min_alpha < 255) return canvas.clone();
+  if (!opaque(canvas)) return canvas.clone();
   cv::Mat bgr;
   cv::cvtColor(canvas, bgr, cv::COLOR_BGRA2BGR);
   return bgr;

@@ -177,6 +177,26 @@ TEST(JpegDecoder, TruncatedFileIsAnErrorAtEveryScale) {
   EXPECT_THROW(read_jpeg_info(Buffer(jpeg.begin(), jpeg.begin() + 100)), DecodeError);
 }
 
+// Cameras and interrupted copies leave files whose data is whole but whose end-of-image marker
+// is missing: they decode as the whole file does (the pipeline keeps libjpeg's note as a warning).
+TEST(JpegDecoder, AMissingEndMarkerAloneIsNoError) {
+  const Buffer jpeg = encode_jpeg(synthetic(400, 300));
+  ASSERT_EQ(jpeg[jpeg.size() - 2], 0xFF);
+  ASSERT_EQ(jpeg[jpeg.size() - 1], 0xD9);
+  for (const std::size_t cut : {std::size_t{1}, std::size_t{2}}) {
+    const Buffer no_eoi(jpeg.begin(), jpeg.end() - static_cast<long>(cut));
+    for (Dimensions box : {Dimensions{0, 0}, Dimensions{50, 38}, Dimensions{100, 75}, Dimensions{200, 150}}) {
+      const cv::Mat whole = decode_jpeg(jpeg, box);
+      const cv::Mat mine = decode_jpeg(no_eoi, box);
+      ASSERT_EQ(mine.size(), whole.size()) << cut << " " << box.width;
+      EXPECT_EQ(cv::norm(mine, whole, cv::NORM_INF), 0) << cut << " " << box.width;
+    }
+  }
+  // One byte of the scan's data missing as well is still an error.
+  const Buffer short_scan(jpeg.begin(), jpeg.end() - 3);
+  EXPECT_THROW(decode_jpeg(short_scan, {0, 0}), DecodeError);
+}
+
 TEST(JpegDecoder, MarkerInsideEntropyDataIsAnError) {
   Buffer jpeg = encode_jpeg(synthetic(400, 300));
   const auto middle = static_cast<long>(jpeg.size() / 2);

@@ -177,9 +177,16 @@ std::uint8_t clamp_byte(int v) { return static_cast<std::uint8_t>(std::clamp(v, 
 
 // After a restart interval or the scan: at most the bits of the last byte may be left (libjpeg
 // counts whole unread bytes as extraneous data), then the marker `code`, after fill bytes.
-void expect_marker(BitReader& br, std::uint8_t code) {
+// With `may_be_missing` (EOI), data that simply ends there (fill bytes aside) is taken as libjpeg
+// takes it, with the same note (note_missing_end_marker).
+void expect_marker(BitReader& br, std::uint8_t code, bool may_be_missing = false) {
   if (br.overran() || br.nbits - br.pad >= 8) throw Unsupported{};
   std::size_t p = br.pos;
+  if (may_be_missing &&
+      std::all_of(br.data + p, br.data + br.end, [](std::uint8_t b) { return b == 0xFF; })) {
+    note_missing_end_marker();
+    return;
+  }
   if (p >= br.end || br.data[p] != 0xFF) throw Unsupported{};
   while (p < br.end && br.data[p] == 0xFF) ++p;
   if (p >= br.end || br.data[p] != code) throw Unsupported{};
@@ -304,7 +311,7 @@ void Decoder::decode_scan() {
       }
       if (br.overran()) throw Unsupported{};  // libjpeg: "premature end of data segment"
     }
-  expect_marker(br, 0xD9);  // EOI
+  expect_marker(br, 0xD9, true);  // EOI
 }
 
 cv::Mat Decoder::to_bgr() const {

@@ -21,8 +21,9 @@ namespace thumbflow::detail {
 // file is more than max_pixels (0: no limit), it is not a layout it handles (see
 // parse_baseline_header), or anything about its data would make libjpeg warn or fail (a bad
 // Huffman code, data ending early, a wrong or misplaced restart marker, bytes between the scan
-// and EOI, no EOI). So errors are always libjpeg's own, and a file decoded here is one libjpeg
-// decodes without a warning. Never reads outside `data`.
+// and EOI). So errors are always libjpeg's own, and a file decoded here is one libjpeg
+// decodes without a warning, but for data that ends where the end-of-image marker should be, which
+// both take with the same note (note_missing_end_marker). Never reads outside `data`.
 std::optional<cv::Mat> decode_baseline_eighth(Bytes data, Dimensions min_size, std::uint64_t max_pixels);
 
 // The same files at 1/4 (ceil(width / 4) x ceil(height / 4)), when the scale for min_size is 1/4.

@@ -4,6 +4,7 @@
 
 #include <jerror.h>
 #include <jpeglib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csetjmp>
@@ -41,6 +42,7 @@ struct Decompressor {
   jpeg_progress_mgr progress{};
   std::jmp_buf jump{};
   char message[JMSG_LENGTH_MAX + 64]{};
+  bool ended_early = false;  // the data ended (JWRN_JPEG_EOF let through, see on_message)
 
   Decompressor();
   ~Decompressor() { jpeg_destroy_decompress(&cinfo); }  // safe on a never-created object
@@ -72,13 +74,25 @@ Decompressor& owner(j_common_ptr cinfo) { return *static_cast<Decompressor*>(cin
 }
 
 // Warnings (level -1) mean corrupt or missing data; libjpeg would go on and fill the rest with
-// grey. Trace messages (level >= 0) are ignored.
+// grey. Trace messages (level >= 0) are ignored. One is let through: a single-scan sequential
+// file whose data simply ends without the end-of-image marker (cameras and interrupted copies leave
+// such files) warns JWRN_JPEG_EOF alone, and libjpeg goes on with a marker of its own; had the
+// scan's data been cut short, JWRN_HIT_MARKER follows and fails it. A decode that succeeds so
+// writes a note to stderr, which the pipeline keeps as a warning of the item.
 void on_message(j_common_ptr cinfo, int level) {
   if (level >= 0) return;
   cinfo->err->num_warnings++;
   char text[JMSG_LENGTH_MAX];
   (*cinfo->err->format_message)(cinfo, text);
-  fail(owner(cinfo), "truncated or corrupt JPEG: ", text);
+  Decompressor& owned = owner(cinfo);
+  const auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
+  if (cinfo->err->msg_code == JWRN_JPEG_EOF && cinfo->is_decompressor && !d->progressive_mode &&
+      d->comps_in_scan == d->num_components && !owned.ended_early) {
+    owned.ended_early = true;  // noted once the decode has succeeded (decode_with_libjpeg)
+    return;
+  }
+  // After the end of the data, the cause is that end, whatever libjpeg says next.
+  fail(owned, "truncated or corrupt JPEG: ", owned.ended_early ? "Premature end of JPEG file" : text);
 }
 
 // Called once per iMCU row while libjpeg absorbs a multi-scan file; caps the scans read.
@@ -257,6 +271,11 @@ cv::Mat decode_with_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_p
 
 }  // namespace
 
+void note_missing_end_marker() {
+  static constexpr char kNote[] = "libjpeg: the file ends without its end-of-image marker\n";
+  (void)!::write(2, kNote, sizeof kNote - 1);
+}
+
 cv::Mat cmyk_to_bgr(const cv::Mat& cmyk, bool inverted) {
   cv::Mat bgr(cmyk.size(), CV_8UC3);
   const int flip = inverted ? 0 : 255;
@@ -344,6 +363,7 @@ cv::Mat decode_with_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_p
     decode_partial(d, out);
   else
     decode_all(d, out);
+  if (d.ended_early) note_missing_end_marker();
   if (!plan.cmyk) return out;
   const bool inverted = c.saw_Adobe_marker != FALSE;
   if (convert_cmyk) return cmyk_to_bgr(out, inverted);

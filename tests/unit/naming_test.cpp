@@ -112,10 +112,18 @@ TEST(Naming, OriginOfOutputName) {
   EXPECT_EQ(origin(std::string(250, '1') + ".jpg", "{stem}_{w}{h}{size}{w}{h}{size}{w}{h}.jpg"), "none");
 }
 
+TEST(Naming, OtherJpegExtensionsGiveJpegThumbnails) {
+  for (const char* ext : {"jpe", "JFIF", "jif", "pjpeg", "pjp"})
+    EXPECT_EQ(output_extension(OutputFormat::Same, ext), "jpg") << ext;
+  EXPECT_EQ(output_extension(OutputFormat::Same, "apng"), "png");
+}
+
 TEST(Sources, ImageExtensions) {
   EXPECT_TRUE(has_image_extension("A.JPG"));
   EXPECT_TRUE(has_image_extension("x.tiff"));
   EXPECT_TRUE(has_image_extension("anim.gif"));  // listed so it is reported as unsupported
+  for (const char* other : {"a.jif", "b.pjpeg", "c.PJP", "d.apng"})
+    EXPECT_TRUE(has_image_extension(other)) << other;
   EXPECT_FALSE(has_image_extension("notes.txt"));
   EXPECT_FALSE(has_image_extension(".jpg"));
   EXPECT_FALSE(has_image_extension("jpg"));

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
+#include "io/storage.hpp"
 #include "test_support.hpp"
 
 namespace thumbflow::detail {
@@ -34,6 +36,23 @@ TEST(TempFiles, NamesAreHiddenBesideTheTargetAndRecognised) {
   for (const char* other : {"cat_thumbnail.jpg", ".thumbflow-abcdef", "x.thumbflow-abcdef",
                             ".x.thumbflow-abcde", ".x.thumbflow-abcdefg", ".thumbflow.settings.json", ""})
     EXPECT_FALSE(is_temp_file_name(other)) << other;
+}
+
+// A legal thumbnail name near NAME_MAX (255 bytes) still gets a temporary name that fits, cut
+// short but not inside a UTF-8 character, and can be written.
+TEST(TempFiles, ALegalNameNearTheLimitGetsATemporaryNameThatFits) {
+  test::TempDir dir;
+  const std::string ascii = std::string(250, 'L') + ".jpg";
+  const std::string accented = std::string(236, 'L') + "\xc3\xa9.jpg";  // é at bytes 236-237
+  EXPECT_EQ(fs::path(temp_file_template(dir / accented)).filename().string(),
+            "." + std::string(236, 'L') + ".thumbflow-XXXXXX");
+  for (const std::string& target : {ascii, accented}) {
+    const std::string name = fs::path(temp_file_template(dir / target)).filename().string();
+    EXPECT_LE(name.size(), 255u) << target;
+    EXPECT_TRUE(is_temp_file_name(name)) << name;
+    disk_storage(false).write_atomic((dir / target).string(), std::vector<std::uint8_t>{1, 2, 3});
+    EXPECT_EQ(test::read_bytes(dir / target), (std::vector<std::uint8_t>{1, 2, 3}));
+  }
 }
 
 TEST(TempFiles, RemovesOnlyAbandonedOnes) {

@@ -52,7 +52,7 @@ std::string output_extension(OutputFormat format, std::string_view source_ext) {
   }
   const std::string ext = lower(source_ext);
   if (ext == "jpg" || ext == "jpeg" || ext == "png" || ext == "webp") return ext;
-  if (ext == "jpe" || ext == "jfif") return "jpg";
+  if (ext == "jpe" || ext == "jfif" || ext == "jif" || ext == "pjpeg" || ext == "pjp") return "jpg";
   // Formats thumbflow reads but does not write: photos (opaque as a rule) become JPEG; GIF, BMP,
   // TIFF and the rest become PNG, which keeps transparency and flat colours exactly.
   if (ext == "heic" || ext == "heif" || ext == "hif" || ext == "avif" || ext == "jxl") return "jpg";

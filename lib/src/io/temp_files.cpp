@@ -12,8 +12,17 @@ constexpr std::size_t kRandomChars = 6;  // mkstemp's XXXXXX
 }  // namespace
 
 std::string temp_file_template(const fs::path& target) {
+  // A file name holds at most 255 bytes (NAME_MAX): a target name near that is cut short here (not
+  // inside a UTF-8 character), or a legal thumbnail name would fail ("File name too long").
+  constexpr std::size_t kNameMax = 255, kRoom = kNameMax - 1 - kMarker.size() - kRandomChars;
+  std::string own = target.filename().string();
+  if (own.size() > kRoom) {
+    std::size_t cut = kRoom;
+    while (cut > 0 && (static_cast<unsigned char>(own[cut]) & 0xC0) == 0x80) --cut;
+    own.resize(cut);
+  }
   std::string name = ".";
-  name.append(target.filename().string()).append(kMarker).append(kRandomChars, 'X');
+  name.append(own).append(kMarker).append(kRandomChars, 'X');
   return (target.parent_path() / name).string();
 }
 

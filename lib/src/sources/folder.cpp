@@ -155,9 +155,10 @@ struct Walk {
 }  // namespace
 
 bool has_image_extension(const std::string& filename) {
-  static constexpr std::array<std::string_view, 25> kExtensions = {
-      "jpg", "jpeg", "jpe",  "jfif", "png", "webp", "bmp", "dib", "tif", "tiff", "pbm", "pgm", "ppm",
-      "pnm", "gif",  "heic", "heif", "hif", "avif", "jxl", "jp2", "j2k", "ico",  "psd", "pam"};
+  static constexpr std::array<std::string_view, 29> kExtensions = {
+      "jpg",  "jpeg", "jpe",  "jfif", "jif", "pjpeg", "pjp", "png", "apng", "webp",
+      "bmp",  "dib",  "tif",  "tiff", "pbm", "pgm",   "ppm", "pnm", "gif",  "heic",
+      "heif", "hif",  "avif", "jxl",  "jp2", "j2k",   "ico", "psd", "pam"};
   const auto dot = filename.rfind('.');
   if (dot == std::string::npos || dot == 0) return false;
   const std::string ext = detail::ascii_lower(std::string_view(filename).substr(dot + 1));

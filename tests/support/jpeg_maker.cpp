@@ -26,6 +26,7 @@ std::vector<std::uint8_t> encode_jpeg(const cv::Mat& img, const JpegSpec& spec) 
     jpeg_set_colorspace(&c, spec.three_channel_as);
   jpeg_set_quality(&c, spec.quality, TRUE);
   c.restart_interval = static_cast<unsigned>(spec.restart_interval);
+  c.arith_code = spec.arithmetic ? TRUE : FALSE;
   if (spec.luma_h > 0) {
     c.comp_info[0].h_samp_factor = spec.luma_h;
     c.comp_info[0].v_samp_factor = spec.luma_v;

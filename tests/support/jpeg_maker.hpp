@@ -26,6 +26,7 @@ struct JpegSpec {
   int restart_interval = 0;                    // MCUs per restart interval; 0: none
   J_COLOR_SPACE three_channel_as = JCS_YCbCr;  // JCS_RGB: stored as RGB (with an Adobe marker)
   std::vector<std::uint8_t> icc;               // embedded with libjpeg's jpeg_write_icc_profile
+  bool arithmetic = false;                     // arithmetic coding (SOF9) instead of Huffman
 };
 
 // Encodes BGR, gray or CMYK (4 channels, samples as given) with libjpeg.

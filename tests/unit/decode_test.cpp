@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -36,6 +37,25 @@ TEST(Decode, ClearReasonsForBadInput) {
   auto png = test::encode(test::make_picture(200, 100, CV_8UC3), ".png");
   png.resize(png.size() / 2);
   EXPECT_NE(decode_error_of(png).find("PNG"), std::string::npos) << decode_error_of(png);
+}
+
+// The note of a JPEG without its end marker is that item's warning (and only its), at a scale of
+// thumbflow's own decoder (128) and one of libjpeg's (full).
+TEST(Decode, AMissingJpegEndMarkerIsTheItemsWarning) {
+  const std::vector<std::uint8_t> whole = test::encode(test::make_picture(640, 480, CV_8UC3, 4), ".jpg");
+  const std::vector<std::uint8_t> cut(whole.begin(), whole.end() - 2);
+  const auto noted = [](const DecodedImage& d) {
+    return std::any_of(d.warnings.begin(), d.warnings.end(), [](const std::string& w) {
+      return w.find("end-of-image marker") != std::string::npos;
+    });
+  };
+  for (const DecodeMode mode : {DecodeMode::Fast, DecodeMode::Full}) {
+    ThumbnailOptions options;
+    options.box_width = options.box_height = 128;
+    options.decode = mode;
+    EXPECT_TRUE(noted(decode_for_thumbnail(cut, options)));
+    EXPECT_FALSE(noted(decode_for_thumbnail(whole, options)));
+  }
 }
 
 TEST(Decode, RefusesOversizedHeadersBeforeDecoding) {

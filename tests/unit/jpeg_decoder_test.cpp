@@ -195,6 +195,20 @@ TEST(JpegDecoder, AMissingEndMarkerAloneIsNoError) {
   // One byte of the scan's data missing as well is still an error.
   const Buffer short_scan(jpeg.begin(), jpeg.end() - 3);
   EXPECT_THROW(decode_jpeg(short_scan, {0, 0}), DecodeError);
+  // The note is for the caller of this decode only.
+  EXPECT_TRUE(take_missing_end_marker_note()) << "the last decode above took a file without EOI";
+  decode_jpeg(jpeg, {0, 0});
+  EXPECT_FALSE(take_missing_end_marker_note());
+  // Arithmetic coding takes zeros after the end of the data without a second warning: a cut
+  // anywhere in its scan must stay an error, the end marker alone too.
+  JpegSpec arithmetic;
+  arithmetic.arithmetic = true;
+  const Buffer arith = encode_jpeg(synthetic(400, 300), arithmetic);
+  ASSERT_NO_THROW(decode_jpeg(arith, {0, 0}));
+  for (const std::size_t cut : {std::size_t{2}, arith.size() / 2})
+    EXPECT_THROW(decode_jpeg(Buffer(arith.begin(), arith.end() - static_cast<long>(cut)), {0, 0}),
+                 DecodeError)
+        << cut;
 }
 
 TEST(JpegDecoder, MarkerInsideEntropyDataIsAnError) {

@@ -1,6 +1,7 @@
 #include "core/library_messages.hpp"
 
 #include <fcntl.h>
+#include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -193,7 +194,9 @@ void capture_stderr_of(const std::function<void()>& call, std::vector<std::strin
   };
   const bool outer = std::exchange(t_in_library_call, true);
   try {
-    call();
+    // Isolated: a library that waits inside TBB (OpenCV's parallel_for_) must not run other tasks
+    // of the batch on this thread meanwhile, whose own lines would then look like the library's.
+    tbb::this_task_arena::isolate([&] { call(); });
   } catch (...) {
     t_in_library_call = outer;
     leave(true);

@@ -4,7 +4,6 @@
 
 #include <jerror.h>
 #include <jpeglib.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <csetjmp>
@@ -12,6 +11,7 @@
 #include <opencv2/core.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "image/decode_error.hpp"
 #include "image/jpeg_baseline.hpp"
@@ -78,7 +78,7 @@ Decompressor& owner(j_common_ptr cinfo) { return *static_cast<Decompressor*>(cin
 // file whose data simply ends without the end-of-image marker (cameras and interrupted copies leave
 // such files) warns JWRN_JPEG_EOF alone, and libjpeg goes on with a marker of its own; had the
 // scan's data been cut short, JWRN_HIT_MARKER follows and fails it. A decode that succeeds so
-// writes a note to stderr, which the pipeline keeps as a warning of the item.
+// leaves a note for its caller (take_missing_end_marker_note).
 void on_message(j_common_ptr cinfo, int level) {
   if (level >= 0) return;
   cinfo->err->num_warnings++;
@@ -86,8 +86,10 @@ void on_message(j_common_ptr cinfo, int level) {
   (*cinfo->err->format_message)(cinfo, text);
   Decompressor& owned = owner(cinfo);
   const auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
+  // Only Huffman coding warns again (JWRN_HIT_MARKER) when the data was cut short: the arithmetic
+  // decoder takes zeros after a marker silently, so such files keep failing here.
   if (cinfo->err->msg_code == JWRN_JPEG_EOF && cinfo->is_decompressor && !d->progressive_mode &&
-      d->comps_in_scan == d->num_components && !owned.ended_early) {
+      !d->arith_code && d->comps_in_scan == d->num_components && !owned.ended_early) {
     owned.ended_early = true;  // noted once the decode has succeeded (decode_with_libjpeg)
     return;
   }
@@ -271,10 +273,13 @@ cv::Mat decode_with_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_p
 
 }  // namespace
 
-void note_missing_end_marker() {
-  static constexpr char kNote[] = "libjpeg: the file ends without its end-of-image marker\n";
-  (void)!::write(2, kNote, sizeof kNote - 1);
-}
+namespace {
+thread_local bool t_missing_end_marker = false;
+}  // namespace
+
+void note_missing_end_marker() { t_missing_end_marker = true; }
+
+bool take_missing_end_marker_note() { return std::exchange(t_missing_end_marker, false); }
 
 cv::Mat cmyk_to_bgr(const cv::Mat& cmyk, bool inverted) {
   cv::Mat bgr(cmyk.size(), CV_8UC3);

@@ -56,9 +56,11 @@ int jpeg_scale_denom(Dimensions stored, Dimensions min_size);
 // IDCTs are not vectorised and cost more than the vectorised 8x8 one of a full decode.
 int jpeg_scale_eighths(Dimensions stored, Dimensions min_size, bool progressive);
 
-// Writes libjpeg's note for a file whose data ends without the end-of-image marker to stderr,
-// where the pipeline keeps it as a warning of the item (core/library_messages).
+// A decode on this thread took a file whose data ends without the end-of-image marker (see
+// jpeg_decoder.cpp): note_missing_end_marker records it, take_missing_end_marker_note tells and
+// forgets it, for the caller to make it a warning of the item.
 void note_missing_end_marker();
+bool take_missing_end_marker_note();
 
 // Progressive JPEGs with more scans than this are refused ("too many scans"): each scan is a pass
 // over the whole image, and a hostile file can have thousands of tiny ones.

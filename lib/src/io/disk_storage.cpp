@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -42,35 +43,48 @@ bool fsync_path(const std::string& path, int flags, bool must_exist) {
   return true;
 }
 
-// True if `folder` is `root` or lies below it (names compared as written, normalised).
-bool lies_within(const fs::path& folder, const fs::path& root) {
-  const auto [r, f] = std::mismatch(root.begin(), root.end(), folder.begin(), folder.end());
-  return r == root.end() || (r->empty() && std::next(r) == root.end());  // "out/" holds "out/a"
+// A folder's name in one form: normalised, "." for the current folder, no trailing separator.
+fs::path folder_name(const fs::path& p) {
+  fs::path n = p.lexically_normal();
+  if (!n.has_filename() && n.has_relative_path()) n = n.parent_path();  // "out/" -> "out"
+  return n.empty() ? fs::path(".") : n;
 }
 
-// fn(0 .. n-1), on up to 16 threads when n is large: concurrent fsyncs share the file system's
-// journal commits (ext4, XFS), where one after another each waits for a commit of its own. The
-// first exception is rethrown once all are done.
+// True if `folder` is `root` or lies below it (both folder_name'd; "." holds every relative name).
+bool lies_within(const fs::path& folder, const fs::path& root) {
+  if (root == ".") return folder.is_relative() && *folder.begin() != "..";
+  const auto [r, f] = std::mismatch(root.begin(), root.end(), folder.begin(), folder.end());
+  return r == root.end();
+}
+
+// fn(0 .. n-1) on up to 16 threads (this one among them) when n is large: concurrent fsyncs share
+// the file system's journal commits (ext4, XFS), where one after another each waits for a commit of
+// its own. Threads that cannot be started leave their share to the others. The first exception is
+// rethrown once all are done.
 void spread(std::size_t n, const std::function<void(std::size_t)>& fn) {
-  const std::size_t threads = std::min<std::size_t>(16, (n + 15) / 16);
-  if (threads <= 1) {
-    for (std::size_t i = 0; i < n; ++i) fn(i);
-    return;
-  }
+  std::atomic<std::size_t> next{0};
   std::mutex mutex;
   std::exception_ptr first;
-  std::vector<std::thread> pool;
-  for (std::size_t t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      for (std::size_t i = t; i < n; i += threads) {
-        try {
-          fn(i);
-        } catch (...) {
-          const std::lock_guard lock(mutex);
-          if (!first) first = std::current_exception();
-        }
+  const auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      try {
+        fn(i);
+      } catch (...) {
+        const std::lock_guard lock(mutex);
+        if (!first) first = std::current_exception();
       }
-    });
+    }
+  };
+  std::vector<std::thread> pool;
+  const std::size_t helpers = std::min<std::size_t>(15, n / 16);
+  for (std::size_t t = 0; t < helpers; ++t) {
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // e.g. a thread limit: the threads there are do the rest
+    }
+  }
+  work();
   for (std::thread& th : pool) th.join();
   if (first) std::rethrow_exception(first);
 }
@@ -156,25 +170,7 @@ class DiskStorage final : public Storage {
     spread(paths.size(), [&](std::size_t i) {
       present[i] = fsync_path(paths[i], O_RDONLY | O_NONBLOCK, false);  // a FIFO in its place must not block
     });
-    // Then the names: each file's folder, and the folders above it up to the root that holds it
-    // (a folder the batch made must be in its parent too).
-    std::set<std::string> folders;
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-      if (!present[i]) continue;
-      fs::path folder = fs::path(paths[i]).parent_path().lexically_normal();
-      const auto root = std::find_if(roots.begin(), roots.end(), [&](const std::string& r) {
-        return lies_within(folder, fs::path(r).lexically_normal());
-      });
-      for (;;) {
-        const std::string name = folder.empty() ? "." : folder.string();
-        if (!folders.insert(name).second) break;  // it and those above it are in already
-        if (root == roots.end() || folder == fs::path(*root).lexically_normal() ||
-            !folder.has_relative_path())
-          break;
-        folder = folder.parent_path();
-      }
-    }
-    const std::vector<std::string> list(folders.begin(), folders.end());
+    const std::vector<std::string> list = folders_to_sync(paths, present, roots);
     spread(list.size(), [&](std::size_t i) { fsync_path(list[i], O_RDONLY | O_DIRECTORY, true); });
   }
 
@@ -206,6 +202,29 @@ class DiskStorage final : public Storage {
 };
 
 }  // namespace
+
+std::vector<std::string> folders_to_sync(const std::vector<std::string>& paths,
+                                         const std::vector<char>& present,
+                                         const std::vector<std::string>& roots) {
+  std::vector<fs::path> clean_roots;
+  for (const std::string& r : roots)
+    if (!r.empty()) clean_roots.push_back(folder_name(r));
+  std::set<std::string> folders;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (!present[i]) continue;
+    fs::path folder = folder_name(fs::path(paths[i]).parent_path());
+    const auto root = std::find_if(clean_roots.begin(), clean_roots.end(),
+                                   [&](const fs::path& r) { return lies_within(folder, r); });
+    // Its folder, and those above it up to the root that holds it (a folder the batch made must
+    // be in its parent too); never above the root.
+    for (;;) {
+      if (!folders.insert(folder.string()).second) break;  // it and those above it are in already
+      if (root == clean_roots.end() || folder == *root) break;
+      folder = folder_name(folder.parent_path());
+    }
+  }
+  return {folders.begin(), folders.end()};
+}
 
 Storage& disk_storage(bool sync) {
   static DiskStorage synced(true), unsynced(false);

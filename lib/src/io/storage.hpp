@@ -51,6 +51,13 @@ class Storage {
   virtual bool same_file(const std::string& a, const std::string& b) = 0;
 };
 
+// The folders Storage::sync fsyncs after the files (those with present[i]): each file's folder and
+// those above it up to the first of `roots` that holds it, never above; names normalised ("." for
+// the current folder, no trailing separator). Sorted, each once.
+std::vector<std::string> folders_to_sync(const std::vector<std::string>& paths,
+                                         const std::vector<char>& present,
+                                         const std::vector<std::string>& roots);
+
 // The real disk. With `sync`, every write is fsync'ed (file, then folder) before it returns;
 // without, writes return at once and flush() makes them durable.
 // Thread-safe.

@@ -18,7 +18,8 @@ std::string temp_file_template(const fs::path& target) {
   std::string own = target.filename().string();
   if (own.size() > kRoom) {
     std::size_t cut = kRoom;
-    while (cut > 0 && (static_cast<unsigned char>(own[cut]) & 0xC0) == 0x80) --cut;
+    for (int back = 0; back < 3 && cut > 0 && (static_cast<unsigned char>(own[cut]) & 0xC0) == 0x80; ++back)
+      --cut;
     own.resize(cut);
   }
   std::string name = ".";

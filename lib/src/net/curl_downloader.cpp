@@ -24,8 +24,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Bytes libcurl reads from a socket at a time (its buffer per transfer, so at most 128 MB for
-// 1024 connections).
+// Bytes libcurl reads from a socket at a time: a buffer per transfer handle alive, i.e. per image
+// in flight that waits for the network (2 x connections by default: 4 MB at 16 connections).
 constexpr long kReadBuffer = 128 * 1024;
 
 std::string tries_text(int tries) {

@@ -156,6 +156,7 @@ class UnsyncedMark {
       }
       storage_.sync({(std::filesystem::path(options_.output_dir) / kSettingsRecordName).string(), path_},
                     {options_.output_dir});
+      sync_in_parent(options_.output_dir);
     } catch (const std::exception& e) {
       throw std::runtime_error("cannot write " + path_ + ": " + e.what());
     }
@@ -171,10 +172,12 @@ class UnsyncedMark {
       if (options_.fsync == Fsync::Batch) {
         const std::string& originals = options_.download.keep_originals_dir;
         const std::vector<std::string> files = written_.written();
-        if (sync_own_files(storage_.unwritten_bytes(), written_.bytes_written(), files.size())) {
+        // An earlier unflushed batch's files that this one did not write again are flushed too.
+        if (!since_ && sync_own_files(storage_.unwritten_bytes(), written_.bytes_written(), files.size())) {
           std::vector<std::string> roots{options_.output_dir};
           if (!originals.empty()) roots.push_back(originals);
           storage_.sync(files, roots);
+          if (!originals.empty()) sync_in_parent(originals);
         } else {
           storage_.flush(options_.output_dir);
           if (!originals.empty()) storage_.flush(originals);
@@ -188,6 +191,16 @@ class UnsyncedMark {
   }
 
  private:
+  // The folder's own entry in its parent (it may have been made by this run), as a flush of the
+  // file system would have it; best effort: the parent may not be readable, which is no reason
+  // to stop a batch.
+  void sync_in_parent(const std::string& folder) {
+    try {
+      storage_.sync({folder}, {});
+    } catch (const std::exception&) {
+    }
+  }
+
   const BatchOptions& options_;
   Storage& storage_;
   const RecordingStorage& written_;

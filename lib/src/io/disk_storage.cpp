@@ -28,19 +28,25 @@ namespace {
   throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
 }
 
-// fsync of the file or folder at `path`; false if it does not exist and !must_exist.
-bool fsync_path(const std::string& path, int flags, bool must_exist) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+// `call(fd)` (fsync, syncfs) on the file or folder at `path`; false if it does not exist and
+// !must_exist. Failures throw "<what failed>: <reason>".
+template <class Call>
+bool on_path(const std::string& path, int flags, bool must_exist, Call call, const char* failed) {
+  const int fd = ::open(path.empty() ? "." : path.c_str(), flags | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT && !must_exist) return false;
     fail_errno("cannot open");
   }
-  const int result = ::fsync(fd);
+  const int result = call(fd);
   const int error = errno;
   ::close(fd);
   errno = error;
-  if (result != 0) fail_errno("fsync failed");
+  if (result != 0) fail_errno(failed);
   return true;
+}
+
+bool fsync_path(const std::string& path, int flags, bool must_exist) {
+  return on_path(path, flags, must_exist, ::fsync, "fsync failed");
 }
 
 // A folder's name in one form: normalised, "." for the current folder, no trailing separator.
@@ -156,13 +162,8 @@ class DiskStorage final : public Storage {
   }
 
   void flush(const std::string& root) override {
-    const int fd = ::open(root.empty() ? "." : root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) fail_errno("cannot open");
-    const int result = ::syncfs(fd);  // reports write-back errors of the file system (Linux >= 5.8)
-    const int error = errno;
-    ::close(fd);
-    errno = error;
-    if (result != 0) fail_errno("flush to disk failed");
+    // syncfs reports write-back errors of the file system (Linux >= 5.8)
+    on_path(root, O_RDONLY | O_DIRECTORY, true, ::syncfs, "flush to disk failed");
   }
 
   void sync(const std::vector<std::string>& paths, const std::vector<std::string>& roots) override {

@@ -40,10 +40,10 @@ class RecordingStorage final : public Storage {
   std::uint64_t unwritten_bytes() override { return inner_.unwritten_bytes(); }
   bool same_file(const std::string& a, const std::string& b) override { return inner_.same_file(a, b); }
 
-  // Every name written so far, once each, in the order of their first write.
+  // Every name written so far, once each.
   std::vector<std::string> written() const {
     const std::lock_guard lock(mutex_);
-    return paths_;
+    return {paths_.begin(), paths_.end()};
   }
   std::uint64_t bytes_written() const {
     const std::lock_guard lock(mutex_);
@@ -54,13 +54,12 @@ class RecordingStorage final : public Storage {
   void note(const std::string& path, std::size_t bytes) {
     const std::lock_guard lock(mutex_);
     bytes_ += bytes;
-    if (seen_.insert(path).second) paths_.push_back(path);
+    paths_.insert(path);
   }
 
   Storage& inner_;
   mutable std::mutex mutex_;
-  std::vector<std::string> paths_;
-  std::unordered_set<std::string> seen_;
+  std::unordered_set<std::string> paths_;
   std::uint64_t bytes_ = 0;
 };
 

@@ -1,6 +1,7 @@
 // The colour module (lib/src/colour): finding profiles in file bytes, the transform cache, the
 // colour step and embedding. Whole thumbnails against their sRGB originals: e2e/colour_test.cpp.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include "colour/profile_build.hpp"
 #include "colour/transform_cache.hpp"
 #include "colour_images.hpp"
+#include "image/integrity.hpp"
 #include "image/jpeg_decoder.hpp"
 #include "jpeg_maker.hpp"
 #include "test_support.hpp"
@@ -86,23 +88,48 @@ TEST(IccExtract, PngWebpTiff) {
   }
 }
 
+// The CRC of the PNG chunk whose type starts at `type` with `length` data bytes, written after them.
+void fix_png_crc(std::vector<std::uint8_t>::iterator type, std::size_t length) {
+  const auto crc = std::uint32_t(crc32(0L, &*type, uInt(length + 4)));
+  for (int i = 0; i < 4; ++i) type[std::ptrdiff_t(4 + length) + i] = std::uint8_t(crc >> (24 - 8 * i));
+}
+
 TEST(IccExtract, CorruptPngIccpIsAWarning) {
   auto png = test::png_with_icc(kPicture, test::adobe_rgb_profile());
   const auto at = std::search(png.begin(), png.end(), std::begin("iCCP"), std::end("iCCP") - 1);
   ASSERT_NE(at, png.end());
   for (auto it = at + 30; it != at + 60; ++it) *it = 0x5A;  // inside the zlib stream
+  const std::size_t length = std::size_t(at[-2]) << 8 | at[-1];
+  fix_png_crc(at, length);  // the chunk is whole, its content is not
   const ExtractedProfile p = embedded_profile(png, ImageFormat::Png);
   EXPECT_TRUE(p.icc.empty());
   ASSERT_EQ(p.warnings.size(), 1u);
   EXPECT_NE(p.warnings[0].find("iCCP"), std::string::npos);
 }
 
-// A PNG chunk (length, type, data, CRC; the CRC is not checked by the extractor).
+// An iCCP chunk whose CRC does not hold is not read at all (the profile might be any bytes);
+// check_integrity names it, once, and the picture is still decoded.
+TEST(IccExtract, PngIccpWithABadCrcIsIgnoredAndNamedOnce) {
+  auto png = test::png_with_icc(kPicture, test::adobe_rgb_profile());
+  const auto at = std::search(png.begin(), png.end(), std::begin("iCCP"), std::end("iCCP") - 1);
+  ASSERT_NE(at, png.end());
+  const std::size_t length = std::size_t(at[-2]) << 8 | at[-1];
+  at[std::ptrdiff_t(4 + length)] ^= 0x01;  // the CRC's first byte
+  const ExtractedProfile p = embedded_profile(png, ImageFormat::Png);
+  EXPECT_TRUE(p.icc.empty());
+  EXPECT_TRUE(p.warnings.empty());
+  const std::vector<std::string> warnings = check_integrity(png, ImageFormat::Png);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0], "PNG iCCP chunk has a bad CRC: ignored (colours may be off)");
+}
+
+// A PNG chunk (length, type, data, CRC).
 std::vector<std::uint8_t> colour_png_chunk(const char* type, std::vector<std::uint8_t> data) {
   std::vector<std::uint8_t> c = {0, 0, 0, std::uint8_t(data.size())};
   c.insert(c.end(), type, type + 4);
   c.insert(c.end(), data.begin(), data.end());
-  c.insert(c.end(), 4, 0);
+  const auto crc = std::uint32_t(crc32(0L, c.data() + 4, uInt(data.size() + 4)));
+  for (int i = 0; i < 4; ++i) c.push_back(std::uint8_t(crc >> (24 - 8 * i)));
   return c;
 }
 

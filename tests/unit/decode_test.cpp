@@ -34,6 +34,9 @@ TEST(Decode, ClearReasonsForBadInput) {
   EXPECT_EQ(decode_error_of(bytes_of("<html>not found</html>")), "not an image (the content is text)");
   EXPECT_EQ(decode_error_of({0x00, 0x01, 0x02, 0xFE}), "not an image (unrecognised content)");
   EXPECT_EQ(decode_error_of(bytes_of("8BPS\x00\x01")), "unsupported format: PSD");
+  // Cut inside the signature: the format it starts as, truncated (not "text": 0xFF 0xD8 is not).
+  EXPECT_EQ(decode_error_of({0xFF, 0xD8}), "truncated JPEG (the file is only 2 bytes)");
+  EXPECT_EQ(decode_error_of({0x89, 'P', 'N', 'G'}), "truncated PNG (the file is only 4 bytes)");
   auto png = test::encode(test::make_picture(200, 100, CV_8UC3), ".png");
   png.resize(png.size() / 2);
   EXPECT_NE(decode_error_of(png).find("PNG"), std::string::npos) << decode_error_of(png);
@@ -56,6 +59,61 @@ TEST(Decode, AMissingJpegEndMarkerIsTheItemsWarning) {
     EXPECT_TRUE(noted(decode_for_thumbnail(cut, options)));
     EXPECT_FALSE(noted(decode_for_thumbnail(whole, options)));
   }
+}
+
+// A damaged ancillary PNG chunk (text here) is left out with the item's warning, as libpng does; a
+// damaged critical one fails the item.
+TEST(Decode, AnAncillaryPngChunkWithABadCrcIsAWarning) {
+  const std::vector<std::uint8_t> png = test::encode(test::make_picture(200, 100, CV_8UC3, 4), ".png");
+  const std::string text("Comment\0hello", 13);
+  std::vector<std::uint8_t> chunk = {0, 0, 0, std::uint8_t(text.size()), 't', 'E', 'X', 't'};
+  chunk.insert(chunk.end(), text.begin(), text.end());
+  chunk.insert(chunk.end(), {0xDE, 0xAD, 0xBE, 0xEF});  // not its CRC
+  std::vector<std::uint8_t> damaged = png;
+  damaged.insert(damaged.begin() + 33, chunk.begin(), chunk.end());  // after the signature and IHDR
+  ThumbnailOptions options;
+  options.box_width = options.box_height = 64;
+  const DecodedImage whole = decode_for_thumbnail(png, options);
+  const DecodedImage got = decode_for_thumbnail(damaged, options);
+  EXPECT_EQ(cv::norm(got.pixels, whole.pixels, cv::NORM_INF), 0);
+  EXPECT_TRUE(whole.warnings.empty());
+  ASSERT_EQ(got.warnings.size(), 1u);
+  EXPECT_EQ(got.warnings[0], "PNG tEXt chunk has a bad CRC: ignored");
+
+  damaged[33 + 4] = 'T';  // the same chunk made critical ("TEXt"): the picture cannot be trusted
+  EXPECT_EQ(decode_error_of(damaged), "corrupt PNG (bad CRC in TEXt chunk)");
+}
+
+// PAM (P7, as ImageMagick's pam: writes): header fields in any order, comments; RGB and RGBA.
+TEST(Decode, PamFilesAreRead) {
+  for (const int depth : {3, 4}) {
+    std::string pam = "P7\n# a comment\nHEIGHT 2\nWIDTH 3\nDEPTH " + std::to_string(depth) +
+                      "\nMAXVAL 255\nTUPLTYPE " + (depth == 4 ? "RGB_ALPHA" : "RGB") + "\nENDHDR\n";
+    for (int i = 0; i < 6; ++i) {  // red, green, blue, red...
+      for (int c = 0; c < 3; ++c) pam.push_back(char(c == i % 3 ? 250 : 10));
+      if (depth == 4) pam.push_back(char(255));
+    }
+    const DecodedImage got = decode_for_thumbnail(bytes_of(pam), {});
+    ASSERT_EQ(got.pixels.cols, 3);
+    ASSERT_EQ(got.pixels.rows, 2);
+    cv::Mat bgr = got.pixels;
+    if (bgr.channels() == 4) cv::cvtColor(bgr, bgr, cv::COLOR_BGRA2BGR);
+    ASSERT_EQ(bgr.type(), CV_8UC3);
+    EXPECT_EQ(bgr.at<cv::Vec3b>(0, 0), cv::Vec3b(10, 10, 250)) << depth;  // red, as BGR
+    EXPECT_EQ(bgr.at<cv::Vec3b>(1, 2), cv::Vec3b(250, 10, 10)) << depth;  // blue
+  }
+  // 16-bit samples with MAXVAL 1023 reach the full range; gray stays one channel.
+  std::string gray = "P7\nWIDTH 2\nHEIGHT 1\nDEPTH 1\nMAXVAL 1023\nENDHDR\n";
+  gray += std::string("\x03\xFF\x00\x00", 4);
+  const DecodedImage wide = decode_for_thumbnail(bytes_of(gray), {});
+  ASSERT_EQ(wide.pixels.type(), CV_16UC1);
+  EXPECT_EQ(wide.pixels.at<std::uint16_t>(0, 0), 65535);
+  EXPECT_EQ(wide.pixels.at<std::uint16_t>(0, 1), 0);
+  EXPECT_EQ(decode_error_of(bytes_of("P7\nWIDTH 3\nDEPTH 3\nMAXVAL 255\nENDHDR\n")),
+            "bad PAM header (WIDTH, HEIGHT, DEPTH or MAXVAL missing)");
+  EXPECT_EQ(decode_error_of(bytes_of("P7\nWIDTH x\n")), "bad PAM header (a number expected, 'x' found)");
+  EXPECT_EQ(decode_error_of(bytes_of("P7\nWIDTH 3\nHEIGHT 2\nDEPTH 3\nMAXVAL 255\nENDHDR\nabc")),
+            "truncated PAM (49 bytes, the header promises 64)");
 }
 
 TEST(Decode, RefusesOversizedHeadersBeforeDecoding) {

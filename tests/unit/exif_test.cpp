@@ -267,6 +267,15 @@ TEST(Exif, PngExifChunkBeforeImageData) {
   EXPECT_EQ(read_exif_orientation(png_with_exif(tiff, false), ImageFormat::Png), 1);
 }
 
+// An eXIf chunk whose CRC does not hold is not read: its orientation might be any damaged value.
+TEST(Exif, PngExifChunkWithABadCrcIsNotRead) {
+  Buffer png = png_with_exif(tiff_orientation(false, 6), true);
+  ASSERT_EQ(read_exif_orientation(png, ImageFormat::Png), 6);
+  const std::size_t crc_at = 33 + 8 + tiff_orientation(false, 6).size();  // IHDR, eXIf's header, data
+  png[crc_at] ^= 0x80;
+  EXPECT_EQ(read_exif_orientation(png, ImageFormat::Png), 1);
+}
+
 TEST(Exif, SampleFiles) {
   const std::filesystem::path dir = THUMBFLOW_DATA_DIR;
   if (!std::filesystem::exists(dir / "butterfly_orientation6.jpg")) GTEST_SKIP() << "sample files missing";

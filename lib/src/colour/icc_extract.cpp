@@ -9,6 +9,7 @@
 
 #include "colour/profile_build.hpp"
 #include "image/byte_order.hpp"
+#include "image/integrity.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -112,6 +113,10 @@ ExtractedProfile from_png(Bytes d) {
     if (length > d.size() - at - 12) break;
     const Bytes body = d.subspan(at + 8, length);
     if (starts_with(d, at + 4, "IDAT") || starts_with(d, at + 4, "IEND")) break;
+    if (!png_ancillary_usable(d, at, length)) {  // damaged: check_integrity warns of it
+      at += 12 + length;
+      continue;
+    }
     if (starts_with(d, at + 4, "iCCP")) {
       const auto name_end = std::find(body.begin(), body.end(), std::uint8_t{0});
       const auto pos = std::size_t(name_end - body.begin());

@@ -14,6 +14,7 @@
 #include "image/jpeg_decoder.hpp"
 #include "image/jxl_decoder.hpp"
 #include "image/opencv_codecs.hpp"
+#include "image/pam_decoder.hpp"
 #include "image/png_decoder.hpp"
 #include "image/webp_decoder.hpp"
 
@@ -81,6 +82,14 @@ DecodedPixels webp_decode(Bytes data, const DecodeRequest& request) {
   return out;
 }
 
+// PAM is read here (pam_decoder.hpp says why), the other Netpbm formats by OpenCV.
+DecodedPixels pnm_decode(Bytes data, const DecodeRequest&) {
+  if (data.size() < 2 || data[1] != '7') return decode_with_opencv(data, ImageFormat::Pnm);
+  DecodedPixels out;
+  out.pixels = decode_pam(data);
+  return out;
+}
+
 ImageHeader png_header(Bytes data) {
   ImageHeader h = read_png_header(data);
   h.orientation = read_exif_orientation(data, ImageFormat::Png);
@@ -93,7 +102,7 @@ constexpr Codec kCodecs[] = {
     {ImageFormat::Webp, webp_header, webp_decode},
     {ImageFormat::Bmp, read_bmp_header, opencv_decode<ImageFormat::Bmp>},
     {ImageFormat::Tiff, read_tiff_header, opencv_decode<ImageFormat::Tiff>},
-    {ImageFormat::Pnm, read_pnm_header, opencv_decode<ImageFormat::Pnm>},
+    {ImageFormat::Pnm, read_pnm_header, pnm_decode},
     {ImageFormat::Heif, read_heif_header, decode_heif},
     {ImageFormat::Avif, read_heif_header, decode_heif},
     {ImageFormat::Jxl, read_jxl_header, decode_jxl},

@@ -5,6 +5,7 @@
 #include <functional>
 #include <opencv2/core.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "colour/icc_extract.hpp"
@@ -23,6 +24,18 @@ bool swaps_sides(int orientation) { return orientation >= 5 && orientation <= 8;
 Dimensions swapped(Dimensions d, bool swap) { return swap ? Dimensions{d.height, d.width} : d; }
 
 std::string describe_unknown(Bytes data) {
+  // A file cut inside its format's signature (at least 2 bytes of it) is that format, truncated.
+  using namespace std::string_view_literals;
+  static const std::pair<std::string_view, const char*> kSignatures[] = {
+      {"\xFF\xD8\xFF"sv, "JPEG"}, {"\x89PNG\r\n\x1A\n"sv, "PNG"},
+      {"GIF87a"sv, "GIF"},        {"GIF89a"sv, "GIF"},
+      {"II*\0"sv, "TIFF"},        {"MM\0*"sv, "TIFF"}};
+  for (const auto& [magic, name] : kSignatures)
+    if (data.size() >= 2 && data.size() < magic.size() &&
+        std::equal(data.begin(), data.end(), magic.begin(),
+                   [](std::uint8_t a, char b) { return a == std::uint8_t(b); }))
+      return std::string("truncated ") + name + " (the file is only " + std::to_string(data.size()) +
+             " bytes)";
   const std::size_t n = std::min<std::size_t>(data.size(), 512);
   const bool text = std::all_of(data.begin(), data.begin() + std::ptrdiff_t(n), [](std::uint8_t c) {
     return c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c != 0x7F);
@@ -85,7 +98,7 @@ DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
   ImageHeader header;
   captured([&] { header = read_header(data, result.format); });
   check_pixel_limit(header.size, options.max_pixels);
-  check_integrity(data, result.format);
+  std::vector<std::string> integrity = check_integrity(data, result.format);
   result.orientation = header.orientation;
   const bool swap = swaps_sides(result.orientation);
 
@@ -119,6 +132,7 @@ DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
   result.cicp = decoded.cicp;
   result.cmyk = decoded.cmyk;
   result.warnings = std::move(decoded.warnings);
+  result.warnings.insert(result.warnings.end(), integrity.begin(), integrity.end());
   result.frames = std::move(decoded.frames);
   if (result.icc.empty()) {  // the codec did not look for a profile: find it in the bytes
     ExtractedProfile profile = embedded_profile(data, result.format);

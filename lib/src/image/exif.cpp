@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "image/byte_order.hpp"
+#include "image/integrity.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -76,7 +77,8 @@ Bytes png_exif(Bytes data) {
     const std::uint32_t length = be32(data, pos);
     if (length > data.size() - pos - 12) return {};
     if (has_prefix(data, pos + 4, "IDAT", 4) || has_prefix(data, pos + 4, "IEND", 4)) return {};
-    if (has_prefix(data, pos + 4, "eXIf", 4)) return without_exif_header(data.subspan(pos + 8, length));
+    if (has_prefix(data, pos + 4, "eXIf", 4) && png_ancillary_usable(data, pos, length))
+      return without_exif_header(data.subspan(pos + 8, length));
     pos += 12 + std::size_t{length};  // length, type, data, CRC
   }
   return {};

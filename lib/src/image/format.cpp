@@ -47,7 +47,7 @@ ImageFormat sniff_format(Bytes data) {
   if (starts_with(data, 0, "RIFF", 4) && starts_with(data, 8, "WEBP", 4)) return ImageFormat::Webp;
   if (starts_with(data, 0, "BM", 2) && data.size() >= 26) return ImageFormat::Bmp;
   if (starts_with(data, 0, "II*\0", 4) || starts_with(data, 0, "MM\0*", 4)) return ImageFormat::Tiff;
-  if (data.size() >= 3 && data[0] == 'P' && data[1] >= '1' && data[1] <= '6' &&
+  if (data.size() >= 3 && data[0] == 'P' && data[1] >= '1' && data[1] <= '7' &&
       (data[2] == ' ' || data[2] == '\n' || data[2] == '\r' || data[2] == '\t'))
     return ImageFormat::Pnm;
   if (starts_with(data, 0, "GIF87a", 6) || starts_with(data, 0, "GIF89a", 6)) return ImageFormat::Gif;

@@ -9,6 +9,7 @@
 #include "image/byte_order.hpp"
 #include "image/codec.hpp"
 #include "image/decode_error.hpp"
+#include "image/pam_decoder.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -83,6 +84,10 @@ ImageHeader read_bmp_header(Bytes d) {
 
 // "P6 640 480 255" with comments and any whitespace between fields.
 ImageHeader read_pnm_header(Bytes d) {
+  if (d.size() > 1 && d[1] == '7') {
+    const PamHeader pam = read_pam_header(d);
+    return {{pam.width, pam.height}, 1};
+  }
   std::size_t i = 2;
   int fields[2] = {0, 0};
   for (int& field : fields) {

@@ -116,6 +116,72 @@ TEST(Decode, PamFilesAreRead) {
             "truncated PAM (49 bytes, the header promises 64)");
 }
 
+// A 16-bit BMP of `pixels` (rows top to bottom, each value as stored), bottom-up unless
+// `top_down`; `masks` empty: BI_RGB (5-5-5), else BI_BITFIELDS with a 40-byte header and 3 masks
+// or a 108-byte (V4) header with 4.
+std::vector<std::uint8_t> bmp16(const std::vector<std::vector<std::uint16_t>>& pixels,
+                                const std::vector<std::uint32_t>& masks, bool top_down = false) {
+  const auto put = [](std::vector<std::uint8_t>& v, std::size_t at, std::uint32_t x, int n) {
+    for (int i = 0; i < n; ++i) v[at + std::size_t(i)] = std::uint8_t(x >> (8 * i));
+  };
+  const int h = int(pixels.size()), w = int(pixels[0].size());
+  const std::uint32_t header = masks.size() == 4 ? 108 : 40;
+  const std::size_t offset = 14 + header + (masks.size() == 3 ? 12 : 0),
+                    stride = (std::size_t(w) * 2 + 3) / 4 * 4;
+  std::vector<std::uint8_t> b(offset + stride * std::size_t(h), 0);
+  b[0] = 'B';
+  b[1] = 'M';
+  put(b, 2, std::uint32_t(b.size()), 4);
+  put(b, 10, std::uint32_t(offset), 4);
+  put(b, 14, header, 4);
+  put(b, 18, std::uint32_t(w), 4);
+  put(b, 22, std::uint32_t(top_down ? -h : h), 4);
+  put(b, 26, 1, 2);
+  put(b, 28, 16, 2);
+  put(b, 30, masks.empty() ? 0 : 3, 4);
+  for (std::size_t i = 0; i < masks.size(); ++i) put(b, 54 + 4 * i, masks[i], 4);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      put(b, offset + std::size_t(top_down ? y : h - 1 - y) * stride + 2 * std::size_t(x),
+          pixels[std::size_t(y)][std::size_t(x)], 2);
+  return b;
+}
+
+// 16-bit BMPs, which OpenCV 4.6 refuses when they have masks: 565, 555 (with and without masks),
+// 1555 with alpha, both row orders; a cut file is one clear error.
+TEST(Decode, SixteenBitBmpsAreRead) {
+  const cv::Vec3b red(0, 0, 255), green(0, 255, 0), blue(255, 0, 0), white(255, 255, 255);
+  const auto check = [&](const std::vector<std::uint8_t>& file, const char* what) {
+    const DecodedImage got = decode_for_thumbnail(file, {});
+    ASSERT_EQ(got.pixels.size(), cv::Size(3, 2)) << what;
+    cv::Mat bgr = got.pixels;
+    if (bgr.channels() == 4) cv::cvtColor(bgr, bgr, cv::COLOR_BGRA2BGR);
+    EXPECT_EQ(bgr.at<cv::Vec3b>(0, 0), red) << what;
+    EXPECT_EQ(bgr.at<cv::Vec3b>(0, 1), green) << what;
+    EXPECT_EQ(bgr.at<cv::Vec3b>(0, 2), blue) << what;
+    EXPECT_EQ(bgr.at<cv::Vec3b>(1, 0), white) << what;
+  };
+  const std::vector<std::vector<std::uint16_t>> p565 = {{0xF800, 0x07E0, 0x001F}, {0xFFFF, 0, 0}};
+  const std::vector<std::vector<std::uint16_t>> p555 = {{0x7C00, 0x03E0, 0x001F}, {0x7FFF, 0, 0}};
+  check(bmp16(p565, {0xF800, 0x07E0, 0x001F}), "565");
+  check(bmp16(p565, {0xF800, 0x07E0, 0x001F}, true), "565 top-down");
+  check(bmp16(p555, {0x7C00, 0x03E0, 0x001F}), "555 masks");
+  check(bmp16(p555, {}), "555 BI_RGB");
+  // ARGB1555 in a V4 header: alpha kept (opaque pixels set its bit, the black ones are clear).
+  std::vector<std::vector<std::uint16_t>> p1555 = p555;
+  for (auto& row : p1555) row[0] |= 0x8000, row[1] |= 0x8000, row[2] |= 0x8000;
+  p1555[1][1] = p1555[1][2] = 0;
+  const DecodedImage argb = decode_for_thumbnail(bmp16(p1555, {0x7C00, 0x03E0, 0x001F, 0x8000}), {});
+  ASSERT_EQ(argb.pixels.type(), CV_8UC4);
+  EXPECT_EQ(argb.pixels.at<cv::Vec4b>(0, 0), cv::Vec4b(0, 0, 255, 255));
+  EXPECT_EQ(argb.pixels.at<cv::Vec4b>(1, 2), cv::Vec4b(0, 0, 0, 0));
+  // An alpha mask no pixel uses: opaque BGR, as browsers show it.
+  EXPECT_EQ(decode_for_thumbnail(bmp16(p555, {0x7C00, 0x03E0, 0x001F, 0x8000}), {}).pixels.type(), CV_8UC3);
+  std::vector<std::uint8_t> cut = bmp16(p565, {0xF800, 0x07E0, 0x001F});
+  cut.resize(cut.size() - 4);
+  EXPECT_NE(decode_error_of(cut).find("truncated BMP"), std::string::npos) << decode_error_of(cut);
+}
+
 TEST(Decode, RefusesOversizedHeadersBeforeDecoding) {
   // A PNG signature and IHDR declaring 100000x100000; nothing else is needed to be refused.
   std::vector<std::uint8_t> png = {0x89, 'P',  'N',  'G',  '\r', '\n', 0x1A, '\n', 0,    0,

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "colour/icc_extract.hpp"
+#include "image/bmp_decoder.hpp"
 #include "image/codec.hpp"
 #include "image/decode_error.hpp"
 #include "image/exif.hpp"
@@ -82,6 +83,16 @@ DecodedPixels webp_decode(Bytes data, const DecodeRequest& request) {
   return out;
 }
 
+// 16-bit BMPs are read here (bmp_decoder.hpp says why), the others by OpenCV.
+DecodedPixels bmp_decode(Bytes data, const DecodeRequest&) {
+  DecodedPixels out;
+  if (std::optional<cv::Mat> pixels = decode_bmp16(data)) {
+    out.pixels = std::move(*pixels);
+    return out;
+  }
+  return decode_with_opencv(data, ImageFormat::Bmp);
+}
+
 // PAM is read here (pam_decoder.hpp says why), the other Netpbm formats by OpenCV.
 DecodedPixels pnm_decode(Bytes data, const DecodeRequest&) {
   if (data.size() < 2 || data[1] != '7') return decode_with_opencv(data, ImageFormat::Pnm);
@@ -100,7 +111,7 @@ constexpr Codec kCodecs[] = {
     {ImageFormat::Jpeg, jpeg_header, jpeg_decode},
     {ImageFormat::Png, png_header, decode_png},
     {ImageFormat::Webp, webp_header, webp_decode},
-    {ImageFormat::Bmp, read_bmp_header, opencv_decode<ImageFormat::Bmp>},
+    {ImageFormat::Bmp, read_bmp_header, bmp_decode},
     {ImageFormat::Tiff, read_tiff_header, opencv_decode<ImageFormat::Tiff>},
     {ImageFormat::Pnm, read_pnm_header, pnm_decode},
     {ImageFormat::Heif, read_heif_header, decode_heif},

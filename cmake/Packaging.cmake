@@ -19,13 +19,13 @@ set(CPACK_DEBIAN_PACKAGE_SECTION graphics)
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME thumbflow)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
-# OpenCV's imgcodecs, libheif and libjxl are opened with dlopen (lib/src/image/opencv_codecs.cpp,
+# OpenCV's imgcodecs, libheif, libjxl and LibRaw are opened with dlopen (lib/src/image/opencv_codecs.cpp,
 # codec_libraries.cpp), so dpkg-shlibdeps cannot see them: name the Debian packages that hold them
 # in Depends (shlibdeps adds the rest).
 get_target_property(_thumbflow_imgcodecs opencv_imgcodecs LOCATION)
 set(_thumbflow_dlopened "${_thumbflow_imgcodecs}")
-foreach(_thumbflow_lib IN LISTS HEIF_LINK_LIBRARIES JXL_LINK_LIBRARIES)
-  if(_thumbflow_lib MATCHES "/lib(heif|jxl)\\.so$")
+foreach(_thumbflow_lib IN LISTS HEIF_LINK_LIBRARIES JXL_LINK_LIBRARIES RAW_LINK_LIBRARIES)
+  if(_thumbflow_lib MATCHES "/lib(heif|jxl|raw_r)\\.so$")
     get_filename_component(_thumbflow_real "${_thumbflow_lib}" REALPATH)
     list(APPEND _thumbflow_dlopened "${_thumbflow_real}")
   endif()
@@ -46,6 +46,6 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "opencv-data")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME thumbflow-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
-  "cmake (>= 3.25), pkg-config, libopencv-dev (>= 4), libtbb-dev, nlohmann-json3-dev, libjpeg62-turbo-dev | libjpeg-dev, libwebp-dev, libexif-dev, zlib1g-dev, libcurl4-openssl-dev (>= 7.85) | libcurl-dev, libcpp-httplib-dev, libhiredis-dev, libgif-dev, libheif-dev, libjxl-dev, libspng-dev, libdeflate-dev, liblcms2-dev")
+  "cmake (>= 3.25), pkg-config, libopencv-dev (>= 4), libtbb-dev, nlohmann-json3-dev, libjpeg62-turbo-dev | libjpeg-dev, libwebp-dev, libexif-dev, zlib1g-dev, libcurl4-openssl-dev (>= 7.85) | libcurl-dev, libcpp-httplib-dev, libhiredis-dev, libgif-dev, libheif-dev, libjxl-dev, libspng-dev, libdeflate-dev, liblcms2-dev, libraw-dev")
 
 include(CPack)

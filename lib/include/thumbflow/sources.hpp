@@ -34,11 +34,17 @@ struct CollectOptions {
   ThumbnailOptions thumbnail{};
 };
 
-// Files with these extensions are picked up from folders (case-insensitive): jpg jpeg jpe jfif png
-// webp bmp dib tif tiff pbm pgm ppm pnm pam gif heic heif avif jxl jp2 j2k ico psd. Image formats
-// that thumbflow cannot read are included on purpose, so they are reported instead of silently
-// ignored. A name without a dot, or only a leading one, has no extension.
+// Files with these extensions are picked up from folders (case-insensitive): jpg jpeg jpe jfif jif
+// pjpeg pjp png apng webp bmp dib tif tiff pbm pgm ppm pnm pam gif heic heif hif avif jxl jp2 j2k ico
+// psd, and the camera RAW ones (has_raw_extension). Image formats that thumbflow cannot read are
+// included on purpose, so they are reported instead of silently ignored. A name without a dot, or
+// only a leading one, has no extension.
 bool has_image_extension(const std::string& filename);
+
+// Camera RAW extensions (case-insensitive): dng cr2 cr3 crw nef nrw arw srf sr2 orf rw2 raf pef srw
+// x3f 3fr iiq erf kdc dcr mef mrw. In a folder, a RAW file beside a picture of the same stem (the
+// camera's JPEG of the same shot) is left out, unless the name template has {srcext}.
+bool has_raw_extension(const std::string& filename);
 
 // Lists the items named by `paths`, in the order given: a file is taken as is (whatever its
 // extension, relative path = its name; a symlink to a file is followed); a folder gives every image

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/text.hpp"
+#include "thumbflow/sources.hpp"
 
 namespace thumbflow {
 namespace {
@@ -56,6 +57,7 @@ std::string output_extension(OutputFormat format, std::string_view source_ext) {
   // Formats thumbflow reads but does not write: photos (opaque as a rule) become JPEG; GIF, BMP,
   // TIFF and the rest become PNG, which keeps transparency and flat colours exactly.
   if (ext == "heic" || ext == "heif" || ext == "hif" || ext == "avif" || ext == "jxl") return "jpg";
+  if (has_raw_extension("x." + ext)) return "jpg";  // camera RAW: a photo
   return "png";
 }
 

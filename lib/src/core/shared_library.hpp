@@ -8,6 +8,9 @@
 
 namespace thumbflow::detail {
 
+// A member of a library's API struct: a pointer of `name`'s type, for X-macro lists of functions.
+#define THUMBFLOW_API_POINTER(name) decltype(&::name) name = nullptr;
+
 class SharedLibrary {
  public:
   explicit SharedLibrary(const char* soname);

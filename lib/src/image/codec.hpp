@@ -19,6 +19,10 @@ struct DecodeRequest {
   // The smallest decoded size acceptable, in the orientation the header describes; a decoder that
   // can shrink on load may return anything at least this large on both sides. {0,0}: full size.
   Dimensions min_size{};
+  // The largest thumbnail that will be made from the pixels (in the same orientation; {0,0}: not
+  // known, the full size): a decoder choosing among stored pictures of other sizes (a RAW file's
+  // preview) takes one at least this large.
+  Dimensions largest_output{};
   // The --max-pixels limit (0 = none). decode.cpp checks the header's size before calling; a
   // decoder checks again whatever it finds later (a frame, a layer, a tile larger than declared).
   std::uint64_t max_pixels = 0;

@@ -1,10 +1,11 @@
-// libheif and libjxl, opened on first use by the sonames found at configure time.
+// libheif, libjxl and LibRaw, opened on first use by the sonames found at configure time.
 #include <stdexcept>
 #include <string>
 
 #include "core/shared_library.hpp"
 #include "image/heif_api.hpp"
 #include "image/jxl_api.hpp"
+#include "image/raw_api.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -34,22 +35,20 @@ const Api& checked(const char* what, const Loaded<Api>& loaded) {
 
 }  // namespace
 
-const HeifApi& heif() {
-  static const auto loaded = load<HeifApi>(THUMBFLOW_LIBHEIF, [](SharedLibrary& library, HeifApi& api) {
-#define THUMBFLOW_HEIF_LOOKUP(name) api.name = library.function<decltype(&::name)>(#name);
-    THUMBFLOW_HEIF_FUNCTIONS(THUMBFLOW_HEIF_LOOKUP)
-#undef THUMBFLOW_HEIF_LOOKUP
-  });
-  return checked("libheif", loaded);
-}
+// The function `fn` returning `Api` filled from `soname` by the X-macro list `FUNCTIONS`.
+#define THUMBFLOW_API_LOOKUP(name) api.name = library.function<decltype(&::name)>(#name);
+#define THUMBFLOW_LOADED_API(fn, Api, FUNCTIONS, soname, label)                                      \
+  const Api& fn() {                                                                                  \
+    static const auto loaded =                                                                       \
+        load<Api>(soname, [](SharedLibrary& library, Api& api) { FUNCTIONS(THUMBFLOW_API_LOOKUP) }); \
+    return checked(label, loaded);                                                                   \
+  }
 
-const JxlApi& jxl() {
-  static const auto loaded = load<JxlApi>(THUMBFLOW_LIBJXL, [](SharedLibrary& library, JxlApi& api) {
-#define THUMBFLOW_JXL_LOOKUP(name) api.name = library.function<decltype(&::name)>(#name);
-    THUMBFLOW_JXL_FUNCTIONS(THUMBFLOW_JXL_LOOKUP)
-#undef THUMBFLOW_JXL_LOOKUP
-  });
-  return checked("libjxl", loaded);
-}
+THUMBFLOW_LOADED_API(heif, HeifApi, THUMBFLOW_HEIF_FUNCTIONS, THUMBFLOW_LIBHEIF, "libheif")
+THUMBFLOW_LOADED_API(jxl, JxlApi, THUMBFLOW_JXL_FUNCTIONS, THUMBFLOW_LIBJXL, "libjxl")
+THUMBFLOW_LOADED_API(libraw, RawApi, THUMBFLOW_RAW_FUNCTIONS, THUMBFLOW_LIBRAW, "LibRaw")
+
+#undef THUMBFLOW_LOADED_API
+#undef THUMBFLOW_API_LOOKUP
 
 }  // namespace thumbflow::detail

@@ -17,6 +17,7 @@
 #include "image/opencv_codecs.hpp"
 #include "image/pam_decoder.hpp"
 #include "image/png_decoder.hpp"
+#include "image/raw_decoder.hpp"
 #include "image/webp_decoder.hpp"
 
 namespace thumbflow::detail {
@@ -118,6 +119,7 @@ constexpr Codec kCodecs[] = {
     {ImageFormat::Avif, read_heif_header, decode_heif},
     {ImageFormat::Jxl, read_jxl_header, decode_jxl},
     {ImageFormat::Gif, read_gif_header, decode_gif},
+    {ImageFormat::Raw, read_raw_header, decode_raw},
 };
 
 }  // namespace

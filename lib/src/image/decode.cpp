@@ -121,6 +121,7 @@ DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
     }
     request.min_size =
         swapped({std::min(upright.width, 2 * fit.width), std::min(upright.height, 2 * fit.height)}, swap);
+    request.largest_output = swapped(fit, swap);
   }
 
   DecodedPixels decoded;

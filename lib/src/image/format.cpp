@@ -26,6 +26,7 @@ ImageFormat brand_format(const std::uint8_t* brand) {
 // anywhere wins over mif1; a file with no image brand (an MP4 video) is not an image.
 ImageFormat sniff_bmff(Bytes data) {
   if (!starts_with(data, 4, "ftyp", 4) || data.size() < 12) return ImageFormat::Unknown;
+  if (starts_with(data, 8, "crx ", 4)) return ImageFormat::Raw;  // Canon CR3
   const ImageFormat major = brand_format(data.data() + 8);
   const bool generic = starts_with(data, 8, "mif1", 4) || starts_with(data, 8, "msf1", 4);
   if (major == ImageFormat::Avif || (major == ImageFormat::Heif && !generic)) return major;
@@ -39,9 +40,37 @@ ImageFormat sniff_bmff(Bytes data) {
   return found;
 }
 
+// A TIFF file that is a camera's raw data rather than a picture: a DNG (its DNGVersion tag in the
+// first directory), or a camera maker's raw (NEF, ARW, PEF, SRW, ...: a Make tag and sub-directories
+// for the raw data). LibRaw has the last word: a file it does not take is read as a TIFF.
+bool tiff_is_camera_raw(Bytes d) {
+  if (d.size() < 8) return false;
+  const bool big = d[0] == 'M';
+  const auto u16 = [&](std::size_t at) { return std::uint32_t(big ? be16(d, at) : le16(d, at)); };
+  const auto u32 = [&](std::size_t at) { return big ? be32(d, at) : le32(d, at); };
+  const std::size_t ifd = u32(4);
+  if (ifd < 8 || ifd > d.size() - 2) return false;
+  const std::size_t count = u16(ifd);
+  bool make = false, sub_directories = false;
+  for (std::size_t i = 0; i < count && ifd + 2 + 12 * (i + 1) <= d.size(); ++i) {
+    const std::uint32_t tag = u16(ifd + 2 + 12 * i);
+    if (tag == 50706) return true;  // DNGVersion
+    make |= tag == 271;
+    sub_directories |= tag == 330;
+  }
+  return make && sub_directories;
+}
+
 }  // namespace
 
 ImageFormat sniff_format(Bytes data) {
+  // Camera RAW containers first: several are TIFF files with their own marks.
+  if (starts_with(data, 0, "II*\0", 4) && starts_with(data, 8, "CR\x02", 3)) return ImageFormat::Raw;  // CR2
+  if (starts_with(data, 0, "IIRO", 4) || starts_with(data, 0, "IIRS", 4) || starts_with(data, 0, "MMOR", 4) ||
+      starts_with(data, 0, "IIU\0", 4) || starts_with(data, 0, "FUJIFILMCCD-RAW", 15))
+    return ImageFormat::Raw;  // ORF, RW2, RAF
+  if ((starts_with(data, 0, "II*\0", 4) || starts_with(data, 0, "MM\0*", 4)) && tiff_is_camera_raw(data))
+    return ImageFormat::Raw;
   if (starts_with(data, 0, "\xFF\xD8\xFF", 3)) return ImageFormat::Jpeg;
   if (starts_with(data, 0, "\x89PNG\r\n\x1A\n", 8)) return ImageFormat::Png;
   if (starts_with(data, 0, "RIFF", 4) && starts_with(data, 8, "WEBP", 4)) return ImageFormat::Webp;
@@ -88,6 +117,8 @@ const char* format_name(ImageFormat format) {
       return "ICO";
     case ImageFormat::Psd:
       return "PSD";
+    case ImageFormat::Raw:
+      return "camera RAW";
     case ImageFormat::Unknown:
       break;
   }

@@ -4,6 +4,8 @@
 
 #include <libheif/heif.h>
 
+#include "core/shared_library.hpp"
+
 namespace thumbflow::detail {
 
 #define THUMBFLOW_HEIF_FUNCTIONS(X)               \
@@ -34,9 +36,7 @@ namespace thumbflow::detail {
   X(heif_nclx_color_profile_free)
 
 struct HeifApi {
-#define THUMBFLOW_HEIF_POINTER(name) decltype(&::name) name = nullptr;
-  THUMBFLOW_HEIF_FUNCTIONS(THUMBFLOW_HEIF_POINTER)
-#undef THUMBFLOW_HEIF_POINTER
+  THUMBFLOW_HEIF_FUNCTIONS(THUMBFLOW_API_POINTER)
 };
 
 // libheif's functions; throws std::runtime_error naming the library when it cannot be loaded.

@@ -5,6 +5,8 @@
 #include <jxl/decode.h>
 #include <jxl/encode.h>  // JxlColorEncodingSetToSRGB
 
+#include "core/shared_library.hpp"
+
 namespace thumbflow::detail {
 
 #define THUMBFLOW_JXL_FUNCTIONS(X)      \
@@ -23,9 +25,7 @@ namespace thumbflow::detail {
   X(JxlDecoderSubscribeEvents)
 
 struct JxlApi {
-#define THUMBFLOW_JXL_POINTER(name) decltype(&::name) name = nullptr;
-  THUMBFLOW_JXL_FUNCTIONS(THUMBFLOW_JXL_POINTER)
-#undef THUMBFLOW_JXL_POINTER
+  THUMBFLOW_JXL_FUNCTIONS(THUMBFLOW_API_POINTER)
 };
 
 // libjxl's functions; throws std::runtime_error naming the library when it cannot be loaded.

@@ -135,9 +135,22 @@ struct Walk {
       }
       return false;
     };
+    // A camera's RAW file beside its own JPEG (or HEIC...) of the same name is the same photo: the
+    // JPEG, the camera's rendering, makes the one thumbnail (both would get the same thumbnail name),
+    // unless the name template tells them apart with {srcext}.
+    std::set<std::string> rendered;  // lower-case stems of this folder's non-RAW pictures
+    const bool raw_and_rendered_apart = options.name_template.find("{srcext}") != std::string::npos;
+    if (!raw_and_rendered_apart)
+      for (const auto& entry : entries) {
+        const std::string name = entry.path().filename().string();
+        if (has_image_extension(name) && !has_raw_extension(name))
+          rendered.insert(detail::ascii_lower(stem_and_ext(name).first));
+      }
     for (const auto& entry : entries) {
       const std::string name = entry.path().filename().string();
       if (name.empty() || name[0] == '.') continue;
+      if (has_raw_extension(name) && rendered.count(detail::ascii_lower(stem_and_ext(name).first)) != 0)
+        continue;
       const std::string rel = relative.empty() ? name : relative + "/" + name;
       std::error_code type_ec;
       if (entry.is_directory(type_ec)) {
@@ -154,15 +167,22 @@ struct Walk {
 
 }  // namespace
 
+bool has_raw_extension(const std::string& filename) {
+  static constexpr std::array<std::string_view, 22> kRaw = {
+      "dng", "cr2", "cr3", "crw", "nef", "nrw", "arw", "srf", "sr2", "orf", "rw2",
+      "raf", "pef", "srw", "x3f", "3fr", "iiq", "erf", "kdc", "dcr", "mef", "mrw"};
+  const std::string ext = stem_and_ext(filename).second;
+  return std::find(kRaw.begin(), kRaw.end(), ext) != kRaw.end();
+}
+
 bool has_image_extension(const std::string& filename) {
   static constexpr std::array<std::string_view, 29> kExtensions = {
       "jpg",  "jpeg", "jpe",  "jfif", "jif", "pjpeg", "pjp", "png", "apng", "webp",
       "bmp",  "dib",  "tif",  "tiff", "pbm", "pgm",   "ppm", "pnm", "gif",  "heic",
       "heif", "hif",  "avif", "jxl",  "jp2", "j2k",   "ico", "psd", "pam"};
-  const auto dot = filename.rfind('.');
-  if (dot == std::string::npos || dot == 0) return false;
-  const std::string ext = detail::ascii_lower(std::string_view(filename).substr(dot + 1));
-  return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
+  const std::string ext = stem_and_ext(filename).second;
+  return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end() ||
+         has_raw_extension(filename);
 }
 
 std::vector<Item> collect_local_items(const std::vector<std::string>& paths, const CollectOptions& options) {

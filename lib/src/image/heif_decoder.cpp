@@ -121,18 +121,36 @@ Handle choose_image(Bytes data, const Opened& file, Dimensions min_size) {
   return Handle(again);
 }
 
-void read_colour(const heif_image_handle* handle, const heif_image* image, DecodedPixels& out) {
-  const std::size_t icc_size = heif().heif_image_handle_get_raw_color_profile_size(handle);
+// Whether `handle` states its colours: an ICC profile, or code points that say more than
+// "unspecified" (libheif reports a thumbnail's stream VUI, 2/2/6, when it has no colr box).
+bool declares_colour(const heif_image_handle* handle) {
+  if (heif().heif_image_handle_get_raw_color_profile_size(handle) > 0) return true;
+  heif_color_profile_nclx* nclx = nullptr;
+  if (heif().heif_image_handle_get_nclx_color_profile(handle, &nclx).code != heif_error_Ok) return false;
+  const bool specified = nclx->color_primaries != heif_color_primaries_unspecified ||
+                         nclx->transfer_characteristics != heif_transfer_characteristic_unspecified;
+  heif().heif_nclx_color_profile_free(nclx);
+  return specified;
+}
+
+// The colours of the decoded `image` of `handle`. An embedded thumbnail without a colr box of its
+// own is in its primary image's colours (iPhones and libheif's encoder write none for it: taken
+// as sRGB, a Display P3 or HDR photo's thumbnail came out dull or washed out).
+void read_colour(const heif_image_handle* handle, const heif_image_handle* primary, const heif_image* image,
+                 DecodedPixels& out) {
+  const heif_image_handle* declared =
+      heif().heif_image_handle_is_primary_image(handle) == 0 && !declares_colour(handle) ? primary : handle;
+  const std::size_t icc_size = heif().heif_image_handle_get_raw_color_profile_size(declared);
   if (icc_size > 0) {
     out.icc.resize(icc_size);
-    if (heif().heif_image_handle_get_raw_color_profile(handle, out.icc.data()).code != heif_error_Ok) {
+    if (heif().heif_image_handle_get_raw_color_profile(declared, out.icc.data()).code != heif_error_Ok) {
       out.icc.clear();
       out.warnings.push_back("unreadable ICC profile in the colr box, ignored");
     }
   }
   // nclx from the colr box, else from the coded stream (AV1 sequence header, HEVC VUI).
   heif_color_profile_nclx* nclx = nullptr;
-  if (heif().heif_image_handle_get_nclx_color_profile(handle, &nclx).code != heif_error_Ok &&
+  if (heif().heif_image_handle_get_nclx_color_profile(declared, &nclx).code != heif_error_Ok &&
       heif().heif_image_get_nclx_color_profile(image, &nclx).code != heif_error_Ok)
     nclx = nullptr;
   if (nclx != nullptr) {
@@ -184,7 +202,7 @@ DecodedPixels decode_heif(Bytes data, const DecodeRequest& request) {
   const Image image(decoded);
   DecodedPixels out;
   out.pixels = to_bgr(data, image.get(), alpha);
-  read_colour(handle.get(), image.get(), out);
+  read_colour(handle.get(), o.primary.get(), image.get(), out);
   return out;
 }
 

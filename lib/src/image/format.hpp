@@ -6,7 +6,23 @@
 
 namespace thumbflow::detail {
 
-enum class ImageFormat { Unknown, Jpeg, Png, Webp, Bmp, Tiff, Pnm, Gif, Heif, Avif, Jxl, Jpeg2000, Ico, Psd, Raw };
+enum class ImageFormat {
+  Unknown,
+  Jpeg,
+  Png,
+  Webp,
+  Bmp,
+  Tiff,
+  Pnm,
+  Gif,
+  Heif,
+  Avif,
+  Jxl,
+  Jpeg2000,
+  Ico,
+  Psd,
+  Raw
+};
 
 using Bytes = std::span<const std::uint8_t>;
 

@@ -198,7 +198,9 @@ void add_thumbnail_options(CLI::App& cmd, BatchArgs& a) {
   cmd.add_option("--background", a.background, "Colour under transparency for JPEG: white, #RRGGBB, R,G,B")
       ->capture_default_str();
   cmd.add_flag("--enlarge", a.enlarge, "Also enlarge images smaller than the box");
-  cmd.add_option("--max-pixels", a.max_pixels, "Refuse images declaring more pixels (0 = no limit)")
+  cmd.add_option(
+         "--max-pixels", a.max_pixels,
+         "Refuse images needing more pixels in memory (a sequential JPEG: at its DCT scale; 0 = no limit)")
       ->capture_default_str();
   cmd.add_option("--decode", a.decode, "fast: decode only what the box needs; full: every pixel")
       ->check(CLI::IsMember({"fast", "full"}))

@@ -116,7 +116,7 @@ void add_worker_command(CLI::App& app, std::function<int()>& command) {
   cmd->add_option("--input-root", a.worker.input_roots,
                   "Folder local-path jobs may read under (repeatable; none: local-path jobs are refused)");
   cmd->add_option("--max-pixels", a.max_pixels,
-                  "Refuse images declaring more pixels; caps each job's limit (0 = no limit)")
+                  "Refuse images needing more pixels in memory; caps each job's limit (0 = no limit)")
       ->capture_default_str();
   cmd->add_option("--max-box", a.worker.max_box, "Largest box side a job may ask for")
       ->check(CLI::Range(1, 65535))

@@ -179,7 +179,10 @@ TEST(MaxPixels, HugeDeclaredSizeIsRefusedQuickly) {
   test::write_bytes(tmp / "in" / "huge.jpg", jpeg_declaring(65000, 65000));
   copy_from_data(tmp / "in", {"fruits.jpg"});
   const auto start = std::chrono::steady_clock::now();
-  const CommandResult r = run_cli({(tmp / "in").string(), "-o", (tmp / "out").string(), "-q"}, 30);
+  // A sequential JPEG counts at the DCT scale the box needs: 65000x65000 at 1/8 is 8125x8125 (66 MP),
+  // over a limit of 50 MP.
+  const CommandResult r =
+      run_cli({(tmp / "in").string(), "-o", (tmp / "out").string(), "-q", "--max-pixels", "50000000"}, 30);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(r.exit_code, 2) << describe(r);
   EXPECT_LT(seconds, 5.0);
@@ -199,21 +202,28 @@ TEST(MaxPixels, LimitOptionIsApplied) {
   const CommandResult refused =
       run_cli({(tmp / "in").string(), "-o", (tmp / "out1").string(), "--max-pixels", "1000", "-q"});
   ASSERT_EQ(refused.exit_code, 2) << describe(refused);
-  // Both for the same reason: one line that sums them up.
-  EXPECT_EQ(lines_of(refused.err).size(), 1u) << refused.err;
-  EXPECT_EQ(lines_with(refused.err, "thumbflow: 2 failed: declares 800x600 pixels (first: ").size(), 1u)
+  // The PNG for its declared size, the sequential JPEG for what its 1/2 scale holds (400x300, twice the 128
+  // px box).
+  EXPECT_EQ(lines_of(refused.err).size(), 2u) << refused.err;
+  EXPECT_EQ(lines_with(refused.err, "p.png: declares 800x600 pixels (0.5 MP), over the limit").size(), 1u)
+      << refused.err;
+  EXPECT_EQ(lines_with(refused.err, "p.jpg: declares 800x600 pixels, and needs 400x300").size(), 1u)
       << refused.err;
   for (const auto& line : lines_of(refused.err))
     EXPECT_TRUE(contains_ci(line, "limit") || contains_ci(line, "max-pixels")) << line;
   EXPECT_TRUE(files_under(tmp / "out1").empty());
 
-  // The limit is inclusive: exactly 800x600 pixels pass, one fewer allowed does not.
+  // The limit is inclusive: exactly 800x600 pixels pass, one fewer allowed does not (for the PNG; the
+  // JPEG needs only 400x300 for a 128 px box).
   const CommandResult exact =
       run_cli({(tmp / "in").string(), "-o", (tmp / "out2").string(), "--max-pixels", "480000", "-q"});
   EXPECT_EQ(exact.exit_code, 0) << describe(exact);
   const CommandResult below =
       run_cli({(tmp / "in").string(), "-o", (tmp / "out3").string(), "--max-pixels", "479999", "-q"});
   EXPECT_EQ(below.exit_code, 2) << describe(below);
+  EXPECT_EQ(lines_of(below.err).size(), 1u) << below.err;
+  EXPECT_EQ(lines_with(below.err, "p.png: ").size(), 1u) << below.err;
+  EXPECT_TRUE(fs::exists(tmp / "out3" / "p_thumbnail.jpg"));
   const CommandResult unlimited =
       run_cli({(tmp / "in").string(), "-o", (tmp / "out4").string(), "--max-pixels", "0", "-q"});
   EXPECT_EQ(unlimited.exit_code, 0) << describe(unlimited);

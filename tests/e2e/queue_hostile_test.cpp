@@ -141,9 +141,13 @@ TEST_F(QueueHostile, EveryHostileEntryIsDeadWithItsReasonAndNothingLeavesTheRoot
       {"force not 0/1", job(ok, "o.jpg", {{"force", "yes"}}), "'force'"},
       {"template without {stem}", job(ok, "n.jpg", {{"name", "x.jpg"}}), "needs {stem}"},
       {"template without an extension", job(ok, "n2.jpg", {{"name", "{stem}"}}), "must end in .{ext}"},
-      // The job's pixel limit: 0 means the worker's (50000 here), so a 76800 px input is refused.
-      {"max_pixels 0", job(ok, "p0.jpg", {{"max_pixels", "0"}}), "over the limit"},
-      {"max_pixels raised", job(ok, "p1.jpg", {{"max_pixels", "1000000000"}}), "over the limit"},
+      // The job's pixel limit: 0 means the worker's (50000 here), so a 76800 px input is refused (a
+      // 320 px box needs the JPEG whole).
+      {"max_pixels 0", job(ok, "p0.jpg", {{"max_pixels", "0"}, {"box_w", "320"}, {"box_h", "320"}}),
+       "over the limit"},
+      {"max_pixels raised",
+       job(ok, "p1.jpg", {{"max_pixels", "1000000000"}, {"box_w", "320"}, {"box_h", "320"}}),
+       "over the limit"},
   };
   std::map<std::string, const HostileCase*> by_id;
   const std::string first_good = add(job((in / "sub" / "ok2.png").string(), "sub/ok2.png"));

@@ -182,6 +182,33 @@ TEST(Decode, SixteenBitBmpsAreRead) {
   EXPECT_NE(decode_error_of(cut).find("truncated BMP"), std::string::npos) << decode_error_of(cut);
 }
 
+// --max-pixels bounds what a decoder holds: a sequential JPEG over the limit is made at a DCT scale
+// that holds fewer pixels (a 108 MP phone photo at 128 px), but not where the box needs it whole;
+// a progressive JPEG holds the whole picture's coefficients, so the stored size counts.
+TEST(Decode, PixelLimitIsOnWhatASequentialJpegHolds) {
+  const cv::Mat picture = test::make_picture(1600, 1200, CV_8UC3, 3);
+  const std::vector<std::uint8_t> sequential = test::encode(picture, ".jpg");
+  ThumbnailOptions small;
+  small.box_width = small.box_height = 128;
+  small.max_pixels = 1'000'000;  // under the stored 1.92 MP; 1/4 holds 400x300
+  EXPECT_EQ(decode_for_thumbnail(sequential, small).pixels.size(), cv::Size(400, 300));
+  ThumbnailOptions large = small;
+  large.box_width = large.box_height = 1000;  // needs the full size
+  EXPECT_EQ(decode_error_of(sequential, large),
+            "declares 1600x1200 pixels (1.9 MP), over the limit of 1 MP (--max-pixels)");
+  ThumbnailOptions middle = small;
+  middle.box_width = middle.box_height = 400;  // 1/2 holds 800x600 = 0.48 MP; limit 0.4 MP
+  middle.max_pixels = 400'000;
+  EXPECT_EQ(decode_error_of(sequential, middle),
+            "declares 1600x1200 pixels, and needs 800x600 (0.5 MP) even at the smallest decoding scale for "
+            "this box, "
+            "over the limit of 0.4 MP (--max-pixels)");
+  const std::vector<std::uint8_t> progressive =
+      test::encode(picture, ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+  EXPECT_NE(decode_error_of(progressive, small).find("declares 1600x1200 pixels (1.9 MP)"),
+            std::string::npos);
+}
+
 TEST(Decode, RefusesOversizedHeadersBeforeDecoding) {
   // A PNG signature and IHDR declaring 100000x100000; nothing else is needed to be refused.
   std::vector<std::uint8_t> png = {0x89, 'P',  'N',  'G',  '\r', '\n', 0x1A, '\n', 0,    0,

@@ -123,10 +123,12 @@ TEST(JpegBaseline, LeavesOtherLayoutsAndScalesToLibjpeg) {
     EXPECT_FALSE(decode_baseline_eighth(encode_jpeg(img, spec), kEighth, 0).has_value());
   EXPECT_FALSE(decode_baseline_eighth(encode_jpeg(cv::Mat(16, 16, CV_8UC4, cv::Scalar::all(9))), kEighth, 0));
   const Buffer jpeg = encode_jpeg(img);
-  EXPECT_FALSE(decode_baseline_eighth(jpeg, {0, 0}, 0).has_value());               // full size
-  EXPECT_FALSE(decode_baseline_eighth(jpeg, {21, 1}, 0).has_value());              // needs 1/4
-  EXPECT_FALSE(decode_baseline_eighth(jpeg, kEighth, 160 * 120 - 1).has_value());  // over the pixel limit
-  EXPECT_TRUE(decode_baseline_eighth(jpeg, {20, 15}, 160 * 120).has_value());
+  EXPECT_FALSE(decode_baseline_eighth(jpeg, {0, 0}, 0).has_value());   // full size
+  EXPECT_FALSE(decode_baseline_eighth(jpeg, {21, 1}, 0).has_value());  // needs 1/4
+  // The pixel limit is on what the 1/8 decode holds (20x15), not on the stored 160x120.
+  EXPECT_FALSE(decode_baseline_eighth(jpeg, kEighth, 20 * 15 - 1).has_value());  // over the pixel limit
+  EXPECT_TRUE(decode_baseline_eighth(jpeg, {20, 15}, 20 * 15).has_value());
+  EXPECT_TRUE(decode_baseline_eighth(jpeg, {20, 15}, 160 * 120 - 1).has_value());
   EXPECT_THROW(decode_jpeg(jpeg, kEighth, 100), DecodeError);
 }
 

@@ -72,6 +72,10 @@ struct Codec {
   ImageHeader (*header)(Bytes data);
   // Decodes; throws DecodeError with a one-line reason. Thread-safe.
   DecodedPixels (*decode)(Bytes data, const DecodeRequest& request);
+  // The size whose pixels the decoder holds for a file of `stored` size asked for `min_size`
+  // (--max-pixels is checked on it): a decoder that shrinks on load without ever holding the whole
+  // picture (a sequential JPEG) holds less. Null: the stored size.
+  Dimensions (*held)(Bytes data, Dimensions stored, Dimensions min_size) = nullptr;
 };
 
 // The row for `format`, or null when thumbflow cannot read it.

@@ -47,6 +47,10 @@ DecodedPixels opencv_decode(Bytes data, const DecodeRequest&) {
   return decode_with_opencv(data, F);
 }
 
+Dimensions jpeg_held(Bytes data, Dimensions, Dimensions min_size) {
+  return jpeg_held_size(read_jpeg_info(data), min_size);
+}
+
 ImageHeader jpeg_header(Bytes data) {
   return {read_jpeg_info(data).size, read_exif_orientation(data, ImageFormat::Jpeg)};
 }
@@ -109,7 +113,7 @@ ImageHeader png_header(Bytes data) {
 }
 
 constexpr Codec kCodecs[] = {
-    {ImageFormat::Jpeg, jpeg_header, jpeg_decode},
+    {ImageFormat::Jpeg, jpeg_header, jpeg_decode, jpeg_held},
     {ImageFormat::Png, png_header, decode_png},
     {ImageFormat::Webp, webp_header, webp_decode},
     {ImageFormat::Bmp, read_bmp_header, bmp_decode},

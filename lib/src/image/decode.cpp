@@ -97,7 +97,9 @@ DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
   };
   ImageHeader header;
   captured([&] { header = read_header(data, result.format); });
-  check_pixel_limit(header.size, options.max_pixels);
+  // --max-pixels bounds what is held in memory: the stored size, checked first; or, for a decoder
+  // that shrinks on load without ever holding the whole picture (codec->held), what it will hold.
+  if (codec->held == nullptr) check_pixel_limit(header.size, options.max_pixels);
   std::vector<std::string> integrity = check_integrity(data, result.format);
   result.orientation = header.orientation;
   const bool swap = swaps_sides(result.orientation);
@@ -124,6 +126,8 @@ DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
     request.largest_output = swapped(fit, swap);
   }
 
+  if (codec->held != nullptr)
+    check_pixel_limit(header.size, codec->held(data, header.size, request.min_size), options.max_pixels);
   DecodedPixels decoded;
   captured([&] { decoded = codec->decode(data, request); });
   decoded.warnings.insert(decoded.warnings.end(), printed.begin(), printed.end());

@@ -361,9 +361,10 @@ std::optional<cv::Mat> decode_baseline_at(Bytes data, Dimensions min_size, std::
   const std::optional<Header> header = parse_baseline_header(data);
   if (!header) return std::nullopt;
   const Dimensions stored{header->width, header->height};
-  if (max_pixels != 0 && std::uint64_t(stored.width) * std::uint64_t(stored.height) > max_pixels)
-    return std::nullopt;  // libjpeg's path refuses it with the usual message
   if (jpeg_scale_denom(stored, min_size) != denom) return std::nullopt;
+  const Dimensions held = jpeg_held_size({stored, 0, false}, min_size);
+  if (max_pixels != 0 && std::uint64_t(held.width) * std::uint64_t(held.height) > max_pixels)
+    return std::nullopt;  // libjpeg's path refuses it with the usual message
   try {
     return Decoder(*header, data, denom == 4).run();
   } catch (const Unsupported&) {

@@ -307,6 +307,12 @@ int jpeg_scale_denom(Dimensions stored, Dimensions min_size) {
   return 1;
 }
 
+Dimensions jpeg_held_size(const JpegInfo& info, Dimensions min_size) {
+  if (info.progressive) return info.size;
+  const int denom = jpeg_scale_denom(info.size, min_size);
+  return {(info.size.width + denom - 1) / denom, (info.size.height + denom - 1) / denom};
+}
+
 int jpeg_scale_eighths(Dimensions stored, Dimensions min_size, bool progressive) {
   if (!progressive) return 8 / jpeg_scale_denom(stored, min_size);
   if (min_size.width <= 0 && min_size.height <= 0) return 8;
@@ -352,7 +358,7 @@ cv::Mat decode_with_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_p
   Decompressor d;
   open(d, data);
   jpeg_decompress_struct& c = d.cinfo;
-  check_pixel_limit(stored_size(c), max_pixels);
+  check_pixel_limit(jpeg_held_size({stored_size(c), 0, c.progressive_mode != FALSE}, min_size), max_pixels);
 
   const OutputPlan plan = plan_output(c);
   c.out_color_space = plan.space;

@@ -18,6 +18,12 @@ struct JpegInfo {
 // Reads the header only. Throws DecodeError if it is not a readable JPEG header.
 JpegInfo read_jpeg_info(Bytes data);
 
+// The size whose pixels decoding a JPEG of `info` at min_size holds: a sequential file is decoded
+// row by row at its DCT scale (ceil(side / denom), jpeg_scale_denom), a progressive one keeps the
+// coefficients of the whole stored picture. --max-pixels applies to this size, so that a 200 MP
+// phone photo makes a thumbnail in ~40 MB, while a progressive one is still refused.
+Dimensions jpeg_held_size(const JpegInfo& info, Dimensions min_size);
+
 // Decodes to 8-bit BGR (CV_8UC3) or gray (CV_8UC1); CMYK/YCCK (Adobe inverted or not) becomes BGR.
 // min_size: the smallest decoded size acceptable in stored orientation; the decoder uses the
 // largest DCT reduction (1/2, 1/4, 1/8) whose output is still at least that large on both sides.

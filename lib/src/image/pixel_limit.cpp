@@ -17,11 +17,18 @@ std::string amount(std::uint64_t pixels) {
 }  // namespace
 
 void check_pixel_limit(Dimensions size, std::uint64_t max_pixels) {
-  const std::uint64_t pixels = std::uint64_t(size.width) * std::uint64_t(size.height);
+  check_pixel_limit(size, size, max_pixels);
+}
+
+void check_pixel_limit(Dimensions declared, Dimensions held, std::uint64_t max_pixels) {
+  const std::uint64_t pixels = std::uint64_t(held.width) * std::uint64_t(held.height);
   if (max_pixels == 0 || pixels <= max_pixels) return;
-  throw DecodeError("declares " + std::to_string(size.width) + "x" + std::to_string(size.height) +
-                    " pixels (" + amount(pixels) + "), over the limit of " + amount(max_pixels) +
-                    " (--max-pixels)");
+  const auto size = [](Dimensions d) { return std::to_string(d.width) + "x" + std::to_string(d.height); };
+  const std::string over = "over the limit of " + amount(max_pixels) + " (--max-pixels)";
+  if (held.width == declared.width && held.height == declared.height)
+    throw DecodeError("declares " + size(declared) + " pixels (" + amount(pixels) + "), " + over);
+  throw DecodeError("declares " + size(declared) + " pixels, and needs " + size(held) + " (" +
+                    amount(pixels) + ") even at the smallest decoding scale for this box, " + over);
 }
 
 void check_frame_budget(std::uint64_t frames, Dimensions canvas, std::uint64_t max_frame_pixels) {

@@ -10,6 +10,10 @@ namespace thumbflow::detail {
 // width*height exceeds max_pixels; 0 means no limit. Used before any pixel is decoded.
 void check_pixel_limit(Dimensions size, std::uint64_t max_pixels);
 
+// The same for a file of `declared` size whose decoder holds only `held` pixels (a JPEG decoded at
+// a DCT scale): the limit is on `held`, and the message names both when they differ.
+void check_pixel_limit(Dimensions declared, Dimensions held, std::uint64_t max_pixels);
+
 // Throws DecodeError("animation of N frames of WxH is P pixels in all, over the limit of M
 // (--max-frame-pixels)") when frames x canvas pixels exceeds max_frame_pixels; 0 means no limit.
 // Used after counting an animation's frames, before decoding any of them.

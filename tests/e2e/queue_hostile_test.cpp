@@ -1,8 +1,10 @@
 // Queue entries are written by whoever can add to the stream: a worker must treat each one as
 // hostile. Real redis-server (127.0.0.1, free port), entries added raw with redis-cli XADD, the real
 // `thumbflow worker`; checked as a user would: what is on disk, what is in NAME:dead, exit status.
+#include <csignal>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include "e2e_support.hpp"
 #include "http_server.hpp"
@@ -95,12 +97,24 @@ class QueueHostile : public ::testing::Test {
     return all;
   }
 
-  CommandResult worker(const std::vector<std::string>& extra) {
-    std::vector<std::string> argv = {kCli,   "worker",           "-o",      out.string(), "-j",
-                                     "1",    "--burst",          "--redis", redis.url(),  "--queue",
-                                     "jobs", "--max-deliveries", "1"};
+  std::vector<std::string> worker_argv(const std::vector<std::string>& extra) const {
+    std::vector<std::string> argv = {kCli,        "worker",  "-o",   out.string(),       "-j", "1", "--redis",
+                                     redis.url(), "--queue", "jobs", "--max-deliveries", "1"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return test::run_command(argv, 90);
+    return argv;
+  }
+
+  CommandResult worker(std::vector<std::string> extra) {
+    extra.emplace_back("--burst");
+    return test::run_command(worker_argv(extra), 90);
+  }
+
+  // Waits (at most 30 s) until `done` says so.
+  static bool eventually(const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!done() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return done();
   }
 
   TempDir tmp;
@@ -220,6 +234,63 @@ TEST_F(QueueHostile, AUrlJobGetsTheWorkersHeadersAndCannotSetItsOwn) {
   EXPECT_EQ(got.header("user-agent"), "worker/1");
   EXPECT_EQ(got.header("x-evil"), "");
   EXPECT_EQ(files_under(out), std::vector<std::string>{"w_thumbnail.jpg"}) << describe(r);
+}
+
+// Counters and notes are someone else's to break: with NAME:stats holding text where a count goes
+// and NAME:errors and NAME:released of another type, every job is still done or dead, and each
+// broken key is named once on stderr.
+TEST_F(QueueHostile, BrokenCountersAndNotesAreWarnedOnceAndLoseNoJob) {
+  ASSERT_EQ(redis.cli({"HSET", "jobs:stats", "done", "notanumber", "dead", "x"}), "2\n");
+  ASSERT_EQ(redis.cli({"SET", "jobs:errors", "x"}), "OK\n");
+  std::vector<std::string> good;
+  for (int i = 0; i < 3; ++i)
+    good.push_back(add(job((in / "ok.jpg").string(), "ok" + std::to_string(i) + ".jpg")));
+  const std::string malformed = add(job((in / "ok.jpg").string(), "m.jpg", {{"quality", "high"}}));
+  const CommandResult r = worker({"--input-root", in.string()});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(files_under(out),
+            (std::vector<std::string>{"ok0_thumbnail.jpg", "ok1_thumbnail.jpg", "ok2_thumbnail.jpg"}));
+  EXPECT_EQ(dead().count(malformed), 1u) << r.err;
+  EXPECT_EQ(redis.cli({"XLEN", "jobs"}), "0\n") << r.err;
+  EXPECT_EQ(lines_with(r.err, "'jobs:stats'").size(), 1u) << r.err;
+  EXPECT_EQ(lines_with(r.err, "'jobs:errors'").size(), 1u) << r.err;
+  EXPECT_EQ(redis.cli({"HGET", "jobs:stats", "done"}), "notanumber\n");
+}
+
+// A job is acknowledged only once its dead record is written: with NAME:dead of another type, the
+// jobs to give up on stay pending (said once, naming the key) while the others are done; once the
+// key is put right, they move there.
+TEST_F(QueueHostile, AJobIsNotAcknowledgedBeforeItsDeadRecordIsWritten) {
+  ASSERT_EQ(redis.cli({"SET", "jobs:dead", "x"}), "OK\n");
+  test::write_bytes(in / "bad.jpg",
+                    std::vector<std::uint8_t>{'n', 'o', 't', ' ', 'a', 'n', ' ', 'i', 'm', 'g'});
+  const std::string malformed = add(job((in / "ok.jpg").string(), "m.jpg", {{"quality", "high"}}));
+  const std::string broken = add(job((in / "bad.jpg").string(), "bad.jpg"));
+  add(job((in / "ok.jpg").string(), "ok.jpg"));
+  fs::create_directories(tmp / "logs");
+  test::LoggedProcess w(worker_argv({"--input-root", in.string(), "--retry-delay", "1"}), tmp / "logs" / "w");
+  EXPECT_TRUE(eventually([&] { return fs::exists(out / "ok_thumbnail.jpg"); })) << w.err();
+  EXPECT_TRUE(eventually([&] { return lines_with(w.err(), "'jobs:dead'").size() == 1; })) << w.err();
+  // Both are still in the queue, pending: nothing acknowledged, nothing lost.
+  EXPECT_EQ(redis.cli({"XLEN", "jobs"}), "2\n") << w.err();
+  EXPECT_EQ(lines_of(redis.cli({"XPENDING", "jobs", "thumbflow"})).front(), "2") << w.err();
+  EXPECT_TRUE(w.running()) << w.err();
+  ASSERT_EQ(redis.cli({"DEL", "jobs:dead"}), "1\n");
+  EXPECT_TRUE(eventually([&] { return dead().size() == 2; })) << w.err();
+  EXPECT_EQ(dead().count(malformed) + dead().count(broken), 2u) << w.err();
+  EXPECT_TRUE(eventually([&] { return redis.cli({"XLEN", "jobs"}) == "0\n"; })) << w.err();
+  w.signal(SIGTERM);
+  EXPECT_EQ(w.wait(30), 0) << w.err();
+  EXPECT_EQ(lines_with(w.err(), "'jobs:dead'").size(), 1u) << w.err();  // said once, not per attempt
+}
+
+// The stream itself of another type: nothing can be done; one line naming the key, exit 1.
+TEST_F(QueueHostile, AQueueKeyOfAnotherTypeIsOneClearLine) {
+  ASSERT_EQ(redis.cli({"SET", "jobs", "x"}), "OK\n");
+  const CommandResult r = worker({"--input-root", in.string()});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_EQ(lines_of(r.err).size(), 1u) << describe(r);
+  EXPECT_TRUE(contains_ci(r.err, "'jobs' is not a stream")) << describe(r);
 }
 
 TEST_F(QueueHostile, AnInputRootThatIsNotAFolderIsASetupError) {

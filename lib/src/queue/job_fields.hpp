@@ -9,6 +9,12 @@
 
 namespace thumbflow::detail {
 
+// Bounds of one entry, checked by decode_job before anything else reads it: fields (name-value
+// pairs) per entry, and the longest value of any field (the input's limit; other fields have
+// smaller ones).
+inline constexpr int kMaxEntryFields = 64;
+inline constexpr std::size_t kMaxFieldBytes = 8192;
+
 struct QueueJob {
   Item item;  // input (absolute path or URL) and relative_path (decides the output name)
   ThumbnailOptions thumbnail{};

@@ -9,7 +9,7 @@ namespace thumbflow::detail {
 
 JobIntake::JobIntake(const RedisAddress& redis, const QueueKeys& keys, const WorkerOptions& options,
                      const std::string& consumer, JobLimits limits, HeldJobs& held, JobEvents& events,
-                     WorkerMetrics& metrics)
+                     WorkerMetrics& metrics, KeyWarnings& warnings)
     : options_(options),
       // Commands wait at most the BLOCK time plus a margin for a slow server. Only this side
       // reports outages: it is always polling, so it notices them first.
@@ -18,7 +18,7 @@ JobIntake::JobIntake(const RedisAddress& redis, const QueueKeys& keys, const Wor
       // A burst worker waits briefly: it only needs to see the last jobs of others finish.
       reader_(redis_, keys, consumer, options.burst ? std::min(options.block_ms, 100) : options.block_ms,
               options.claim_after_ms),
-      ledger_(redis_, keys, consumer, options.claim_after_ms, options.retry_delay_ms),
+      ledger_(redis_, keys, consumer, options.claim_after_ms, options.retry_delay_ms, warnings),
       limits_(std::move(limits)),
       held_(held),
       events_(events),
@@ -66,8 +66,12 @@ std::optional<Prepared> JobIntake::prepare(Delivery& d) {
   }
   if (d.deliveries > options_.max_deliveries) {
     const std::string last = ledger_.last_error(d.id);
-    give_up(d, "no result after " + std::to_string(d.deliveries - 1) + " deliveries" +
-                   (last.empty() ? " (its workers stopped or died)" : ": " + last));
+    // A job kept because NAME:dead could not be written comes back with this reason recorded.
+    const std::string no_result = "no result after ";
+    give_up(d, last.rfind(no_result, 0) == 0
+                   ? last
+                   : no_result + std::to_string(d.deliveries - 1) + " deliveries" +
+                         (last.empty() ? " (its workers stopped or died)" : ": " + last));
     return std::nullopt;
   }
   QueueJob job;
@@ -95,10 +99,12 @@ std::optional<Prepared> JobIntake::prepare(Delivery& d) {
 }
 
 void JobIntake::give_up(const Delivery& d, const std::string& error) {
-  ledger_.dead(d, error);
+  const bool dead = ledger_.dead(d, error);  // false: kept for a retry (NAME:dead cannot be written)
   held_.remove(d.id);
+  // Kept again and again until NAME:dead is put right: said once (by the ledger), not each time.
+  if (!dead && d.deliveries > options_.max_deliveries) return;
   JobEvent event = JobEvents::event_for(d, ItemStatus::Failed);
-  event.dead = true;
+  event.dead = dead;
   event.result.error = error;
   events_.report(event);
 }

@@ -32,7 +32,7 @@ class JobIntake {
  public:
   JobIntake(const RedisAddress& redis, const QueueKeys& keys, const WorkerOptions& options,
             const std::string& consumer, JobLimits limits, HeldJobs& held, JobEvents& events,
-            WorkerMetrics& metrics);
+            WorkerMetrics& metrics, KeyWarnings& warnings);
 
   // The next job to run, reading (and waiting) as needed; std::nullopt when `stop` says so, or
   // with burst when the queue is empty.

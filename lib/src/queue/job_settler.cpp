@@ -3,11 +3,11 @@
 namespace thumbflow::detail {
 
 JobSettler::JobSettler(const RedisAddress& redis, const QueueKeys& keys, const WorkerOptions& options,
-                       const std::string& consumer, HeldJobs& held, JobEvents& events)
+                       const std::string& consumer, HeldJobs& held, JobEvents& events, KeyWarnings& warnings)
     : options_(options),
       redis_(redis, std::chrono::seconds(10), std::chrono::seconds(options.reconnect_timeout_s),
              options.batch.cancel),
-      ledger_(redis_, keys, consumer, options.claim_after_ms, options.retry_delay_ms),
+      ledger_(redis_, keys, consumer, options.claim_after_ms, options.retry_delay_ms, warnings),
       held_(held),
       events_(events) {}
 
@@ -46,8 +46,7 @@ void JobSettler::handle(const Delivery& d, const ItemResult& r) {
     case ItemStatus::Failed:
       if (d.deliveries >= options_.max_deliveries) {
         event.result.error = "failed " + std::to_string(d.deliveries) + " times, last: " + r.error;
-        ledger_.dead(d, event.result.error);
-        event.dead = true;
+        event.dead = ledger_.dead(d, event.result.error);  // false: kept for a retry
       } else {
         ledger_.retry_later(d, r.error);
       }

@@ -17,7 +17,7 @@ namespace thumbflow::detail {
 class JobSettler {
  public:
   JobSettler(const RedisAddress& redis, const QueueKeys& keys, const WorkerOptions& options,
-             const std::string& consumer, HeldJobs& held, JobEvents& events);
+             const std::string& consumer, HeldJobs& held, JobEvents& events, KeyWarnings& warnings);
 
   // A job goes into the pipeline, as an item tagged with its entry id.
   void hold(Prepared job);

@@ -20,10 +20,22 @@ QueueKeys::QueueKeys(const std::string& name)
 
 RedisArgs eval_args(const char* script, const std::vector<std::string>& keys,
                     const std::vector<std::string>& argv) {
-  RedisArgs args = {"EVAL", script, std::to_string(keys.size())};
+  RedisArgs args = {"EVAL", std::string(kScriptPrelude) + script, std::to_string(keys.size())};
   args.insert(args.end(), keys.begin(), keys.end());
   args.insert(args.end(), argv.begin(), argv.end());
   return args;
+}
+
+ScriptReply script_reply(const RedisValue& reply) {
+  ScriptReply r;
+  if (reply.type != RedisValue::Type::Array) {
+    r.result = reply.as_int();
+    return r;
+  }
+  if (!reply.elements.empty()) r.result = reply.elements[0].as_int();
+  for (std::size_t i = 1; i + 1 < reply.elements.size(); i += 2)
+    r.failed_writes.emplace_back(reply.elements[i].str, reply.elements[i + 1].str);
+  return r;
 }
 
 }  // namespace thumbflow::detail

@@ -3,7 +3,9 @@
 // runs the step again after reconnecting), so counters count each job once.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "queue/redis_client.hpp"
@@ -19,9 +21,42 @@ struct QueueKeys {
   std::string stream, dead, stats, seen, errors, released;
 };
 
+// Every script runs after kScriptPrelude (eval_args puts it first). Anyone with access to the
+// queue's keys may have given one of them another type, or a counter a value that is not a number:
+//  - check_types(key, kind, ...) returns an error reply naming the first key of another type
+//    ("WRONGTYPE key 'jobs:dead' holds a string, not a stream"); each script calls it before its
+//    first write for the keys it cannot do without, so that it fails having changed nothing.
+//  - try(label, command...) runs a write whose failure loses nothing (a counter, a note) with
+//    pcall, and notes the failure; the script goes on and returns {result, label, error, ...}.
+// Redis does not undo a script's writes when it fails halfway: hence checking first, and writing
+// what matters (the job's result) before acknowledging.
+inline constexpr const char* kScriptPrelude = R"lua(
+local warnings = {}
+local function check_types(...)
+  local want = {...}
+  for i = 1, #want, 2 do
+    local t = redis.call('TYPE', want[i])['ok']
+    if t ~= 'none' and t ~= want[i + 1] then
+      return redis.error_reply('WRONGTYPE key \'' .. want[i] .. '\' holds a ' .. t .. ', not a ' .. want[i + 1])
+    end
+  end
+  return nil
+end
+local function try(label, ...)
+  local r = redis.pcall(...)
+  if type(r) == 'table' and r['err'] then
+    warnings[#warnings + 1] = label
+    warnings[#warnings + 1] = r['err']
+  end
+  return r
+end
+)lua";
+
 // KEYS: stream, seen. ARGV: fingerprint, force ("1"/"0"), fields... Adds the entry unless the
 // fingerprint was seen (and not forced); returns its id, or nil when it was a duplicate.
 inline constexpr const char* kEnqueueScript = R"lua(
+local bad = check_types(KEYS[1], 'stream', KEYS[2], 'set')
+if bad then return bad end
 local key = redis.sha1hex(ARGV[1])
 if redis.call('SADD', KEYS[2], key) == 0 and ARGV[2] ~= '1' then return false end
 return redis.call('XADD', KEYS[1], '*', 'key', key, unpack(ARGV, 3))
@@ -29,71 +64,94 @@ return redis.call('XADD', KEYS[1], '*', 'key', key, unpack(ARGV, 3))
 
 // KEYS: stream, stats, errors. ARGV: id, counter ("done" or "skipped"). Acknowledges and deletes
 // the entry and counts it (per second too, for the rate), unless it was acknowledged before.
+// Returns {1 or 0, warnings...}: the counts are best effort.
 inline constexpr const char* kAckScript = R"lua(
-if redis.call('XACK', KEYS[1], 'thumbflow', ARGV[1]) == 0 then return 0 end
+local bad = check_types(KEYS[1], 'stream')
+if bad then return bad end
+if redis.call('XACK', KEYS[1], 'thumbflow', ARGV[1]) == 0 then return {0} end
 redis.call('XDEL', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
-redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+try(KEYS[3], 'HDEL', KEYS[3], ARGV[1])
+try(KEYS[2], 'HINCRBY', KEYS[2], ARGV[2], 1)
 local rate = KEYS[1] .. ':rate:' .. redis.call('TIME')[1]
-redis.call('INCR', rate)
-redis.call('EXPIRE', rate, 120)
-return 1
+try(KEYS[1] .. ':rate:*', 'INCR', rate)
+try(KEYS[1] .. ':rate:*', 'EXPIRE', rate, 120)
+return {1, unpack(warnings)}
 )lua";
 
 // KEYS: stream, stats, errors. ARGV: id, error, consumer, idle ms. A failed attempt: keeps the
 // entry pending with its error and makes it look idle for `idle` ms, so that XAUTOCLAIM hands it
-// out again after claim-after minus that. Nothing if another consumer holds it now.
+// out again after claim-after minus that. Nothing if another consumer holds it now. Returns
+// {1 or 0, warnings...}: the error note and the count are best effort.
 inline constexpr const char* kRetryScript = R"lua(
+local bad = check_types(KEYS[1], 'stream')
+if bad then return bad end
 local p = redis.call('XPENDING', KEYS[1], 'thumbflow', ARGV[1], ARGV[1], 1)
-if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end
+if #p == 0 or p[1][2] ~= ARGV[3] then return {0} end
 redis.call('XCLAIM', KEYS[1], 'thumbflow', ARGV[3], 0, ARGV[1], 'IDLE', ARGV[4], 'JUSTID')
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
-redis.call('HINCRBY', KEYS[2], 'failed', 1)
-return 1
+try(KEYS[3], 'HSET', KEYS[3], ARGV[1], ARGV[2])
+try(KEYS[2], 'HINCRBY', KEYS[2], 'failed', 1)
+return {1, unpack(warnings)}
 )lua";
 
 // KEYS: stream, released. ARGV: id, consumer, idle ms, retry count. Gives a job not started back
 // (on stop): claimable at once by any worker, its delivery count restored, and noted in `released`
-// (the claimer removes it, to count it as handed back rather than abandoned).
+// (the claimer removes it, to count it as handed back rather than abandoned; best effort).
 inline constexpr const char* kReleaseScript = R"lua(
+local bad = check_types(KEYS[1], 'stream')
+if bad then return bad end
 local p = redis.call('XPENDING', KEYS[1], 'thumbflow', ARGV[1], ARGV[1], 1)
-if #p == 0 or p[1][2] ~= ARGV[2] then return 0 end
+if #p == 0 or p[1][2] ~= ARGV[2] then return {0} end
 redis.call('XCLAIM', KEYS[1], 'thumbflow', ARGV[2], 0, ARGV[1], 'IDLE', ARGV[3], 'RETRYCOUNT', ARGV[4], 'JUSTID')
-redis.call('SADD', KEYS[2], ARGV[1])
-return 1
+try(KEYS[2], 'SADD', KEYS[2], ARGV[1])
+return {1, unpack(warnings)}
 )lua";
 
-// KEYS: stream, stats, errors, dead, seen. ARGV: id, error, deliveries. Gives up on a job: copies
-// it to the dead stream with its error, forgets its fingerprint (so it can be enqueued again once
-// fixed), acknowledges and deletes it.
+// KEYS: stream, stats, errors, dead, seen. ARGV: id, error, deliveries, most fields copied, longest
+// value copied. Gives up on a job: copies it to the dead stream with its error (at most that many
+// of its fields; longer values are left out, so a huge entry does not make a huge record),
+// forgets its fingerprint (so it can be enqueued again once fixed), then acknowledges and
+// deletes it. The dead record is written first: when it cannot be, the job stays pending.
+// Returns {1, warnings...}, or {0} when the job was not pending (given up before).
 inline constexpr const char* kDeadScript = R"lua(
-if redis.call('XACK', KEYS[1], 'thumbflow', ARGV[1]) == 0 then return 0 end
+local bad = check_types(KEYS[1], 'stream', KEYS[4], 'stream')
+if bad then return bad end
+if #redis.call('XPENDING', KEYS[1], 'thumbflow', ARGV[1], ARGV[1], 1) == 0 then return {0} end
 local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 local entry = {'id', ARGV[1], 'error', ARGV[2], 'deliveries', ARGV[3]}
+local key = nil
 if #found > 0 then
   local f = found[1][2]
+  local copied = 0
   for i = 1, #f, 2 do
-    if f[i] == 'key' then redis.call('SREM', KEYS[5], f[i + 1]) end
-    entry[#entry + 1] = f[i]
-    entry[#entry + 1] = f[i + 1]
+    if f[i] == 'key' then key = f[i + 1] end
+    if copied < tonumber(ARGV[4]) and #f[i] <= tonumber(ARGV[5]) and #f[i + 1] <= tonumber(ARGV[5]) then
+      entry[#entry + 1] = f[i]
+      entry[#entry + 1] = f[i + 1]
+      copied = copied + 1
+    end
   end
 end
 redis.call('XADD', KEYS[4], '*', unpack(entry))
+redis.call('XACK', KEYS[1], 'thumbflow', ARGV[1])
 redis.call('XDEL', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
-redis.call('HINCRBY', KEYS[2], 'dead', 1)
-return 1
+if key then try(KEYS[5], 'SREM', KEYS[5], key) end
+try(KEYS[3], 'HDEL', KEYS[3], ARGV[1])
+try(KEYS[2], 'HINCRBY', KEYS[2], 'dead', 1)
+return {1, unpack(warnings)}
 )lua";
 
 // KEYS: dead, stream, seen, stats. ARGV: dead entry id. Puts a dead job back: its own fields (after
 // the id, error and deliveries that kDeadScript put first) as a new entry, its fingerprint seen
-// again, the dead entry deleted. Returns 1 requeued, 2 when the fingerprint was enqueued again
-// meanwhile (only deleted), 0 when the entry is not there, -1 when it is not one kDeadScript wrote.
+// again, the dead entry deleted. Returns {1, warnings...} requeued, {2} when the fingerprint was
+// enqueued again meanwhile (only deleted), {0} when the entry is not there, {-1} when it is not
+// one kDeadScript wrote.
 inline constexpr const char* kRequeueScript = R"lua(
+local bad = check_types(KEYS[1], 'stream', KEYS[2], 'stream')
+if bad then return bad end
 local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
-if #found == 0 then return 0 end
+if #found == 0 then return {0} end
 local f = found[1][2]
-if #f < 8 or f[1] ~= 'id' or f[3] ~= 'error' or f[5] ~= 'deliveries' then return -1 end
+if #f < 8 or f[1] ~= 'id' or f[3] ~= 'error' or f[5] ~= 'deliveries' then return {-1} end
 local fields = {}
 local key = nil
 for i = 7, #f, 2 do
@@ -102,13 +160,14 @@ for i = 7, #f, 2 do
   if f[i] == 'key' then key = f[i + 1] end
 end
 local result = 2
-if key == nil or redis.call('SADD', KEYS[3], key) == 1 then
+-- A `seen` that cannot be read does not keep the job dead.
+if key == nil or try(KEYS[3], 'SADD', KEYS[3], key) ~= 0 then
   redis.call('XADD', KEYS[2], '*', unpack(fields))
-  redis.call('HINCRBY', KEYS[4], 'requeued', 1)
+  try(KEYS[4], 'HINCRBY', KEYS[4], 'requeued', 1)
   result = 1
 end
 redis.call('XDEL', KEYS[1], ARGV[1])
-return result
+return {result, unpack(warnings)}
 )lua";
 
 // KEYS: stream. ARGV: consumer. Removes the consumer from the group if it holds no job (removing
@@ -149,9 +208,17 @@ end
 return kept
 )lua";
 
-// EVAL script with its keys and arguments.
+// EVAL script (after kScriptPrelude) with its keys and arguments.
 RedisArgs eval_args(const char* script, const std::vector<std::string>& keys,
                     const std::vector<std::string>& argv);
+
+// What a script that returns {result, label, error, ...} said: its result, and the best-effort
+// writes that failed (label: the key, as the script names it; error: Redis's words).
+struct ScriptReply {
+  std::int64_t result = 0;
+  std::vector<std::pair<std::string, std::string>> failed_writes;
+};
+ScriptReply script_reply(const RedisValue& reply);
 
 // Creates the group on the stream (and the stream) if missing, reading from the start: entries
 // enqueued before the first worker came are not skipped.

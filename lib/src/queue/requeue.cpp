@@ -72,11 +72,12 @@ class Requeuer {
       r.reason = std::string("malformed job: ") + e.what();
       return report(r);
     }
-    const std::int64_t moved =
-        redis_
-            .command(
-                eval_args(kRequeueScript, {keys_.dead, keys_.stream, keys_.seen, keys_.stats}, {r.job.id}))
-            .as_int();
+    const ScriptReply reply = script_reply(redis_.command(
+        eval_args(kRequeueScript, {keys_.dead, keys_.stream, keys_.seen, keys_.stats}, {r.job.id})));
+    const std::int64_t moved = reply.result;
+    // Best-effort writes that failed (a counter, the fingerprint): the job is requeued all the same.
+    for (const auto& [key, error] : reply.failed_writes)
+      r.reason += (r.reason.empty() ? "" : "; ") + ("cannot write key '" + key + "': " + error);
     if (moved == 1) r.outcome = RequeueResult::Outcome::Requeued;
     if (moved == 2) r.outcome = RequeueResult::Outcome::AlreadyEnqueued;
     if (moved == 0) {

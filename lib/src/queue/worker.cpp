@@ -70,10 +70,11 @@ class Worker {
         }),
         metrics_server_(serve_metrics(options, metrics_)),
         events_(on_event_),
+        warnings_(options.on_notice),
         intake_(redis, keys, options, consumer_,
                 make_job_limits(options.input_roots, options.batch.thumbnail.max_pixels, options.max_box),
-                held_, events_, metrics_),
-        settler_(redis, keys, options, consumer_, held_, events_),
+                held_, events_, metrics_, warnings_),
+        settler_(redis, keys, options, consumer_, held_, events_, warnings_),
         heartbeat_(std::make_unique<Heartbeat>(
             redis, keys, consumer_, std::chrono::milliseconds(std::max(200, options.claim_after_ms / 3)),
             std::chrono::seconds(options.reconnect_timeout_s), [this] { return held_.list(); })) {}
@@ -171,6 +172,7 @@ class Worker {
   // metrics_ and held_, which outlive it.
   std::unique_ptr<MetricsServer> metrics_server_;
   JobEvents events_;
+  KeyWarnings warnings_;  // failed writes to side keys, told once per key
   JobIntake intake_;
   JobSettler settler_;
   std::optional<Prepared> carry_;         // decoded, waiting for the next run
@@ -188,8 +190,17 @@ WorkerSummary run_worker(const RedisAddress& redis, const std::string& queue, co
   if (ec || ::access(options.batch.output_dir.c_str(), W_OK | X_OK) != 0)
     throw std::runtime_error("cannot write to output folder " + options.batch.output_dir +
                              (ec ? ": " + ec.message() : ""));
-  Worker worker(redis, keys, options, on_event);
-  return worker.run();
+  try {
+    Worker worker(redis, keys, options, on_event);
+    return worker.run();
+  } catch (const RedisServerError& e) {
+    // Scripts name the key of another type; plain commands (on the stream) do not.
+    const std::string what = e.what();
+    throw QueueError("Redis at " + describe(redis) + " refused to work on queue '" + queue + "': " +
+                     (what.rfind("WRONGTYPE Operation", 0) == 0
+                          ? "key '" + keys.stream + "' is not a stream (" + what + ")"
+                          : what));
+  }
 }
 
 }  // namespace thumbflow

@@ -243,6 +243,158 @@ TEST(Decode, EveryReadableFormatDecodes) {
   }
 }
 
+// An uncompressed little-endian TIFF of `samples` (1, 3 or 4 channels, any depth; RGB(A) order)
+// stored as they are, with `sample_format` (1 unsigned, 2 signed, 3 float, 6 complex float) and
+// `bits` per sample; 4 channels carry ExtraSamples = `extra` (1 associated, 2 unassociated alpha).
+std::vector<std::uint8_t> raw_tiff(const cv::Mat& samples, std::uint32_t sample_format, std::uint32_t bits,
+                                   std::uint32_t extra = 2) {
+  std::vector<std::uint8_t> out = {'I', 'I', 42, 0, 8, 0, 0, 0};
+  const auto put = [&](std::uint32_t v, int n) {
+    for (int i = 0; i < n; ++i) out.push_back(std::uint8_t(v >> (8 * i)));
+  };
+  const auto cn = std::uint32_t(samples.channels()), w = std::uint32_t(samples.cols),
+             h = std::uint32_t(samples.rows);
+  const std::uint32_t entries = cn == 4 ? 12 : 11, arrays_at = 8 + 2 + 12 * entries + 4,
+                      pixels_at = arrays_at + 16;
+  const std::uint32_t row_bytes = w * cn * bits / 8;
+  // SHORT values, or per-sample SHORT arrays at `at` when there are more than two.
+  const auto entry = [&](std::uint32_t tag, std::uint32_t count, std::uint32_t value, std::uint32_t at = 0) {
+    put(tag, 2);
+    put(tag == 273 || tag == 279 || tag == 256 || tag == 257 || tag == 278 ? 4 : 3, 2);
+    put(count, 4);
+    put(count > 2 && at != 0 ? at : value, 4);
+  };
+  put(entries, 2);
+  entry(256, 1, w);
+  entry(257, 1, h);
+  entry(258, cn, bits, arrays_at);
+  entry(259, 1, 1);
+  entry(262, 1, cn >= 3 ? 2 : 1);
+  entry(273, 1, pixels_at);
+  entry(277, 1, cn);
+  entry(278, 1, h);
+  entry(279, 1, row_bytes * h);
+  entry(284, 1, 1);
+  if (cn == 4) entry(338, 1, extra);
+  entry(339, cn, sample_format, arrays_at + 8);
+  put(0, 4);
+  for (std::uint32_t i = 0; i < 4; ++i) put(bits, 2);
+  for (std::uint32_t i = 0; i < 4; ++i) put(sample_format, 2);
+  for (int y = 0; y < samples.rows; ++y) {
+    const std::uint8_t* row = samples.ptr(y);
+    out.insert(out.end(), row, row + std::min<std::size_t>(row_bytes, samples.step[0]));
+    out.resize(out.size() + (row_bytes > samples.step[0] ? row_bytes - samples.step[0] : 0));
+  }
+  return out;
+}
+
+// A grey ramp from `lo` to `hi` across 64x16 pixels, of `type`.
+cv::Mat ramp(int type, double lo, double hi) {
+  cv::Mat f(16, 64, CV_64F);
+  for (int x = 0; x < 64; ++x) f.col(x).setTo(lo + (hi - lo) * x / 63.0);
+  cv::Mat out;
+  f.convertTo(out, type);
+  return out;
+}
+
+TEST(Decode, SignedAndDoubleTiffsAreReadOverTheirWholeRange) {
+  ThumbnailOptions options;
+  struct Case {
+    const char* what;
+    cv::Mat samples;
+    std::uint32_t format, bits;
+  };
+  const Case cases[] = {
+      {"int8", ramp(CV_8S, -128, 127), 2, 8},
+      {"int16", ramp(CV_16S, -32768, 32767), 2, 16},
+      {"int32", ramp(CV_32S, -2147483648.0, 2147483647.0), 2, 32},
+      {"float64", ramp(CV_64F, 0, 1), 3, 64},
+      {"int16 RGB",
+       [] {
+         cv::Mat c;
+         cv::merge(std::vector<cv::Mat>(3, ramp(CV_16S, -32768, 32767)), c);
+         return c;
+       }(),
+       2, 16},
+  };
+  for (const Case& c : cases) {
+    const std::vector<std::uint8_t> file = raw_tiff(c.samples, c.format, c.bits);
+    ASSERT_EQ(decode_error_of(file), "") << c.what;
+    const DecodedImage d = decode_for_thumbnail(file, options);
+    const cv::Mat thumb = resize_for_thumbnail(d.pixels, d.target, false, {255, 255, 255}, {});
+    ASSERT_EQ(thumb.depth(), CV_8U) << c.what;
+    cv::Mat grey = thumb;
+    if (thumb.channels() == 3) cv::cvtColor(thumb, grey, cv::COLOR_BGR2GRAY);
+    // The most negative value black, the largest white, 0 mid-grey: nothing clipped.
+    EXPECT_LE(grey.at<std::uint8_t>(grey.rows / 2, 0), 8) << c.what;
+    EXPECT_GE(grey.at<std::uint8_t>(grey.rows / 2, grey.cols - 1), 247) << c.what;
+    EXPECT_NEAR(grey.at<std::uint8_t>(grey.rows / 2, grey.cols / 2), 128, 8) << c.what;
+    EXPECT_TRUE(d.warnings.empty()) << c.what;
+  }
+}
+
+TEST(Decode, UnreadableTiffSampleFormatsAreNamed) {
+  EXPECT_EQ(decode_error_of(raw_tiff(cv::Mat(16, 16, CV_16U, cv::Scalar(1)), 3, 16)),
+            "unsupported TIFF: 16-bit floating-point samples (thumbflow reads 1-16 bit unsigned, 8-32 bit "
+            "signed and 32-bit floating-point TIFFs)");
+  EXPECT_EQ(decode_error_of(raw_tiff(cv::Mat(16, 16, CV_32S, cv::Scalar(1)), 1, 32))
+                .rfind("unsupported TIFF: 32-bit unsigned integer samples", 0),
+            0u);
+  EXPECT_EQ(decode_error_of(raw_tiff(cv::Mat(16, 16, CV_32FC2, cv::Scalar(1)), 6, 64))
+                .rfind("unsupported TIFF: complex-number samples", 0),
+            0u);
+  cv::Mat doubles;
+  cv::merge(std::vector<cv::Mat>(3, ramp(CV_64F, 0, 1)), doubles);
+  EXPECT_EQ(
+      decode_error_of(raw_tiff(doubles, 3, 64)).rfind("unsupported TIFF: 64-bit floating-point colour", 0),
+      0u);
+}
+
+TEST(Decode, FloatTiffOutsideZeroToOneIsClippedWithAWarning) {
+  const cv::Mat hdr = ramp(CV_32F, -0.5, 4.0);
+  const DecodedImage d = decode_for_thumbnail(raw_tiff(hdr, 3, 32), ThumbnailOptions{});
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_EQ(d.warnings[0],
+            "floating-point samples from -0.5 to 4 are outside 0..1 (high dynamic range?): clipped");
+  const DecodedImage in_range = decode_for_thumbnail(raw_tiff(ramp(CV_32F, 0, 1), 3, 32), ThumbnailOptions{});
+  EXPECT_TRUE(in_range.warnings.empty());
+}
+
+// Orange (255, 64, 0) under an alpha ramp, stored straight (extra 2) or premultiplied (extra 1), at
+// 8 and 16 bits: the thumbnail's colour is orange wherever it is not transparent. OpenCV returns the
+// 8-bit ones and the associated 16-bit one premultiplied (their half-transparent parts were dark).
+TEST(Decode, TiffAlphaComesOutStraight) {
+  cv::Mat alpha(16, 64, CV_8U);
+  for (int x = 0; x < 64; ++x) alpha.col(x).setTo(x * 4 + 3);
+  for (const int depth : {CV_8U, CV_16U}) {
+    for (const std::uint32_t extra : {1u, 2u}) {
+      std::vector<cv::Mat> rgba = {cv::Mat(alpha.size(), CV_8U, cv::Scalar(255)),
+                                   cv::Mat(alpha.size(), CV_8U, cv::Scalar(64)),
+                                   cv::Mat(alpha.size(), CV_8U, cv::Scalar(0)), alpha};
+      if (extra == 1)
+        for (int i = 0; i < 3; ++i)
+          cv::multiply(rgba[std::size_t(i)], alpha, rgba[std::size_t(i)], 1.0 / 255);
+      cv::Mat stored;
+      cv::merge(rgba, stored);
+      if (depth == CV_16U) stored.convertTo(stored, CV_16U, 257);
+      const std::string what =
+          std::string(depth == CV_8U ? "8" : "16") + "-bit, extra samples " + std::to_string(extra);
+      ThumbnailOptions options;
+      const DecodedImage d =
+          decode_for_thumbnail(raw_tiff(stored, 1, depth == CV_8U ? 8 : 16, extra), options);
+      ASSERT_EQ(d.pixels.channels(), 4) << what;
+      const cv::Mat thumb = resize_for_thumbnail(d.pixels, d.target, true, {255, 255, 255}, {});
+      ASSERT_EQ(thumb.type(), CV_8UC4) << what;
+      for (const int x : {4, thumb.cols / 2, thumb.cols - 1}) {
+        const cv::Vec4b px = thumb.at<cv::Vec4b>(thumb.rows / 2, x);
+        EXPECT_NEAR(px[2], 255, 3) << what << " at x " << x;
+        EXPECT_NEAR(px[1], 64, 5) << what << " at x " << x;
+        EXPECT_NEAR(px[0], 0, 3) << what << " at x " << x;
+      }
+    }
+  }
+}
+
 TEST(Decode, KeepsDepthAndChannelsForTheResizer) {
   ThumbnailOptions options;
   EXPECT_EQ(decode_for_thumbnail(test::encode(test::make_picture(64, 64, CV_16UC3), ".tiff"), options)

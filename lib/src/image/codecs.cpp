@@ -1,9 +1,11 @@
 // The codec table (image/codec.hpp): one row per readable format.
 #include <algorithm>
+#include <cstdio>
 #include <iterator>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>  // constants only, see image/opencv_codecs.hpp
 #include <string>
+#include <vector>
 
 #include "colour/icc_extract.hpp"
 #include "image/bmp_decoder.hpp"
@@ -11,6 +13,7 @@
 #include "image/decode_error.hpp"
 #include "image/exif.hpp"
 #include "image/gif_decoder.hpp"
+#include "image/header.hpp"
 #include "image/heif_decoder.hpp"
 #include "image/jpeg_decoder.hpp"
 #include "image/jxl_decoder.hpp"
@@ -22,6 +25,38 @@
 
 namespace thumbflow::detail {
 namespace {
+
+// OpenCV's TIFF reader also returns signed integers and 64-bit floats, which the resize cannot
+// take: signed samples are offset to unsigned (the most negative value is black, 0 mid-grey, as
+// ImageMagick shows them), 32-bit ones and doubles become floats. Floating-point samples are
+// taken as 0..1 (the TIFF convention); values outside it are clipped, with a warning.
+void to_thumbnail_depth(DecodedPixels& out) {
+  cv::Mat& px = out.pixels;
+  switch (px.depth()) {
+    case CV_8S:
+      px.convertTo(px, CV_8U, 1, 128);
+      break;
+    case CV_16S:
+      px.convertTo(px, CV_16U, 1, 32768);
+      break;
+    case CV_32S:
+      px.convertTo(px, CV_32F, 1.0 / 4294967295.0, 0.5);
+      break;
+    case CV_64F:
+      px.convertTo(px, CV_32F);
+      break;
+    default:
+      break;
+  }
+  if (px.depth() != CV_32F) return;
+  double lo = 0, hi = 0;
+  cv::minMaxLoc(px.reshape(1), &lo, &hi);
+  if (lo < 0 || hi > 1) {
+    char range[96];
+    std::snprintf(range, sizeof range, "floating-point samples from %.3g to %.3g", lo, hi);
+    out.warnings.push_back(std::string(range) + " are outside 0..1 (high dynamic range?): clipped");
+  }
+}
 
 DecodedPixels decode_with_opencv(Bytes data, ImageFormat format) {
   const cv::Mat buffer(1, int(data.size()), CV_8U, const_cast<std::uint8_t*>(data.data()));
@@ -39,12 +74,40 @@ DecodedPixels decode_with_opencv(Bytes data, ImageFormat format) {
   }
   if (out.pixels.empty())
     throw DecodeError(std::string("cannot decode ") + format_name(format) + " (truncated or corrupt)");
+  to_thumbnail_depth(out);
   return out;
 }
 
 template <ImageFormat F>
 DecodedPixels opencv_decode(Bytes data, const DecodeRequest&) {
   return decode_with_opencv(data, F);
+}
+
+// Colour divided by alpha, in place (where alpha is 0 the colour is 0).
+void unpremultiply(cv::Mat& bgra) {
+  const int depth = bgra.depth();
+  const double full = depth == CV_8U ? 255.0 : depth == CV_16U ? 65535.0 : 1.0;
+  cv::Mat f;
+  bgra.convertTo(f, CV_32F);
+  std::vector<cv::Mat> ch;
+  cv::split(f, ch);
+  const cv::Mat transparent = ch[3] <= 0;
+  for (int i = 0; i < 3; ++i) {
+    cv::Mat& c = ch[std::size_t(i)];
+    cv::divide(c, cv::max(ch[3], 1e-12), c, full);
+    c.setTo(0, transparent);
+  }
+  cv::merge(ch, f);
+  f.convertTo(bgra, depth);
+}
+
+// The thumbnail stages take straight alpha; OpenCV returns some TIFFs premultiplied (semi-
+// transparent parts came out dark).
+DecodedPixels tiff_decode(Bytes data, const DecodeRequest&) {
+  const TiffLayout layout = read_tiff_layout(data);
+  DecodedPixels out = decode_with_opencv(data, ImageFormat::Tiff);
+  if (out.pixels.channels() == 4 && opencv_tiff_alpha_is_premultiplied(layout)) unpremultiply(out.pixels);
+  return out;
 }
 
 Dimensions jpeg_held(Bytes data, Dimensions, Dimensions min_size) {
@@ -117,7 +180,7 @@ constexpr Codec kCodecs[] = {
     {ImageFormat::Png, png_header, decode_png},
     {ImageFormat::Webp, webp_header, webp_decode},
     {ImageFormat::Bmp, read_bmp_header, bmp_decode},
-    {ImageFormat::Tiff, read_tiff_header, opencv_decode<ImageFormat::Tiff>},
+    {ImageFormat::Tiff, read_tiff_header, tiff_decode},
     {ImageFormat::Pnm, read_pnm_header, pnm_decode},
     {ImageFormat::Heif, read_heif_header, decode_heif},
     {ImageFormat::Avif, read_heif_header, decode_heif},

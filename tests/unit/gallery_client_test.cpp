@@ -163,6 +163,23 @@ TEST_F(GalleryClient, APageThatFailsForGoodIsReportedAndTheOthersAreListed) {
   EXPECT_EQ(server.request_count("/3/gallery/hot/viral/day/2"), 1) << "a malformed page is not retried";
 }
 
+// The API is trusted, not every address it redirects to: a page moved to another loopback port
+// fails with the guard's reason, and the listing goes on.
+TEST_F(GalleryClient, ARedirectOfTheApiToAnInternalAddressIsRefused) {
+  HttpServer internal;
+  internal.set("/3/gallery/hot/viral/day/0", Response::ok(detail::render_gallery_page({image("x1")}), kJson));
+  server.set("/3/gallery/hot/viral/day/0",
+             Response::redirect(302, internal.url("/3/gallery/hot/viral/day/0")));
+  page(1, {image("b1")});
+  page(2, {});
+  const std::vector<Item> items = list(options());
+  ASSERT_EQ(ids(items), (std::vector<std::string>{"error", "b1"}));
+  EXPECT_NE(items[0].error.find("page 0: refused: 127.0.0.1 is a loopback address"), std::string::npos)
+      << items[0].error;
+  EXPECT_EQ(server.request_count("/3/gallery/hot/viral/day/0"), 1) << "a refusal is not retried";
+  EXPECT_EQ(internal.total_requests(), 0);
+}
+
 TEST_F(GalleryClient, AnAuthenticationErrorEndsTheListing) {
   server.set("/3/gallery/hot/viral/day/0",
              Response{403, {}, detail::render_error(403, "Authentication required")});

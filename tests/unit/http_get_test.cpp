@@ -1,10 +1,12 @@
 // The synchronous GET of gallery API pages: the user's headers and user agent go with it, follow
-// redirects on the same scheme, host and port only, and redirects stop after five.
+// redirects on the same scheme, host and port only, redirects stop after five, and every hop goes
+// through the address guard that image downloads go through.
 #include "net/http_get.hpp"
 
 #include <gtest/gtest.h>
 
 #include "http_server.hpp"
+#include "net/address_guard.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -21,12 +23,12 @@ TEST(HttpGet, HeadersFollowRedirectsOnlyOnTheSameOrigin) {
   server.set("/elsewhere", Response::ok("{}", "application/json"));
   const std::vector<std::string> headers = {"Authorization: Client-ID abc", "X-Key: k1"};
 
-  const HttpResponse same = http_get(server.url("/same"), headers, "agent/1", 10, 1 << 20, nullptr);
+  const HttpResponse same = http_get(server.url("/same"), headers, "agent/1", 10, 1 << 20, nullptr, nullptr);
   EXPECT_EQ(same.status, 200) << same.error;
   EXPECT_EQ(server.last_request("/page").header("x-key"), "k1");
   EXPECT_EQ(server.last_request("/page").header("authorization"), "Client-ID abc");
 
-  const HttpResponse away = http_get(server.url("/away"), headers, "agent/1", 10, 1 << 20, nullptr);
+  const HttpResponse away = http_get(server.url("/away"), headers, "agent/1", 10, 1 << 20, nullptr, nullptr);
   EXPECT_EQ(away.status, 200) << away.error;
   const test::Request moved = server.last_request("/elsewhere");
   EXPECT_EQ(moved.header("x-key"), "");
@@ -38,10 +40,32 @@ TEST(HttpGet, StopsAfterFiveRedirects) {
   HttpServer server;
   server.set("/a", Response::redirect(302, "/b"));
   server.set("/b", Response::redirect(302, "/a"));
-  const HttpResponse r = http_get(server.url("/a"), {}, "", 10, 1 << 20, nullptr);
+  const HttpResponse r = http_get(server.url("/a"), {}, "", 10, 1 << 20, nullptr, nullptr);
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.error, "more than 5 redirects");
   EXPECT_EQ(server.total_requests(), 6);
+}
+
+// The first hop is the trusted API (loopback, allowed); a redirect to another loopback port is an
+// internal address like any other, and is refused before anything is sent to it.
+TEST(HttpGet, EveryRedirectHopGoesThroughTheAddressGuard) {
+  HttpServer api;
+  HttpServer internal;
+  internal.set("/secret", Response::ok("{\"data\":[]}", "application/json"));
+  api.set("/page", Response::redirect(302, internal.url("/secret")));
+  api.set("/same", Response::redirect(302, "http://localhost:" + std::to_string(api.port()) + "/ok"));
+  api.set("/ok", Response::ok("{}", "application/json"));
+  const AddressGuard guard(false, {api.url("")}, {}, " (hint)");
+
+  const HttpResponse refused = http_get(api.url("/page"), {}, "", 10, 1 << 20, nullptr, &guard);
+  EXPECT_EQ(refused.status, 0);
+  EXPECT_EQ(refused.error, "refused: 127.0.0.1 is a loopback address (hint)");
+  EXPECT_FALSE(refused.transient);
+  EXPECT_EQ(internal.total_requests(), 0);
+
+  // The trusted host and port under another name is still the API.
+  const HttpResponse same = http_get(api.url("/same"), {}, "", 10, 1 << 20, nullptr, &guard);
+  EXPECT_EQ(same.status, 200) << same.error;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "core/text.hpp"
 #include "gallery/imgur_json.hpp"
 #include "gallery/rate_limit.hpp"
+#include "net/address_guard.hpp"
 #include "net/http_get.hpp"
 #include "net/request_headers.hpp"
 #include "net/retry_policy.hpp"
@@ -27,6 +28,8 @@ using detail::HttpResponse;
 
 constexpr std::size_t kMaxPageBytes = 16u << 20;
 constexpr const char* kLocalClientId = "thumbflow-local";
+constexpr const char* kRedirectHint =
+    " (the API may redirect to its own host and port or to public addresses)";
 
 bool one_of(const std::string& value, std::initializer_list<const char*> allowed) {
   for (const char* a : allowed)
@@ -75,7 +78,11 @@ class Lister {
  public:
   Lister(const GalleryOptions& o, const std::atomic<bool>* cancel, GalleryLog log,
          std::function<void(const GalleryEntry&)> on_entry)
-      : o_(o), cancel_(cancel), log_(std::move(log)), on_entry_(std::move(on_entry)) {
+      : o_(o),
+        cancel_(cancel),
+        log_(std::move(log)),
+        on_entry_(std::move(on_entry)),
+        guard_(false, {o.api}, detail::environment_proxies(), kRedirectHint) {
     const std::string id = o.client_id.empty() ? kLocalClientId : o.client_id;
     headers_ =
         detail::merge_headers({"Authorization: Client-ID " + id, "Accept: application/json"}, o.headers);
@@ -131,7 +138,8 @@ class Lister {
         say(what + ": " + why);
         if (!sleep_for(pace)) throw GalleryError("cancelled", 0);
       }
-      HttpResponse r = detail::http_get(url, headers_, o_.user_agent, o_.timeout_s, kMaxPageBytes, cancel_);
+      HttpResponse r =
+          detail::http_get(url, headers_, o_.user_agent, o_.timeout_s, kMaxPageBytes, cancel_, &guard_);
       rate_.update(r.headers);
       if (cancelled()) throw GalleryError("cancelled", 0);
       detail::TryOutcome outcome;
@@ -259,6 +267,9 @@ class Lister {
   GalleryLog log_;
   std::function<void(const GalleryEntry&)> on_entry_;
   std::vector<std::string> headers_;  // Authorization, Accept and the user's extra headers
+  // The API's own host and port are trusted (the user named them); a redirect elsewhere is judged
+  // as a listed image link is, on the address actually connected.
+  detail::AddressGuard guard_;
   detail::GalleryFilter filter_;
   detail::RetryPolicy policy_;
   detail::RateLimit rate_;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <utility>
 
 #include "net/address_class.hpp"
 
@@ -108,8 +109,8 @@ std::vector<std::string> environment_proxies() {
 }
 
 AddressGuard::AddressGuard(bool allow_internal, const std::vector<std::string>& trusted_origins,
-                           const std::vector<std::string>& proxies)
-    : allow_internal_(allow_internal) {
+                           const std::vector<std::string>& proxies, std::string hint)
+    : allow_internal_(allow_internal), hint_(std::move(hint)) {
   if (allow_internal_) return;
   for (const std::string& origin : trusted_origins)
     resolve(url_parts(origin), [&](const sockaddr* a) { trusted_endpoints_.insert(endpoint_text(a)); });
@@ -121,7 +122,7 @@ std::optional<std::string> AddressGuard::refusal(const sockaddr* address) const 
   if (allow_internal_) return std::nullopt;
   const std::optional<std::string> kind = internal_address_kind(address);
   if (!kind || trusted_endpoints_.count(endpoint_text(address)) != 0) return std::nullopt;
-  return "refused: " + host_text(address) + " is " + *kind + "; --allow-private-urls to allow";
+  return "refused: " + host_text(address) + " is " + *kind + hint_;
 }
 
 std::optional<std::string> AddressGuard::target_refusal(const std::string& url) const {
@@ -133,8 +134,7 @@ std::optional<std::string> AddressGuard::target_refusal(const std::string& url) 
   });
   if (!resolved)
     return "refused: " + (parts.host.empty() ? url : parts.host) +
-           " does not resolve here, and through a proxy its address must be checked; --allow-private-urls to "
-           "allow";
+           " does not resolve here, and through a proxy its address must be checked" + hint_;
   return why;
 }
 

@@ -31,9 +31,10 @@ class AddressGuard {
   // trusted_origins: base URLs ("http://127.0.0.1:8080") whose host and port stay allowed, such as
   // a gallery API the user named. proxies: URLs or "host:port" of the proxies in use; a
   // connection to one of their addresses is a connection to a proxy (any port). Host names are
-  // resolved here, once.
+  // resolved here, once. `hint` ends every refusal: how the user may allow it.
   AddressGuard(bool allow_internal, const std::vector<std::string>& trusted_origins,
-               const std::vector<std::string>& proxies = environment_proxies());
+               const std::vector<std::string>& proxies = environment_proxies(),
+               std::string hint = "; --allow-private-urls to allow");
 
   // nullopt when a connection to `address` is allowed; else the one-line reason:
   // "refused: 127.0.0.1 is a loopback address; --allow-private-urls to allow".
@@ -48,6 +49,7 @@ class AddressGuard {
 
  private:
   bool allow_internal_;
+  std::string hint_;
   std::set<std::string> trusted_endpoints_;  // endpoint_text of each address of each trusted origin
   std::set<std::string> proxy_hosts_;        // numeric address of each proxy
 };

@@ -53,7 +53,7 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 HttpResponse http_get(const std::string& url, const std::vector<std::string>& headers,
                       const std::string& user_agent, int timeout_s, std::size_t max_bytes,
-                      const std::atomic<bool>* cancel) {
+                      const std::atomic<bool>* cancel, const AddressGuard* guard) {
   curl_global_init_once();
   Exchange x;
   x.max_bytes = max_bytes;
@@ -66,9 +66,9 @@ HttpResponse http_get(const std::string& url, const std::vector<std::string>& he
   const RequestHeaders request_headers(user_agent, headers);
   char error_buffer[CURL_ERROR_SIZE] = {};
   CURL* e = easy.get();
-  // The gallery API is the host the user named: trusted, so no address checks (guard left null).
-  GuardedTransfer unguarded;
-  configure_easy(e, url, error_buffer, unguarded, request_headers);
+  GuardedTransfer guarded;
+  guarded.guard = guard;
+  configure_easy(e, url, error_buffer, guarded, request_headers);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &x);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
@@ -85,6 +85,7 @@ HttpResponse http_get(const std::string& url, const std::vector<std::string>& he
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(std::max<long long>(1, left.count())));
     x.response.body.clear();
+    guarded.refused.clear();
     code = curl_easy_perform(e);
     x.response.status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &x.response.status);
@@ -103,11 +104,13 @@ HttpResponse http_get(const std::string& url, const std::vector<std::string>& he
   if (code != CURLE_OK) {
     if (x.too_big)
       x.response.error = "response larger than " + std::to_string(max_bytes) + " bytes";
+    else if (!guarded.refused.empty())
+      x.response.error = guarded.refused;
     else if (code == CURLE_ABORTED_BY_CALLBACK)
       x.response.error = "cancelled";
     else
       x.response.error = error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code);
-    x.response.transient = !x.too_big && is_transient(code);
+    x.response.transient = !x.too_big && guarded.refused.empty() && is_transient(code);
     x.response.status = 0;
     x.response.body.clear();
   }

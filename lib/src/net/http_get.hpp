@@ -10,6 +10,8 @@
 
 namespace thumbflow::detail {
 
+class AddressGuard;
+
 struct HttpResponse {
   long status = 0;  // 0 when no response came
   std::string body;
@@ -23,9 +25,11 @@ struct HttpResponse {
 // std::invalid_argument) and `user_agent` ("" = thumbflow's), within timeout_s for the whole
 // exchange. The headers follow a redirect only to the scheme, host and port of `url`. A body over
 // max_bytes ends the transfer with an error. Ends early, with an error, when *cancel becomes true.
+// Every connection, the first and those of redirects, goes through `guard` as image downloads do
+// (null: no checks); a refused one ends the exchange with the guard's reason, not retried.
 // Thread-safe.
 HttpResponse http_get(const std::string& url, const std::vector<std::string>& headers,
                       const std::string& user_agent, int timeout_s, std::size_t max_bytes,
-                      const std::atomic<bool>* cancel);
+                      const std::atomic<bool>* cancel, const AddressGuard* guard);
 
 }  // namespace thumbflow::detail

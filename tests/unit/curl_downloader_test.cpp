@@ -177,5 +177,28 @@ TEST(CurlDownloader, GuardChecksEveryRedirectHop) {
   EXPECT_EQ(trusted.request_count("/moved.jpg"), 1);
 }
 
+// libcurl 7.x reports a header line over its 100 KB limit as "Out of memory" (code 27), and all
+// headers over 300 KB as a receive error (code 56, which would be retried): both are said for
+// what they are, and neither is tried again.
+TEST(CurlDownloader, ResponseHeadersTooLargeAreSaidSoAndNotRetried) {
+  HttpServer server;
+  Response one_line = Response::ok(fake_jpeg(1));
+  one_line.headers.push_back({"X-Huge", std::string(200 * 1024, 'h')});
+  server.set("/line.jpg", one_line);
+  Response many = Response::ok(fake_jpeg(2));
+  for (int i = 0; i < 400; ++i)
+    many.headers.push_back({"X-Many-" + std::to_string(i), std::string(1000, 'm')});
+  server.set("/many.jpg", many);
+  DownloadOptions options;
+  options.allow_private_addresses = true;
+  options.retries = 2;
+  options.backoff_ms = 1;
+  const FetchResult line = fetch_one(options, server.url("/line.jpg"));
+  EXPECT_EQ(line.error, "response header too large (a header line over 100 KB) after 1 try");
+  const FetchResult all = fetch_one(options, server.url("/many.jpg"));
+  EXPECT_EQ(all.error, "response headers too large (over 300 KB) after 1 try");
+  EXPECT_EQ(server.request_count("/many.jpg"), 1);
+}
+
 }  // namespace
 }  // namespace thumbflow::detail

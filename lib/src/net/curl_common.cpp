@@ -23,6 +23,26 @@ std::string origin_of(const std::string& text) {
   return parts[0] + "://" + parts[1] + ":" + parts[2];
 }
 
+// Transport failures worth trying again: timeouts, resets, refused connections.
+bool is_transient(CURLcode code) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string seconds(int s) { return std::to_string(s) + " s"; }
+
 }  // namespace
 
 void curl_global_init_once() {
@@ -60,21 +80,42 @@ bool same_origin(const std::string& a, const std::string& b) {
   return !origin.empty() && origin == origin_of(b);
 }
 
-bool is_transient(CURLcode code) {
+std::string timed_out_after(int total_s) { return "timed out after " + seconds(total_s); }
+
+TransferFailure transfer_failure(CURL* easy, CURLcode code, const char* error_buffer,
+                                 const GuardedTransfer& guarded, const TransferLimits& limits,
+                                 bool past_deadline) {
+  // A refused address is refused again on every try.
+  if (!guarded.refused.empty()) return {guarded.refused, false};
+  const std::string curl_text = error_buffer != nullptr && error_buffer[0] != '\0' ? std::string(error_buffer)
+                                                                                   : curl_easy_strerror(code);
+  const auto said = [&curl_text](std::string_view start) { return curl_text.starts_with(start); };
   switch (code) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return {"only http and https are allowed (also after redirects)", false};
     case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_COULDNT_CONNECT:
+      // Worth trying again when the caller's limit is per try; a download's is not (its caller knows).
+      if (past_deadline && limits.total_s > 0) return {timed_out_after(limits.total_s), true};
+      if (said("Operation too slow") && limits.stall_s > 0)
+        return {"stalled: slower than 1 KB/s for " + seconds(limits.stall_s), true};
+      if ((said("Connection timed out") || said("Failed to connect")) && limits.connect_s > 0)
+        return {"could not connect within " + seconds(limits.connect_s), true};
+      break;
+    case CURLE_OUT_OF_MEMORY: {
+      // libcurl 7.x reports a header line over its 100 KB limit so, before any body byte; 8.x says
+      // CURLE_TOO_LARGE.
+      curl_off_t body = 0;
+      curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &body);
+      if (body == 0) return {"response header too large (a header line over 100 KB)", false};
+      break;
+    }
     case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR:
-      return true;
+      if (said("Too large response headers")) return {"response headers too large (over 300 KB)", false};
+      break;
     default:
-      return false;
+      break;
   }
+  return {curl_text + " (curl error " + std::to_string(int(code)) + ")", is_transient(code)};
 }
 
 }  // namespace thumbflow::detail

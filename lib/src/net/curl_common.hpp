@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <string>
 
 #include "net/address_guard.hpp"
@@ -38,7 +39,31 @@ void aim_redirect(CURL* easy, const std::string& next, const std::string& first,
 // scheme's default when not given).
 bool same_origin(const std::string& a, const std::string& b);
 
-// True for transport failures worth trying again: timeouts, resets, refused connections.
-bool is_transient(CURLcode code);
+// The time limits a transfer ran under, so that a timeout names the one that ended it. 0: none.
+struct TransferLimits {
+  int connect_s = 0;  // to connect
+  int stall_s = 0;    // below 1 KB/s for this long (CURLOPT_LOW_SPEED_*)
+  int total_s = 0;    // the whole download
+};
+
+struct TransferFailure {
+  std::string reason;      // one line: "timed out after 300 s", "response header too large (...)"
+  bool transient = false;  // worth trying again: timeouts, resets, refused connections
+};
+
+// libcurl may end a transfer for its time limit a little before the deadline it was given (by a
+// millisecond, seen): a deadline this close counts as reached.
+inline constexpr std::chrono::milliseconds kTimerSlack{100};
+
+// "timed out after 300 s": a download that ran out of its total time.
+std::string timed_out_after(int total_s);
+
+// Why the transfer of `easy` ended with `code` (not CURLE_OK): the one place where libcurl's codes
+// become reasons for users, for image downloads and API requests alike. A refusal of the address
+// guard (in `guarded`) comes first; `past_deadline` says the total limit ran out. Limits of the
+// caller's own (body size) are the caller's to word.
+TransferFailure transfer_failure(CURL* easy, CURLcode code, const char* error_buffer,
+                                 const GuardedTransfer& guarded, const TransferLimits& limits,
+                                 bool past_deadline);
 
 }  // namespace thumbflow::detail

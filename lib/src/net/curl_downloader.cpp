@@ -180,12 +180,12 @@ struct CurlDownloader::Impl {
       return finish(std::move(t),
                     "body larger than --max-bytes (" + std::to_string(options.max_bytes) + " bytes)", status,
                     false);
-    if (code == CURLE_UNSUPPORTED_PROTOCOL)
-      return finish(std::move(t), "only http and https are allowed (also after redirects)", status, false);
-    // A refused address is refused again on every try: no retry.
-    if (code != CURLE_OK && !t->guarded.refused.empty()) {
-      std::string error = t->guarded.refused;
-      return finish(std::move(t), std::move(error), status, false);
+    TransferFailure failure;
+    if (code != CURLE_OK) {
+      failure = transfer_failure(easy, code, t->error_buffer, t->guarded, limits(), false);
+      // A refused address or scheme is refused again on every try: no retry, and no count of tries.
+      if (!t->guarded.refused.empty() || code == CURLE_UNSUPPORTED_PROTOCOL)
+        return finish(std::move(t), std::move(failure.reason), status, false);
     }
     if (std::string next = code == CURLE_OK ? redirect_location(easy, status) : ""; !next.empty()) {
       if (t->redirects == kMaxRedirects)
@@ -215,14 +215,10 @@ struct CurlDownloader::Impl {
     TryOutcome outcome;
     outcome.http_status = code == CURLE_OK ? status : 0;
     outcome.transport_error = code != CURLE_OK;
-    outcome.transient_transport = is_transient(code);
+    outcome.transient_transport = failure.transient;
     outcome.refused = code == CURLE_COULDNT_CONNECT;
     outcome.retry_after_s = t->retry_after_s;
-    const std::string reason =
-        code == CURLE_OK
-            ? "HTTP " + std::to_string(status)
-            : std::string(t->error_buffer[0] != '\0' ? t->error_buffer : curl_easy_strerror(code)) +
-                  " (curl error " + std::to_string(int(code)) + ")";
+    const std::string reason = code == CURLE_OK ? "HTTP " + std::to_string(status) : failure.reason;
     const auto delay =
         retry_delay_ms(outcome, t->tries + 1, policy, std::uniform_real_distribution<double>(0, 1)(rng));
     // The message is made before the call: the order in which arguments are evaluated is
@@ -234,6 +230,8 @@ struct CurlDownloader::Impl {
     t->not_before = Clock::now() + std::chrono::microseconds(static_cast<long long>(*delay * 1000));
     waiting.push_back(std::move(t));
   }
+
+  TransferLimits limits() const { return {options.connect_timeout_s, options.stall_timeout_s, 0}; }
 
   bool cancelled() const { return cancel != nullptr && cancel->load(); }
 

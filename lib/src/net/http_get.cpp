@@ -102,15 +102,15 @@ HttpResponse http_get(const std::string& url, const std::vector<std::string>& he
   if (const auto it = x.response.headers.find("content-type"); it != x.response.headers.end())
     x.response.content_type = it->second;
   if (code != CURLE_OK) {
+    const bool past_deadline = std::chrono::steady_clock::now() + kTimerSlack >= deadline;
+    TransferFailure failure =
+        transfer_failure(e, code, error_buffer, guarded, {0, 0, timeout_s}, past_deadline);
     if (x.too_big)
-      x.response.error = "response larger than " + std::to_string(max_bytes) + " bytes";
-    else if (!guarded.refused.empty())
-      x.response.error = guarded.refused;
+      failure = {"response larger than " + std::to_string(max_bytes) + " bytes", false};
     else if (code == CURLE_ABORTED_BY_CALLBACK)
-      x.response.error = "cancelled";
-    else
-      x.response.error = error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code);
-    x.response.transient = !x.too_big && guarded.refused.empty() && is_transient(code);
+      failure = {"cancelled", false};
+    x.response.error = std::move(failure.reason);
+    x.response.transient = failure.transient;
     x.response.status = 0;
     x.response.body.clear();
   }

@@ -415,6 +415,10 @@ void add_download_options(CLI::App& cmd, DownloadOptions& d) {
                  "Abort a transfer slower than 1 KB/s for this many seconds")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  cmd.add_option("--timeout", d.timeout_s,
+                 "Seconds one download may take in all, tries and redirects included (0 = no limit)")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
   cmd.add_option("--max-bytes", d.max_bytes, "Largest body accepted, in bytes (1 to 10^12)")
       ->type_name("BYTES")
       ->check(CLI::Range(1.0, 1e12).description(""))

@@ -72,7 +72,8 @@ int run_stream_command(const BatchArgs& args, const std::function<void(BatchOpti
                        const std::function<NextItem(const BatchOptions&)>& make_source);
 
 // Registers --connections, --per-host, --retries, --backoff-ms, --retry-after-max, --connect-timeout,
-// --stall-timeout, --max-bytes, --keep-originals, --user-agent and --header on `cmd`, storing into `d`.
+// --stall-timeout, --timeout, --max-bytes, --keep-originals, --user-agent and --header on `cmd`,
+// storing into `d`.
 void add_download_options(CLI::App& cmd, DownloadOptions& d);
 
 // Registers --section, --sort, --window, --pages and --limit of a gallery listing on `cmd`.

@@ -1,5 +1,6 @@
 // `thumbflow gallery`: list an Imgur-compatible gallery, download its images and make their
 // thumbnails, all overlapped; `--demo` runs it against the embedded gallery.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -56,6 +57,8 @@ GalleryOptions gallery_options(GalleryArgs& a) {
   g.retries = a.download.retries;
   g.backoff_ms = a.download.backoff_ms;
   g.max_wait_s = a.download.retry_after_max_s;
+  // An API request is never allowed longer than an image download.
+  if (a.download.timeout_s > 0) g.timeout_s = std::min(g.timeout_s, a.download.timeout_s);
   g.user_agent = a.download.user_agent;
   g.headers = a.download.headers;
   if (a.demo) {

@@ -148,6 +148,24 @@ TEST_F(Fetch, BrokenTransfersFailInBoundedTimeAndLeaveNothing) {
   EXPECT_EQ(test::read_bytes(dir / "orig" / "ok.jpg"), std::vector<std::uint8_t>(image.begin(), image.end()));
 }
 
+// A server trickling 2 KB/s keeps above the 1 KB/s stall floor for ever: --timeout ends that
+// download with one line, and the rest of the batch is done.
+TEST_F(Fetch, ATrickleEndsAtTimeoutAndTheBatchGoesOn) {
+  const std::string image = fetch_jpeg_bytes(8, 640, 480);
+  Response trickle = Response::ok(image + std::string(1 << 20, '\0'), "image/jpeg");
+  trickle.fault = test::Fault::SlowBody;
+  trickle.bytes_per_tick = 200;
+  trickle.tick_ms = 100;
+  server.set("/trickle.jpg", trickle);
+  server.set("/ok.jpg", Response::ok(image, "image/jpeg"));
+  const FetchRun run = fetch({server.url("/trickle.jpg"), server.url("/ok.jpg")}, {"--timeout", "2", "-v"});
+  EXPECT_EQ(run.result.exit_code, 2) << describe(run.result);
+  EXPECT_EQ(lines_with(run.result.err, "trickle.jpg: timed out after 2 s").size(), 1u) << run.result.err;
+  EXPECT_EQ(server.request_count("/trickle.jpg"), 1) << "no retry: the time is used up";
+  EXPECT_LT(run.seconds, 6);
+  expect_only({"ok_thumbnail.jpg"});
+}
+
 // Each hostile server alone, with the default limits but a short stall timeout and no retries: it
 // ends in bounded time and memory with one line naming the URL, and the good URL is still done.
 TEST_F(Fetch, EachHostileServerEndsWithOneClearLine) {

@@ -177,6 +177,37 @@ TEST(CurlDownloader, GuardChecksEveryRedirectHop) {
   EXPECT_EQ(trusted.request_count("/moved.jpg"), 1);
 }
 
+// A server trickling 2 KB/s (over the 1 KB/s stall floor) is cut at the total time limit, with no
+// retry (time does not come back), and the other downloads go on.
+TEST(CurlDownloader, ATrickleIsCutAtTheTotalTimeLimit) {
+  HttpServer server;
+  Response trickle = Response::ok(fake_jpeg(3) + std::string(1 << 20, 't'));
+  trickle.fault = test::Fault::SlowBody;
+  trickle.bytes_per_tick = 200;
+  trickle.tick_ms = 100;
+  server.set("/trickle.jpg", trickle);
+  server.set("/ok.jpg", Response::ok(fake_jpeg(4)));
+  DownloadOptions options;
+  options.allow_private_addresses = true;
+  options.timeout_s = 1;
+  options.retries = 3;
+  options.backoff_ms = 1;
+  Results results;
+  const auto start = std::chrono::steady_clock::now();
+  {
+    CurlDownloader downloader(options, nullptr);
+    for (const std::string path : {"/trickle.jpg", "/ok.jpg"})
+      downloader.fetch(server.url(path), results.callback_for(server.url(path)));
+    ASSERT_TRUE(results.wait_for(2));
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto calls = results.calls();
+  EXPECT_EQ(calls.at(server.url("/trickle.jpg")).at(0).error, "timed out after 1 s");
+  EXPECT_TRUE(calls.at(server.url("/ok.jpg")).at(0).ok());
+  EXPECT_EQ(server.request_count("/trickle.jpg"), 1);
+  EXPECT_LT(seconds, 3.0);
+}
+
 // libcurl 7.x reports a header line over its 100 KB limit as "Out of memory" (code 27), and all
 // headers over 300 KB as a receive error (code 56, which would be retried): both are said for
 // what they are, and neither is tried again.

@@ -46,6 +46,20 @@ TEST(HttpGet, StopsAfterFiveRedirects) {
   EXPECT_EQ(server.total_requests(), 6);
 }
 
+// A page trickling in is cut at the exchange's time limit, said in whole seconds.
+TEST(HttpGet, ATrickleEndsAtTheTimeLimit) {
+  HttpServer server;
+  Response trickle = Response::ok(std::string(1 << 20, ' '), "application/json");
+  trickle.fault = test::Fault::SlowBody;
+  trickle.bytes_per_tick = 200;
+  trickle.tick_ms = 100;
+  server.set("/page", trickle);
+  const HttpResponse r = http_get(server.url("/page"), {}, "", 1, 1 << 21, nullptr, nullptr);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.error, "timed out after 1 s");
+  EXPECT_TRUE(r.transient) << "the gallery client tries a slow page again";
+}
+
 // The first hop is the trusted API (loopback, allowed); a redirect to another loopback port is an
 // internal address like any other, and is refused before anything is sent to it.
 TEST(HttpGet, EveryRedirectHopGoesThroughTheAddressGuard) {

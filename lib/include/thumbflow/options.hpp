@@ -119,8 +119,13 @@ struct DownloadOptions {
   // Time allowed to connect. Default 10 s.
   int connect_timeout_s = 10;
   // A transfer slower than 1 KB/s for this long is aborted (and retried): catches servers that
-  // stall, without a total time limit that would kill big files on slow links. Default 30 s.
+  // stall. Default 30 s.
   int stall_timeout_s = 30;
+  // The whole download of one image, its tries, redirects and waits between them included, ends
+  // within this; then the item fails "timed out after N s" (a server trickling just over 1 KB/s
+  // passes the stall check forever). Default 300 s. 0 (or less) = no limit, for big files on
+  // slow links.
+  int timeout_s = 300;
   // Bodies larger than this are aborted; the item fails. Default 50 MB.
   std::uint64_t max_bytes = 50'000'000;
   // When set, each downloaded original is also saved there (atomically) under its safe name

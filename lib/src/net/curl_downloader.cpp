@@ -49,6 +49,7 @@ struct CurlDownloader::Impl {
     bool too_big = false;
     std::optional<double> retry_after_s;
     Clock::time_point not_before{};
+    std::optional<Clock::time_point> deadline;  // of the whole download, from its first try
     char error_buffer[CURL_ERROR_SIZE] = {};
     GuardedTransfer guarded;
     Impl* owner = nullptr;
@@ -141,6 +142,16 @@ struct CurlDownloader::Impl {
       configure(*t);
     }
     if (!std::exchange(t->redirected, false)) ++t->tries;
+    if (options.timeout_s > 0) {
+      const auto now = Clock::now();
+      if (!t->deadline) t->deadline = now + std::chrono::seconds(options.timeout_s);
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*t->deadline - now).count();
+      if (left <= 0) {
+        std::string error = timed_out(t->tries);
+        return finish(std::move(t), std::move(error), 0, false);
+      }
+      curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, long(left));
+    }
     t->body.clear();
     t->too_big = false;
     t->retry_after_s.reset();
@@ -182,10 +193,16 @@ struct CurlDownloader::Impl {
                     false);
     TransferFailure failure;
     if (code != CURLE_OK) {
-      failure = transfer_failure(easy, code, t->error_buffer, t->guarded, limits(), false);
-      // A refused address or scheme is refused again on every try: no retry, and no count of tries.
+      const bool past_deadline = t->deadline && Clock::now() + kTimerSlack >= *t->deadline;
+      failure = transfer_failure(easy, code, t->error_buffer, t->guarded, limits(), past_deadline);
+      // A refused address or scheme is refused again on every try, and time does not come back:
+      // no retry, and no count of tries.
       if (!t->guarded.refused.empty() || code == CURLE_UNSUPPORTED_PROTOCOL)
         return finish(std::move(t), std::move(failure.reason), status, false);
+      if (past_deadline && code == CURLE_OPERATION_TIMEDOUT) {
+        std::string error = timed_out(t->tries);
+        return finish(std::move(t), std::move(error), status, false);
+      }
     }
     if (std::string next = code == CURLE_OK ? redirect_location(easy, status) : ""; !next.empty()) {
       if (t->redirects == kMaxRedirects)
@@ -228,10 +245,21 @@ struct CurlDownloader::Impl {
       return finish(std::move(t), std::move(error), status, false);
     }
     t->not_before = Clock::now() + std::chrono::microseconds(static_cast<long long>(*delay * 1000));
+    if (t->deadline && t->not_before >= *t->deadline) {  // no time left for another try
+      std::string error = reason + tries_text(t->tries);
+      return finish(std::move(t), std::move(error), status, false);
+    }
     waiting.push_back(std::move(t));
   }
 
-  TransferLimits limits() const { return {options.connect_timeout_s, options.stall_timeout_s, 0}; }
+  TransferLimits limits() const {
+    return {options.connect_timeout_s, options.stall_timeout_s, std::max(0, options.timeout_s)};
+  }
+
+  // The download ran out of --timeout (all its tries and redirects together).
+  std::string timed_out(int tries) const {
+    return timed_out_after(options.timeout_s) + (tries > 1 ? " (" + std::to_string(tries) + " tries)" : "");
+  }
 
   bool cancelled() const { return cancel != nullptr && cancel->load(); }
 

@@ -1,5 +1,7 @@
 // `thumbflow gallery`: the embedded gallery end to end (listing, downloads, thumbnails), as the
 // README's first command runs it.
+#include <cstdio>
+
 #include "e2e_support.hpp"
 #include "http_server.hpp"
 
@@ -82,6 +84,23 @@ TEST(Gallery, FiltersAndLimit) {
   const std::vector<std::string> lines = lines_of(r.out);
   ASSERT_EQ(lines.size(), 4u) << describe(r);
   for (std::size_t i = 1; i < lines.size(); ++i) EXPECT_NE(lines[i].find("\timage/png\t"), std::string::npos);
+}
+
+// A hostile page just under the 8 MiB limit, of entries full of fields nobody reads: parsing it
+// keeps only what is read, so the whole listing stays within a small, fixed amount of memory
+// (a DOM of it took 233 MB).
+TEST(Gallery, AHugePageOfJunkIsListedInBoundedMemory) {
+  test::HttpServer api;
+  std::string body = R"({"data":[{"id":"first1","link":"http://192.0.2.1/first1.jpg","nsfw":false})";
+  const std::string junk = R"(,{"id":"j","link":"x","a":{},"b":[[],[],{}],"c":{"d":[{},{}]}})";
+  while (body.size() + junk.size() + 64 < (8u << 20)) body += junk;
+  body += R"(],"success":true})";
+  api.set("/3/gallery/hot/viral/day/0", test::Response::ok(body, "application/json"));
+  const CommandResult r = gallery({"--api", api.url(""), "--dry-run", "-q"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("http://192.0.2.1/first1.jpg"), std::string::npos) << describe(r);
+  std::printf("[gallery-memory] 8 MiB junk page: peak RSS %ld MB\n", r.max_rss_kb / 1024);
+  EXPECT_LT(r.max_rss_kb, 150L * 1024) << describe(r);
 }
 
 TEST(Gallery, ARemoteApiWithoutAClientIdIsAOneLineError) {

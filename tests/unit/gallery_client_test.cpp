@@ -180,6 +180,18 @@ TEST_F(GalleryClient, ARedirectOfTheApiToAnInternalAddressIsRefused) {
   EXPECT_EQ(internal.total_requests(), 0);
 }
 
+// A page over 8 MiB is not read to the end, let alone parsed; the listing goes on.
+TEST_F(GalleryClient, APageLargerThanTheLimitFailsWithOneClearLine) {
+  server.set("/3/gallery/hot/viral/day/0",
+             Response::ok(R"({"data":[)" + std::string(9 << 20, ' ') + R"(],"success":true})", kJson));
+  page(1, {image("b1")});
+  page(2, {});
+  const std::vector<Item> items = list(options());
+  ASSERT_EQ(ids(items), (std::vector<std::string>{"error", "b1"}));
+  EXPECT_EQ(items[0].error, "page 0: gallery page is larger than 8 MiB");
+  EXPECT_EQ(server.request_count("/3/gallery/hot/viral/day/0"), 1);
+}
+
 TEST_F(GalleryClient, AnAuthenticationErrorEndsTheListing) {
   server.set("/3/gallery/hot/viral/day/0",
              Response{403, {}, detail::render_error(403, "Authentication required")});

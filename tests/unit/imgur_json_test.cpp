@@ -237,6 +237,34 @@ TEST(ImgurJson, LargeValidPage) {
   EXPECT_EQ(page.images.size(), many.size());
 }
 
+// Memory is bounded by what is kept: at most 5000 entries (the rest named by one skipped entry),
+// strings cut at 2 KiB (on a character boundary; a link too long stays too long), and fields the
+// client does not read are not built at all.
+TEST(ImgurJson, EntriesAndStringsAreCapped) {
+  std::string body = R"({"data":[)";
+  for (int i = 0; i < 5003; ++i)
+    body += (i ? "," : "") + std::string(R"({"id":"e)") + std::to_string(i) +
+            R"(","link":"https://i.imgur.com/e.jpg","junk":[1,2,3]})";
+  body += R"(],"success":true,"status":200})";
+  const GalleryPage page = parse_gallery_page(body, 200, kJson);
+  EXPECT_EQ(page.images.size(), 5000u);
+  ASSERT_EQ(page.skipped.size(), 1u);
+  EXPECT_EQ(page.skipped[0].id, "#5000 on");
+  EXPECT_EQ(page.skipped[0].reason, "more than 5000 entries in one response: 3 left out");
+
+  const std::string long_title = std::string(2048, 'a') + "\u00e9" + std::string(1 << 20, 'b');
+  const std::string long_link = "https://i.imgur.com/" + std::string(3000, 'x') + ".jpg";
+  const GalleryPage cut = parse_gallery_page(R"({"data":[{"id":"t1","title":")" + long_title +
+                                                 R"(","link":"https://i.imgur.com/t1.jpg"},
+                  {"id":"t2","link":")" + long_link +
+                                                 R"("}],"success":true,"status":200})",
+                                             200, kJson);
+  ASSERT_EQ(cut.images.size(), 1u);
+  EXPECT_EQ(cut.images[0].title, std::string(2048, 'a')) << "cut before the 2-byte character";
+  ASSERT_EQ(cut.skipped.size(), 1u);
+  EXPECT_EQ(cut.skipped[0].id, "t2");
+}
+
 TEST(ImgurJson, ImageIdIsStableShortAndAlphanumeric) {
   EXPECT_EQ(image_id_for("cat.jpg"), image_id_for("cat.jpg"));
   EXPECT_NE(image_id_for("cat.jpg"), image_id_for("cat.png"));

@@ -26,7 +26,6 @@ using detail::GalleryError;
 using detail::GalleryImage;
 using detail::HttpResponse;
 
-constexpr std::size_t kMaxPageBytes = 16u << 20;
 constexpr const char* kLocalClientId = "thumbflow-local";
 constexpr const char* kRedirectHint =
     " (the API may redirect to its own host and port or to public addresses)";
@@ -138,10 +137,15 @@ class Lister {
         say(what + ": " + why);
         if (!sleep_for(pace)) throw GalleryError("cancelled", 0);
       }
-      HttpResponse r =
-          detail::http_get(url, headers_, o_.user_agent, o_.timeout_s, kMaxPageBytes, cancel_, &guard_);
+      HttpResponse r = detail::http_get(url, headers_, o_.user_agent, o_.timeout_s, detail::kMaxResponseBytes,
+                                        cancel_, &guard_);
       rate_.update(r.headers);
       if (cancelled()) throw GalleryError("cancelled", 0);
+      if (r.too_big)
+        throw GalleryError((what.starts_with("page") ? "gallery page" : "album listing") +
+                               std::string(" is larger than ") +
+                               std::to_string(detail::kMaxResponseBytes >> 20) + " MiB",
+                           0);
       detail::TryOutcome outcome;
       outcome.http_status = r.status;
       outcome.transport_error = !r.error.empty();

@@ -2,21 +2,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <type_traits>
 
 #include "core/url_segment.hpp"
+#include "gallery/imgur_json_filter.hpp"
 
 namespace thumbflow::detail {
 namespace {
 
 using nlohmann::json;
-
-// Imgur pages are a few hundred KiB and 5 levels deep; the limits only stop hostile bodies.
-constexpr std::size_t kMaxBodyBytes = std::size_t{64} << 20;
-constexpr int kMaxDepth = 64;
-struct TooDeep {};
 
 // Server-supplied text inside a one-line message: no control characters, bounded length.
 std::string one_line(std::string_view s, std::size_t max = 200) {
@@ -139,23 +136,24 @@ std::string entry_name(const json& e, std::size_t index) {
   return name.append(std::to_string(index));
 }
 
-// Checks the status and the envelope; returns `data`, an array, or throws GalleryError.
-json parse_envelope(std::string_view body, long http_status, std::string_view content_type) {
+struct Envelope {
+  json data;                // an array
+  std::size_t dropped = 0;  // entries past kMaxEntries, left out
+};
+
+// Checks the status and the envelope; returns `data` or throws GalleryError.
+Envelope parse_envelope(std::string_view body, long http_status, std::string_view content_type) {
   const std::string http = is_2xx(http_status) ? "" : "HTTP " + std::to_string(http_status) + ": ";
   const auto fail = [&http](const std::string& msg, long status) { throw_error(http + msg, status); };
-  if (body.size() > kMaxBodyBytes)
+  if (body.size() > kMaxResponseBytes)
     fail("body too large (" + std::to_string(body.size()) + " bytes)", http_status);
   const std::size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) fail("empty body", http_status);
 
   json doc;
+  ImgurJsonFilter filter;
   try {
-    doc = json::parse(body.begin(), body.end(), [](int depth, json::parse_event_t event, json&) {
-      if (depth > kMaxDepth &&
-          (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start))
-        throw TooDeep{};
-      return true;
-    });
+    doc = json::parse(body.begin(), body.end(), std::ref(filter));
   } catch (const TooDeep&) {
     fail("JSON nested deeper than " + std::to_string(kMaxDepth) + " levels", http_status);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
@@ -198,7 +196,16 @@ json parse_envelope(std::string_view body, long http_status, std::string_view co
   if (!is_2xx(status)) fail("envelope status " + std::to_string(status), status);
   if (!data) fail("no 'data' field", status);
   if (!data->is_array()) fail(std::string("'data' is ") + data->type_name() + ", expected an array", status);
-  return std::move(doc["data"]);
+  return {std::move(doc["data"]), filter.dropped()};
+}
+
+// The one entry that stands for those past kMaxEntries, when there were any: first, so that a
+// caller naming only the first few skipped entries names it.
+void add_dropped(const Envelope& envelope, std::vector<SkippedEntry>& skipped) {
+  if (envelope.dropped == 0) return;
+  skipped.insert(skipped.begin(), {"#" + std::to_string(kMaxEntries) + " on",
+                                   "more than " + std::to_string(kMaxEntries) + " entries in one response: " +
+                                       std::to_string(envelope.dropped) + " left out"});
 }
 
 json image_json(const GalleryImage& img) {
@@ -242,7 +249,8 @@ void add_images(const json& list, std::optional<bool> album_nsfw, const std::str
 }  // namespace
 
 GalleryPage parse_gallery_page(std::string_view body, long http_status, std::string_view content_type) {
-  const json data = parse_envelope(body, http_status, content_type);
+  const Envelope envelope = parse_envelope(body, http_status, content_type);
+  const json& data = envelope.data;
   GalleryPage page;
   page.empty = data.empty();
   std::string why;
@@ -281,6 +289,7 @@ GalleryPage parse_gallery_page(std::string_view body, long http_status, std::str
     else
       page.albums.push_back(std::move(album));
   }
+  add_dropped(envelope, page.skipped);
   return page;
 }
 
@@ -289,8 +298,9 @@ std::vector<GalleryImage> parse_album_images(std::string_view body, long http_st
                                              std::vector<SkippedEntry>* skipped) {
   std::vector<GalleryImage> images;
   std::vector<SkippedEntry> ignored;
-  add_images(parse_envelope(body, http_status, content_type), album_nsfw, "", images,
-             skipped ? *skipped : ignored);
+  const Envelope envelope = parse_envelope(body, http_status, content_type);
+  add_images(envelope.data, album_nsfw, "", images, skipped ? *skipped : ignored);
+  add_dropped(envelope, skipped ? *skipped : ignored);
   return images;
 }
 

@@ -64,10 +64,15 @@ struct GalleryPage {
   bool empty = false;                 // `data` was []: the caller stops paginating
 };
 
-// Parses GET /3/gallery/... Throws GalleryError for: an empty, oversized (> 64 MiB), non-JSON or
-// too deeply nested (> 64 levels) body; an error envelope ({"data":{"error":..}} or {"errors":[..]},
-// or success:false); any non-2xx status; `data` missing, null or not an array. The Content-Type only
-// sharpens the messages: a JSON body sent as text/html is still parsed.
+// Largest API response read and parsed. Imgur pages are a few hundred KiB.
+inline constexpr std::size_t kMaxResponseBytes = std::size_t{8} << 20;
+
+// Parses GET /3/gallery/... Only the fields read are kept while parsing, strings cut at 2 KiB, at
+// most 5000 entries (inline album images included; one skipped entry names the rest), so memory
+// stays bounded whatever the body holds. Throws GalleryError for: an empty, oversized
+// (> kMaxResponseBytes), non-JSON or too deeply nested (> 64 levels) body; an error envelope
+// ({"data":{"error":..}} or {"errors":[..]}, or success:false); any non-2xx status; `data` missing, null or
+// not an array. The Content-Type only sharpens the messages: a JSON body sent as text/html is still parsed.
 GalleryPage parse_gallery_page(std::string_view body, long http_status, std::string_view content_type);
 
 // Parses GET /3/album/{id}/images (same errors). Images with unknown nsfw take `album_nsfw`.

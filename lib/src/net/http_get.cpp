@@ -111,6 +111,7 @@ HttpResponse http_get(const std::string& url, const std::vector<std::string>& he
       failure = {"cancelled", false};
     x.response.error = std::move(failure.reason);
     x.response.transient = failure.transient;
+    x.response.too_big = x.too_big;
     x.response.status = 0;
     x.response.body.clear();
   }

@@ -19,6 +19,7 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // names in lower case; the last value of a repeated name
   std::string error;                           // transport failure, one line; "" when a response came
   bool transient = false;                      // the failure is worth trying again (timeout, reset, refused)
+  bool too_big = false;                        // the failure is a body over max_bytes
 };
 
 // GETs `url` (http/https only, at most 5 redirects) with `headers` ("Name: value", checked:

@@ -1,6 +1,7 @@
 // The gallery source against a loopback server that plays an Imgur-compatible API, faults included.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 
@@ -190,6 +191,27 @@ TEST_F(GalleryClient, APageLargerThanTheLimitFailsWithOneClearLine) {
   ASSERT_EQ(ids(items), (std::vector<std::string>{"error", "b1"}));
   EXPECT_EQ(items[0].error, "page 0: gallery page is larger than 8 MiB");
   EXPECT_EQ(server.request_count("/3/gallery/hot/viral/day/0"), 1);
+}
+
+// Each entry that cannot be used is named with its reason, one line each; the rest is listed.
+TEST_F(GalleryClient, UnusableEntriesAreNamedWithTheirReason) {
+  const std::string good =
+      R"({"id":"good1","type":"image/jpeg","nsfw":false,"link":")" + server.url("/i/good1.jpg") + R"("})";
+  server.set("/3/gallery/hot/viral/day/0",
+             Response::ok(R"({"data":[)" + good + R"(,{"id":"nolink","type":"image/jpeg"},
+                           {"id":"ftp1","link":"ftp://example.org/a.jpg"},{"id":"num1","link":7},42],
+                          "success":true})",
+                          kJson));
+  page(1, {});
+  const std::vector<Item> items = list(options());
+  EXPECT_EQ(ids(items), (std::vector<std::string>{"good1"}));
+  const auto said = [this](const std::string& line) { return std::count(log.begin(), log.end(), line) == 1; };
+  EXPECT_TRUE(said("page 0: entry nolink left out: no link")) << testing::PrintToString(log);
+  EXPECT_TRUE(said("page 0: entry ftp1 left out: link is not http(s): 'ftp://example.org/a.jpg'"));
+  EXPECT_TRUE(said("page 0: entry num1 left out: link is a number, not a string"));
+  EXPECT_TRUE(said("page 0: entry #4 left out: not an object but number"));
+  ASSERT_FALSE(log.empty());
+  EXPECT_NE(log.back().find("4 unusable entries left out (named above)"), std::string::npos) << log.back();
 }
 
 TEST_F(GalleryClient, AnAuthenticationErrorEndsTheListing) {

@@ -27,6 +27,7 @@ using detail::GalleryImage;
 using detail::HttpResponse;
 
 constexpr const char* kLocalClientId = "thumbflow-local";
+constexpr std::size_t kNamedSkips = 20;  // unusable entries named per page or album
 constexpr const char* kRedirectHint =
     " (the API may redirect to its own host and port or to public addresses)";
 
@@ -210,6 +211,19 @@ class Lister {
     if (o_.limit > 0 && ++listed_ >= o_.limit) finished_ = true;
   }
 
+  // Entries of a page or album that cannot be used: each named with its reason, one line each, up
+  // to kNamedSkips (a hostile page may hold thousands), then one line for the rest.
+  void name_skipped(const std::string& what, const std::vector<detail::SkippedEntry>& skipped) {
+    for (std::size_t i = 0; i < skipped.size(); ++i) {
+      if (i == kNamedSkips) {
+        say(what + ": " + std::to_string(skipped.size() - i) + " more entries left out");
+        break;
+      }
+      say(what + ": entry " + skipped[i].id + " left out: " + skipped[i].reason);
+    }
+    unusable_ += skipped.size();
+  }
+
   void list_next_page() {
     if (page_ >= o_.pages) {
       finished_ = true;
@@ -231,7 +245,7 @@ class Lister {
       finished_ = true;
       return;
     }
-    unusable_ += parsed.skipped.size();
+    name_skipped(what, parsed.skipped);
     for (const GalleryImage& image : parsed.images) add(image, "");
     for (const detail::AlbumRef& album : parsed.albums) {
       if (finished_ || cancelled()) break;
@@ -246,7 +260,7 @@ class Lister {
       } catch (const GalleryError& e) {
         fail(album_what, album_url, e);
       }
-      unusable_ += skipped.size();
+      name_skipped(album_what, skipped);
     }
   }
 
@@ -261,7 +275,7 @@ class Lister {
       reasons += (reasons.empty() ? "" : ", ") + std::to_string(n) + " " + why;
     }
     if (filtered > 0) line += "; " + std::to_string(filtered) + " left out by the filters (" + reasons + ")";
-    if (unusable_ > 0) line += "; " + std::to_string(unusable_) + " entries without a usable id or link";
+    if (unusable_ > 0) line += "; " + std::to_string(unusable_) + " unusable entries left out (named above)";
     if (failures_ > 0) line += "; " + std::to_string(failures_) + " pages or albums failed";
     say(line);
   }

@@ -70,12 +70,22 @@ bool is_safe_id(std::string_view id) {
   });
 }
 
-bool is_usable_link(std::string_view link) {
-  const std::string l = lower(link.substr(0, 8));
+// Why the `link` of entry `e` cannot be downloaded, or "" when it can: one short reason, the
+// link quoted (cut) where it helps.
+std::string link_problem(const json& e) {
+  const json* v = field(e, "link");
+  if (!v || v->is_null()) return "no link";
+  if (!v->is_string()) return std::string("link is a ") + v->type_name() + ", not a string";
+  const std::string& link = v->get_ref<const std::string&>();
+  const std::string l = lower(std::string_view(link).substr(0, 8));
   const std::size_t scheme = l.starts_with("https://") ? 8 : l.starts_with("http://") ? 7 : 0;
-  return scheme != 0 && link.size() > scheme && link.size() <= 2048 &&
-         std::none_of(link.begin(), link.end(),
-                      [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
+  if (scheme == 0) return "link is not http(s): '" + one_line(link, 60) + "'";
+  if (link.size() == scheme) return "link has no host";
+  if (link.size() > 2048) return "link longer than 2048 bytes";
+  if (std::any_of(link.begin(), link.end(),
+                  [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }))
+    return "link holds spaces or control characters";
+  return "";
 }
 
 std::string type_from_extension(std::string_view link) {
@@ -91,17 +101,17 @@ std::string type_from_extension(std::string_view link) {
 
 std::optional<GalleryImage> to_image(const json& e, std::optional<bool> inherited_nsfw, std::string* why) {
   GalleryImage img;
-  img.link = get<std::string>(e, "link").value_or("");
-  if (!is_usable_link(img.link)) {
-    *why = "no usable link";
+  if (std::string problem = link_problem(e); !problem.empty()) {
+    *why = std::move(problem);
     return std::nullopt;
   }
+  img.link = get<std::string>(e, "link").value_or("");
   img.id = get<std::string>(e, "id").value_or("");
   if (!is_safe_id(img.id)) {
     const std::string_view name = url_last_segment(img.link);
     img.id = std::string(name.substr(0, name.find('.')));
     if (!is_safe_id(img.id)) {
-      *why = "no usable id";
+      *why = "no usable id (1 to 64 of A-Z a-z 0-9 _ -), nor a link file name that is one";
       return std::nullopt;
     }
   }

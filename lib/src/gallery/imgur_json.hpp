@@ -46,7 +46,7 @@ struct GalleryImage {
 // An entry that was dropped by the parser (not by the filter), and why.
 struct SkippedEntry {
   std::string id;      // the entry's id, or "#<index>" when it has none
-  std::string reason;  // e.g. "no usable link", "not an object"
+  std::string reason;  // one line, e.g. "no link", "link is a number, not a string", "not an object but null"
 };
 
 // An album entry whose images must be fetched with /3/album/{id}/images.

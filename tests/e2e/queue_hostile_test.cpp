@@ -45,6 +45,12 @@ Fields job(const std::string& input, const std::string& rel,
   return f;
 }
 
+// `f` with one more field (a name already there: the entry has it twice).
+Fields with(Fields f, const std::string& name, const std::string& value) {
+  f.emplace_back(name, value);
+  return f;
+}
+
 struct HostileCase {
   std::string what;
   Fields fields;
@@ -144,7 +150,7 @@ TEST_F(QueueHostile, EveryHostileEntryIsDeadWithItsReasonAndNothingLeavesTheRoot
       {"60000 px enlarged box",
        job(ok, "big.jpg", {{"box_w", "60000"}, {"box_h", "60000"}, {"enlarge", "1"}}), "limit of 8192"},
       {"enlarged unbounded side", job(ok, "tall.jpg", {{"box_h", "0"}, {"enlarge", "1"}}), "bounded on both"},
-      {"unknown version", job(ok, "v2.jpg", {{"v", "2"}}), "layout 2"},
+      {"unknown version", job(ok, "v2.jpg", {{"v", "2"}}), "layout '2' is not 1"},
       {"missing field", job(ok, "m.jpg", {{"quality", ""}}), "'quality' missing"},
       {"missing input", job(ok, "m2.jpg", {{"input", ""}}), "'input' missing"},
       {"quality out of range", job(ok, "q.jpg", {{"quality", "101"}}), "'quality'"},
@@ -162,6 +168,15 @@ TEST_F(QueueHostile, EveryHostileEntryIsDeadWithItsReasonAndNothingLeavesTheRoot
       {"max_pixels raised",
        job(ok, "p1.jpg", {{"max_pixels", "1000000000"}, {"box_w", "320"}, {"box_h", "320"}}),
        "over the limit"},
+      // Numbers in decimal digits only; each field once; every field bounded.
+      {"space before a number", job(ok, "s1.jpg", {{"box_w", " 64"}}), "digits only"},
+      {"plus sign", job(ok, "s2.jpg", {{"quality", "+85"}}), "digits only"},
+      {"trailing text", job(ok, "s3.jpg", {{"box_h", "64abc"}}), "digits only"},
+      {"sizes with a sign", job(ok, "s4.jpg", {{"sizes", "+64,32"}}), "field 'sizes'"},
+      {"background with a space", job(ok, "s5.jpg", {{"background", "255, 255,255"}}), "field 'background'"},
+      {"duplicated field", with(job(ok, "s6.jpg"), "quality", "10"), "'quality' appears twice"},
+      {"100 KB input", job(std::string(100000, 'a'), "big.jpg"), "100000 bytes, over the limit of 8192"},
+      {"long unknown field", job(ok, "s7.jpg", {{"note", std::string(5000, 'n')}}), "over the limit of 256"},
   };
   std::map<std::string, const HostileCase*> by_id;
   const std::string first_good = add(job((in / "sub" / "ok2.png").string(), "sub/ok2.png"));
@@ -186,8 +201,15 @@ TEST_F(QueueHostile, EveryHostileEntryIsDeadWithItsReasonAndNothingLeavesTheRoot
     const auto it = found.find(id);
     ASSERT_NE(it, found.end()) << c->what << " is not in jobs:dead";
     EXPECT_TRUE(contains_ci(it->second, c->reason)) << c->what << ": " << it->second;
+    // A refused entry is named by its entry id (also without an input); values are quoted at most
+    // 200 bytes long. (Jobs that failed in the pipeline have an input that names them.)
+    if (it->second.rfind("failed ", 0) != 0) {
+      EXPECT_EQ(it->second.find("entry " + id + ": "), 0u) << c->what << ": " << it->second;
+    }
+    EXPECT_LT(it->second.size(), 1000u) << c->what;
     EXPECT_NE(r.err.find(it->second), std::string::npos) << c->what << " not on stderr\n" << r.err;
   }
+  EXPECT_LT(r.err.size(), 64u * 1024) << "a huge field was printed";
   // One line each on stderr.
   EXPECT_EQ(lines_with(r.err, "moved to the dead list").size(), cases.size()) << r.err;
   EXPECT_EQ(found.size(), cases.size()) << r.err;

@@ -136,6 +136,40 @@ TEST(JobFields, MalformedEntriesNameTheField) {
   }
 }
 
+TEST(JobFields, NumbersAreDigitsOnlyEachFieldOnceAndEveryFieldBounded) {
+  const std::vector<std::string> fields = detail::encode_job(sample_job());
+  const auto set = [&](const std::string& name, const std::string& value) {
+    std::vector<std::string> f = fields;
+    for (std::size_t i = 0; i + 1 < f.size(); i += 2)
+      if (f[i] == name) f[i + 1] = value;
+    return f;
+  };
+  for (const char* bad : {" 70", "+70", "70abc", "70 ", "0x46", "7e1", ""})
+    EXPECT_THROW(detail::decode_job(set("quality", bad)), std::invalid_argument) << "'" << bad << "'";
+  EXPECT_THROW(detail::decode_job(set("background", "1, 2,3")), std::invalid_argument);
+  std::vector<std::string> twice = fields;
+  twice.insert(twice.end(), {"quality", "70"});  // the same value: still refused
+  try {
+    detail::decode_job(twice);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("'quality' appears twice"), std::string::npos) << e.what();
+  }
+  try {
+    detail::decode_job(set("input", "/" + std::string(20000, 'a')));
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("'input' is 20001 bytes, over the limit of 8192"), std::string::npos) << what;
+    EXPECT_NE(what.find("\u2026' (20001 bytes)"), std::string::npos) << what;
+    EXPECT_LT(what.size(), 300u);
+  }
+  std::vector<std::string> many = fields;
+  for (int i = 0; i < detail::kMaxEntryFields; ++i) many.insert(many.end(), {"x" + std::to_string(i), "1"});
+  EXPECT_THROW(detail::decode_job(many), std::invalid_argument);
+  EXPECT_EQ(detail::quote_field("a\nb"), "'a\\nb'");
+}
+
 TEST(JobFields, CropRoundTripsAndUnknownValuesAreRefused) {
   detail::QueueJob job = sample_job();
   job.thumbnail.box_height = 200;

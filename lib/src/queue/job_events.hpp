@@ -5,6 +5,7 @@
 #include <functional>
 #include <mutex>
 
+#include "queue/job_fields.hpp"
 #include "queue/job_reader.hpp"
 #include "thumbflow/queue.hpp"
 
@@ -29,12 +30,15 @@ class JobEvents {
     if (on_event_) on_event_(e);
   }
 
-  // An event for a job that did not go through the pipeline (its input as the entry names it).
+  // An event for a job that did not go through the pipeline, named by the entry's input (its first
+  // 200 bytes: the entry may not be checked yet), "(no input)" without one.
   static JobEvent event_for(const Delivery& d, ItemStatus status) {
     JobEvent event{d.id, {}, d.deliveries, false};
     event.result.status = status;
+    event.result.input = "(no input)";
     for (std::size_t i = 0; i + 1 < d.fields.size(); i += 2)
-      if (d.fields[i] == "input") event.result.input = d.fields[i + 1];
+      if (const std::string& input = d.fields[i + 1]; d.fields[i] == "input" && !input.empty())
+        event.result.input = input.size() <= 200 ? input : quote_field(input);
     return event;
   }
 

@@ -1,16 +1,65 @@
 #include "queue/job_fields.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <stdexcept>
+#include <string_view>
 
 #include "core/safe_path.hpp"
 #include "core/sizes.hpp"
 #include "crop/crop_plan.hpp"
 #include "thumbflow/naming.hpp"
+#include "thumbflow/printable.hpp"
 
 namespace thumbflow::detail {
+
+std::string quote_field(std::string_view value) {
+  constexpr std::size_t kShown = 200;
+  if (value.size() <= kShown) return "'" + printable(value) + "'";
+  return "'" + printable(value.substr(0, kShown)) + "\u2026' (" + std::to_string(value.size()) + " bytes)";
+}
+
 namespace {
+
+// The longest value of each field: a path or URL for the input, a SafeRelativePath for rel and
+// output, short texts for the rest (unknown fields included).
+std::size_t field_limit(std::string_view name) {
+  if (name == "input") return kMaxFieldBytes;
+  if (name == "rel" || name == "output") return 4096;
+  if (name == "name" || name == "sizes") return 1024;
+  return 256;
+}
+
+constexpr std::size_t kMaxNameBytes = 64;
+constexpr std::size_t kMaxEntryBytes = 32 * 1024;
+
+// Before anything reads the entry: bounded in fields, names, values and in all; each name once.
+void check_entry_bounds(const std::vector<std::string>& fields) {
+  if (fields.size() / 2 > std::size_t(kMaxEntryFields))
+    throw std::invalid_argument("entry has " + std::to_string(fields.size() / 2) +
+                                " fields, over the limit of " + std::to_string(kMaxEntryFields));
+  std::size_t total = 0;
+  std::set<std::string_view> names;
+  for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+    const std::string& name = fields[i];
+    const std::string& value = fields[i + 1];
+    if (name.size() > kMaxNameBytes)
+      throw std::invalid_argument("field name " + quote_field(name) + " is over the limit of " +
+                                  std::to_string(kMaxNameBytes) + " bytes");
+    if (value.size() > field_limit(name))
+      throw std::invalid_argument("field '" + printable(name) + "' is " + std::to_string(value.size()) +
+                                  " bytes, over the limit of " + std::to_string(field_limit(name)) + ": " +
+                                  quote_field(value));
+    if (!names.insert(name).second)
+      throw std::invalid_argument("field '" + printable(name) + "' appears twice: which one is meant?");
+    total += name.size() + value.size();
+  }
+  if (total > kMaxEntryBytes)
+    throw std::invalid_argument("entry is " + std::to_string(total) + " bytes, over the limit of " +
+                                std::to_string(kMaxEntryBytes));
+}
 
 // Version of the entry layout; a worker refuses entries of another version.
 constexpr const char* kLayout = "1";
@@ -22,21 +71,33 @@ OutputFormat parse_format(const std::string& s) {
   if (s == "jpg") return OutputFormat::Jpeg;
   if (s == "png") return OutputFormat::Png;
   if (s == "webp") return OutputFormat::Webp;
-  throw std::invalid_argument("unknown format '" + s + "'");
+  throw std::invalid_argument("unknown format " + quote_field(s));
+}
+
+// Strict decimal: digits only (no sign, space or trailing text), as encode_job writes them.
+bool all_digits(std::string_view s, std::size_t most = 18) {
+  return !s.empty() && s.size() <= most &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 long long parse_int(const std::map<std::string, std::string>& f, const std::string& name, long long low,
                     long long high) {
   const auto it = f.find(name);
   if (it == f.end()) throw std::invalid_argument("field '" + name + "' missing");
-  try {
-    std::size_t used = 0;
-    const long long v = std::stoll(it->second, &used);
-    if (used == it->second.size() && v >= low && v <= high) return v;
-  } catch (const std::exception&) {
-  }
-  throw std::invalid_argument("field '" + name + "' is not a number in " + std::to_string(low) + ".." +
-                              std::to_string(high));
+  if (all_digits(it->second))
+    if (const long long v = std::stoll(it->second); v >= low && v <= high) return v;
+  throw std::invalid_argument("field '" + name + "' is " + quote_field(it->second) + ", not a number in " +
+                              std::to_string(low) + ".." + std::to_string(high) + " (digits only)");
+}
+
+// Fields whose value is a list of numbers: only these characters, so that no parser down the line
+// takes a sign, a space or a stray character ("+128", " 128", "128abc").
+void check_charset(const std::map<std::string, std::string>& f, const std::string& name,
+                   std::string_view allowed) {
+  const auto it = f.find(name);
+  if (it != f.end() && it->second.find_first_not_of(allowed) != std::string::npos)
+    throw std::invalid_argument("field '" + name + "' is " + quote_field(it->second) + ": only '" +
+                                std::string(allowed) + "' may appear");
 }
 
 const std::string& text(const std::map<std::string, std::string>& f, const std::string& name) {
@@ -81,7 +142,7 @@ QueueJob decode_still_job(const std::vector<std::string>& fields) {
   std::map<std::string, std::string> f;
   for (std::size_t i = 0; i + 1 < fields.size(); i += 2) f[fields[i]] = fields[i + 1];
   if (text(f, "v") != kLayout)
-    throw std::invalid_argument("entry layout " + text(f, "v") + " is not " + kLayout);
+    throw std::invalid_argument("entry layout " + quote_field(text(f, "v")) + " is not " + kLayout);
   QueueJob job;
   job.item.input = text(f, "input");
   job.item.relative_path = SafeRelativePath::check(text(f, "rel")).str();
@@ -92,11 +153,17 @@ QueueJob decode_still_job(const std::vector<std::string>& fields) {
   t.allow_enlarge = parse_int(f, "enlarge", 0, 1) == 1;
   t.format = parse_format(text(f, "format"));
   t.quality = int(parse_int(f, "quality", 1, 100));
+  // As encode_job writes it: R,G,B in decimal digits.
+  if (const std::string& bg = text(f, "background");
+      std::count(bg.begin(), bg.end(), ',') != 2 || bg.find_first_not_of("0123456789,") != std::string::npos)
+    throw std::invalid_argument("field 'background' is " + quote_field(bg) + ", not R,G,B in digits");
   t.background = parse_rgb(text(f, "background"));
+  check_charset(f, "sizes", "0123456789x,");
+  check_charset(f, "gravity", "0123456789.,e-");
   t.max_pixels = std::uint64_t(parse_int(f, "max_pixels", 0, 1LL << 62));
   const std::string& decode = text(f, "decode");
   if (decode != "fast" && decode != "full")
-    throw std::invalid_argument("unknown decode mode '" + decode + "'");
+    throw std::invalid_argument("unknown decode mode " + quote_field(decode));
   t.decode = decode == "full" ? DecodeMode::Full : DecodeMode::Fast;
   // Optional: absent for one size (entries written before size lists have none).
   if (const auto it = f.find("sizes"); it != f.end()) {
@@ -111,7 +178,7 @@ QueueJob decode_still_job(const std::vector<std::string>& fields) {
   // Optional: entries written before colour management have none (sRGB, the default).
   if (const auto colour = f.find("colour"); colour != f.end()) {
     if (colour->second != "srgb" && colour->second != "keep")
-      throw std::invalid_argument("unknown colour mode '" + colour->second + "'");
+      throw std::invalid_argument("unknown colour mode " + quote_field(colour->second));
     t.colour = colour->second == "keep" ? ColourMode::Keep : ColourMode::Srgb;
   }
   // Entries written before crop existed have neither field: they fit, as they did.
@@ -123,8 +190,8 @@ QueueJob decode_still_job(const std::vector<std::string>& fields) {
       SafeRelativePath::check(output_relative_path(job.item.relative_path, job.name_template, t)).str();
   // The field is what people see in the stream; a job saying one thing and doing another is refused.
   if (const auto it = f.find("output"); it != f.end() && it->second != output)
-    throw std::invalid_argument("field 'output' is '" + printable_path(it->second) + "', not '" + output +
-                                "' as rel and name give");
+    throw std::invalid_argument("field 'output' is " + quote_field(it->second) + ", not " +
+                                quote_field(output) + " as rel and name give");
   return job;
 }
 
@@ -149,6 +216,7 @@ std::vector<std::string> encode_job(const QueueJob& job) {
 }
 
 QueueJob decode_job(const std::vector<std::string>& fields) {
+  check_entry_bounds(fields);
   QueueJob job = decode_still_job(fields);
   for (std::size_t i = 0; i + 1 < fields.size(); i += 2)
     if (fields[i] == "animated_max_frame_pixels") {

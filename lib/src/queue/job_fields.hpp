@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "thumbflow/options.hpp"
@@ -30,10 +31,17 @@ void check_thumbnail_options(const ThumbnailOptions& options);
 // people looking at the stream (or at NAME:dead) see where the thumbnail goes.
 std::vector<std::string> encode_job(const QueueJob& job);
 
-// The job of an entry's fields. Throws std::invalid_argument naming the bad field (a job written
-// by a newer or broken producer), which makes the job dead at once.
+// The job of an entry's fields: the one place an entry is checked. First its bounds (at most
+// kMaxEntryFields fields, each name once and at most 64 bytes, the input at most kMaxFieldBytes,
+// rel and output 4096, name and sizes 1024, any other field 256, 32 KiB in all), then each field
+// (numbers in decimal digits only). Throws std::invalid_argument naming the bad field (a job
+// written by a newer or broken producer, or by an attacker), which makes the job dead at once;
+// the message quotes values with quote_field.
 QueueJob decode_job(const std::vector<std::string>& fields);
 
+// A value from an entry for a message: printable, at most its first 200 bytes, then
+// "…' (N bytes)".
+std::string quote_field(std::string_view value);
 // Equal for jobs that one run of the pipeline can make together (same options and template).
 std::string job_settings_key(const QueueJob& job);
 

@@ -78,13 +78,13 @@ std::optional<Prepared> JobIntake::prepare(Delivery& d) {
   try {
     job = decode_job(d.fields);
   } catch (const std::exception& e) {
-    give_up(d, std::string("malformed job: ") + e.what());
+    give_up(d, "entry " + d.id + ": malformed job: " + e.what());
     return std::nullopt;
   }
   try {
     confine_job(job, limits_);
   } catch (const std::exception& e) {
-    give_up(d, std::string("refused: ") + e.what());
+    give_up(d, "entry " + d.id + ": refused: " + e.what());
     return std::nullopt;
   }
   if (const std::int64_t enqueued = entry_id_ms(d.id); d.deliveries == 1 && enqueued >= 0) {

@@ -23,7 +23,7 @@ std::string confined_input(const std::string& input, const std::vector<std::stri
         "local file jobs are refused: this worker has no --input-root (start it with --input-root DIR "
         "to read files under DIR)");
   if (input.find('\0') != std::string::npos || !fs::path(input).is_absolute())
-    throw std::invalid_argument("input '" + printable_path(input) + "' is not an absolute path");
+    throw std::invalid_argument("input " + quote_field(input) + " is not an absolute path");
   // An existing file is resolved whole (every symlink followed). A missing one keeps its name and
   // fails when read, with a retry (it may be a shared folder not yet in sync); only its existing
   // part is resolved, so a '..' after a missing folder would be taken lexically and could climb
@@ -33,17 +33,16 @@ std::string confined_input(const std::string& input, const std::vector<std::stri
   if (ec) {
     const fs::path p(input);
     if (std::any_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".."; }))
-      throw std::invalid_argument("input '" + printable_path(input) +
-                                  "' cannot be resolved: it has a '..' segment and is missing (" +
+      throw std::invalid_argument("input " + quote_field(input) +
+                                  " cannot be resolved: it has a '..' segment and is missing (" +
                                   ec.message() + ")");
     real = fs::weakly_canonical(input, ec);
   }
-  if (ec)
-    throw std::invalid_argument("input '" + printable_path(input) + "' cannot be resolved: " + ec.message());
+  if (ec) throw std::invalid_argument("input " + quote_field(input) + " cannot be resolved: " + ec.message());
   for (const std::string& root : roots)
     if (is_under(real, root)) return real.string();
-  throw std::invalid_argument("input '" + printable_path(input) +
-                              "' is outside the worker's --input-root folders");
+  throw std::invalid_argument("input " + quote_field(input) +
+                              " is outside the worker's --input-root folders");
 }
 
 }  // namespace

@@ -71,6 +71,7 @@ std::vector<std::uint8_t> encode_heif(const cv::Mat& stored, const HeifSpec& spe
   }
 
   Owned<heif_image> image = to_heif_image(stored, spec.bit_depth);
+  if (spec.premultiplied_alpha) heif_image_set_premultiplied_alpha(image.get(), 1);
   if (!spec.icc.empty())
     ok(heif_image_set_raw_color_profile(image.get(), "prof", spec.icc.data(), spec.icc.size()), "icc");
   if (spec.nclx_primaries > 0) {

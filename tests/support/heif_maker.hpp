@@ -18,6 +18,8 @@ struct HeifSpec {
   std::vector<std::uint8_t> icc;   // written as a colr 'prof' box
   int nclx_primaries = 0;          // > 0: a colr 'nclx' box with these primaries, sRGB transfer
   std::vector<std::uint8_t> exif;  // a TIFF-format EXIF block (see exif_with_orientation)
+  // The BGRA picture's colour is premultiplied by its alpha: written with a 'prem' reference.
+  bool premultiplied_alpha = false;
 };
 
 // Encodes a BGR (CV_8UC3) or BGRA (CV_8UC4) picture; throws std::runtime_error on a libheif error.

@@ -30,6 +30,27 @@ using test_decode::full_decode;
 
 cv::Scalar mean_of(const cv::Mat& m) { return cv::mean(m); }
 
+// Orange (B 0, G 64, R 255) under an alpha ramp, and the same with its colour premultiplied.
+cv::Mat orange_under_ramp(bool premultiplied) {
+  cv::Mat out(48, 64, CV_8UC4);
+  for (int x = 0; x < out.cols; ++x) {
+    const int a = 3 + x * 4;
+    const auto scaled = [&](int c) { return premultiplied ? (c * a + 127) / 255 : c; };
+    out.col(x).setTo(cv::Scalar(scaled(0), scaled(64), scaled(255), a));
+  }
+  return out;
+}
+
+// Colour where alpha is at least 64 (below, lossy coding of premultiplied colour leaves too few levels).
+void expect_orange_where_visible(const cv::Mat& bgra, int tolerance) {
+  ASSERT_EQ(bgra.type(), CV_8UC4);
+  for (int x = 16; x < bgra.cols; x += 8) {
+    const cv::Vec4b px = bgra.at<cv::Vec4b>(bgra.rows / 2, x);
+    EXPECT_NEAR(px[2], 255, tolerance) << "x " << x << " alpha " << int(px[3]);
+    EXPECT_NEAR(px[1], 64, tolerance) << "x " << x << " alpha " << int(px[3]);
+  }
+}
+
 TEST(HeifDecoder, HeicAndAvifKeepSizeAndPixels) {
   const cv::Mat picture = test::make_picture(96, 64, CV_8UC3);
   for (const bool av1 : {false, true}) {
@@ -60,6 +81,23 @@ TEST(HeifDecoder, AlphaBecomesBgra) {
     // The alpha plane is coded lossy too: a smooth ramp comes back within a few levels.
     EXPECT_LE(cv::norm(alpha, expected, cv::NORM_L1) / double(alpha.total()), 3.0);
     EXPECT_GE(test::psnr_luma(d.pixels, picture), kMinPsnr);
+  }
+}
+
+// A file whose colour is premultiplied ('prem' reference from its alpha image) comes out straight:
+// half-transparent parts were dark.
+TEST(HeifDecoder, PremultipliedAlphaComesOutStraight) {
+  for (const bool av1 : {false, true}) {
+    SCOPED_TRACE(av1 ? "AVIF" : "HEIC");
+    test::HeifSpec spec;
+    spec.av1 = av1;
+    spec.quality = 100;
+    spec.premultiplied_alpha = true;
+    expect_orange_where_visible(
+        decode_for_thumbnail(test::encode_heif(orange_under_ramp(true), spec), full_decode()).pixels, 12);
+    spec.premultiplied_alpha = false;
+    expect_orange_where_visible(
+        decode_for_thumbnail(test::encode_heif(orange_under_ramp(false), spec), full_decode()).pixels, 12);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "colour/icc_extract.hpp"
+#include "image/alpha.hpp"
 #include "image/bmp_decoder.hpp"
 #include "image/codec.hpp"
 #include "image/decode_error.hpp"
@@ -81,24 +82,6 @@ DecodedPixels decode_with_opencv(Bytes data, ImageFormat format) {
 template <ImageFormat F>
 DecodedPixels opencv_decode(Bytes data, const DecodeRequest&) {
   return decode_with_opencv(data, F);
-}
-
-// Colour divided by alpha, in place (where alpha is 0 the colour is 0).
-void unpremultiply(cv::Mat& bgra) {
-  const int depth = bgra.depth();
-  const double full = depth == CV_8U ? 255.0 : depth == CV_16U ? 65535.0 : 1.0;
-  cv::Mat f;
-  bgra.convertTo(f, CV_32F);
-  std::vector<cv::Mat> ch;
-  cv::split(f, ch);
-  const cv::Mat transparent = ch[3] <= 0;
-  for (int i = 0; i < 3; ++i) {
-    cv::Mat& c = ch[std::size_t(i)];
-    cv::divide(c, cv::max(ch[3], 1e-12), c, full);
-    c.setTo(0, transparent);
-  }
-  cv::merge(ch, f);
-  f.convertTo(bgra, depth);
 }
 
 // The thumbnail stages take straight alpha; OpenCV returns some TIFFs premultiplied (semi-

@@ -31,6 +31,7 @@ namespace thumbflow::detail {
   X(heif_image_handle_get_thumbnail)              \
   X(heif_image_handle_get_width)                  \
   X(heif_image_handle_has_alpha_channel)          \
+  X(heif_image_handle_is_premultiplied_alpha)     \
   X(heif_image_handle_is_primary_image)           \
   X(heif_image_handle_release)                    \
   X(heif_image_release)                           \

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "image/alpha.hpp"
 #include "image/decode_error.hpp"
 #include "image/heif_api.hpp"
 #include "image/pixel_limit.hpp"
@@ -202,6 +203,8 @@ DecodedPixels decode_heif(Bytes data, const DecodeRequest& request) {
   const Image image(decoded);
   DecodedPixels out;
   out.pixels = to_bgr(data, image.get(), alpha);
+  // An alpha image with a 'prem' reference: libheif hands the colour over premultiplied.
+  if (alpha && heif().heif_image_handle_is_premultiplied_alpha(handle.get()) != 0) unpremultiply(out.pixels);
   read_colour(handle.get(), o.primary.get(), image.get(), out);
   return out;
 }

@@ -119,6 +119,28 @@ TEST(Pipeline, WriteFailureFailsOnlyThatItemAndLeavesNoFile) {
   EXPECT_FALSE(fs::exists(report.items[3].output));
 }
 
+// What fails the same way on every try is Permanent (a queue worker gives it up at once); a write
+// failure may pass later: Transient. The JSON report says which, for failed items only.
+TEST(Pipeline, FailuresSayWhetherTryingAgainCouldHelp) {
+  test::TempDir dir;
+  auto items = make_items(dir, 3);
+  test::write_bytes(dir / "img1.png", {'n', 'o', 't', ' ', 'a', 'n', ' ', 'i', 'm', 'a', 'g', 'e'});
+  BatchOptions o = options_for(dir);
+  ProbeStorage storage;
+  storage.fail_substring = "img2_";
+  for (const bool serial : {false, true}) {
+    o.serial = serial;
+    const BatchReport report = run_batch_with(items, o, storage, {});
+    EXPECT_EQ(report.items[0].failure, FailureKind::None);
+    EXPECT_EQ(report.items[1].failure, FailureKind::Permanent) << report.items[1].error;
+    EXPECT_EQ(report.items[2].failure, FailureKind::Transient) << report.items[2].error;
+    const std::string json = report_to_json(report, -1);
+    EXPECT_NE(json.find(R"("failure":"permanent")"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("failure":"transient")"), std::string::npos) << json;
+    EXPECT_EQ(json.find(R"("failure":"none")"), std::string::npos) << json;
+  }
+}
+
 TEST(Pipeline, RerunSkipsAndCancelStopsBeforeStarting) {
   test::TempDir dir;
   const auto items = make_items(dir, 5);

@@ -26,6 +26,19 @@ enum class ItemStatus {
 // for a value outside the enum). A static string: never null, never to be freed. Never throws.
 const char* to_string(ItemStatus status);
 
+// Why an item failed, as far as trying it again could help (a queue worker retries only Transient).
+enum class FailureKind {
+  None,       // the item did not fail
+  Transient,  // may succeed later: HTTP 5xx/408/429, a timeout, a reset or refused connection,
+              // and any cause not known to be permanent
+  Permanent,  // fails the same way every time: not an image, a corrupt or unsupported image, over
+              // --max-pixels or --max-bytes, HTTP 4xx (but 408/429), a refused address, too many
+              // redirects, a bad URL
+};
+
+// The kind as the JSON report writes it: "none", "transient", "permanent". A static string.
+const char* to_string(FailureKind kind);
+
 // Milliseconds spent in each stage for one item; 0 for stages it did not reach.
 struct StageTimes {
   double read_ms = 0, decode_ms = 0, resize_ms = 0, encode_ms = 0, write_ms = 0;
@@ -50,7 +63,8 @@ struct ItemResult {
   // first size's (in the order given); `outputs` lists them all.
   std::string output;
   ItemStatus status = ItemStatus::Failed;
-  std::string error;  // one line, without the item name; "" unless Failed
+  std::string error;                        // one line, without the item name; "" unless Failed
+  FailureKind failure = FailureKind::None;  // set with `error`: whether trying again could help
   // Things that did not stop the item but concern it (a library's warning, a broken colour
   // profile ignored): one line each, without the item name.
   std::vector<std::string> warnings;
@@ -99,8 +113,9 @@ struct BatchReport {
 
 // The whole report as JSON: {"summary": {...}, "items": [{...}, ...]}, with `indent` spaces per
 // level (default 2; -1 puts it all on one line). The summary also gets images_per_second and
-// megapixels_per_second; an item's "error" key is present only when it failed. Bytes that are not
-// valid UTF-8 in names are replaced by U+FFFD rather than failing. Never throws (but bad_alloc).
+// megapixels_per_second; an item's "error" and "failure" ("transient" or "permanent") keys are
+// present only when it failed. Bytes that are not valid UTF-8 in names are replaced by U+FFFD rather than
+// failing. Never throws (but bad_alloc).
 std::string report_to_json(const BatchReport& report, int indent = 2);
 
 // The summary alone as JSON, the "summary" object of report_to_json (for --json on stdout). Same

@@ -118,4 +118,32 @@ TransferFailure transfer_failure(CURL* easy, CURLcode code, const char* error_bu
   return {curl_text + " (curl error " + std::to_string(int(code)) + ")", is_transient(code)};
 }
 
+FailureKind download_failure_kind(DownloadEnd end, CURLcode code, long http_status) {
+  switch (end) {
+    case DownloadEnd::TooLarge:
+    case DownloadEnd::Refused:
+    case DownloadEnd::TooManyRedirects:
+    case DownloadEnd::NotAnImage:
+      return FailureKind::Permanent;
+    case DownloadEnd::TimedOut:
+    case DownloadEnd::Local:
+      return FailureKind::Transient;
+    case DownloadEnd::Response:
+      break;
+  }
+  switch (code) {
+    case CURLE_OK:
+      return http_status >= 400 && http_status < 500 && http_status != 408 && http_status != 429
+                 ? FailureKind::Permanent
+                 : FailureKind::Transient;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_TOO_MANY_REDIRECTS:
+    case CURLE_FILESIZE_EXCEEDED:
+      return FailureKind::Permanent;
+    default:
+      return FailureKind::Transient;
+  }
+}
+
 }  // namespace thumbflow::detail

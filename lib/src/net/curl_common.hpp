@@ -8,6 +8,7 @@
 
 #include "net/address_guard.hpp"
 #include "net/request_headers.hpp"
+#include "thumbflow/report.hpp"
 
 namespace thumbflow::detail {
 
@@ -65,5 +66,23 @@ std::string timed_out_after(int total_s);
 TransferFailure transfer_failure(CURL* easy, CURLcode code, const char* error_buffer,
                                  const GuardedTransfer& guarded, const TransferLimits& limits,
                                  bool past_deadline);
+
+// How an image download ended without its body.
+enum class DownloadEnd {
+  Response,          // the last try's HTTP status or libcurl code, once the retries are over
+  TooLarge,          // larger than --max-bytes
+  Refused,           // the address guard or the scheme refused it
+  TooManyRedirects,  // more than kMaxRedirects
+  NotAnImage,        // a 2xx body whose first bytes are no image format
+  TimedOut,          // --timeout ran out
+  Local,             // could not be started here (out of memory, ...)
+};
+
+// Whether the same download tried again later (another delivery of a queue job) could end
+// otherwise: the one place download failures are sorted. Permanent: a refused address or scheme,
+// a bad URL, too many redirects, too large, not an image, HTTP 4xx but 408 and 429. Transient: the
+// rest (5xx, 408, 429, timeouts, resets, refused connections, unknown codes). `code` and
+// `http_status` are read for DownloadEnd::Response only.
+FailureKind download_failure_kind(DownloadEnd end, CURLcode code = CURLE_OK, long http_status = 0);
 
 }  // namespace thumbflow::detail

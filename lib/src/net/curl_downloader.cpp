@@ -138,7 +138,7 @@ struct CurlDownloader::Impl {
     if (t->easy == nullptr) {
       t->easy = curl_easy_init();
       if (t->easy == nullptr)
-        return finish(std::move(t), "cannot create a transfer (out of memory)", 0, false);
+        return finish(std::move(t), "cannot create a transfer (out of memory)", 0, DownloadEnd::Local);
       configure(*t);
     }
     if (!std::exchange(t->redirected, false)) ++t->tries;
@@ -148,7 +148,7 @@ struct CurlDownloader::Impl {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*t->deadline - now).count();
       if (left <= 0) {
         std::string error = timed_out(t->tries);
-        return finish(std::move(t), std::move(error), 0, false);
+        return finish(std::move(t), std::move(error), 0, DownloadEnd::TimedOut);
       }
       curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, long(left));
     }
@@ -158,17 +158,21 @@ struct CurlDownloader::Impl {
     t->error_buffer[0] = '\0';
     t->guarded.refused.clear();
     if (curl_multi_add_handle(multi, t->easy) != CURLM_OK)
-      return finish(std::move(t), "cannot start the transfer", 0, false);
+      return finish(std::move(t), "cannot start the transfer", 0, DownloadEnd::Local);
     CURL* key = t->easy;
     active.emplace(key, std::move(t));
   }
 
-  void finish(std::unique_ptr<Transfer> t, std::string error, long status, bool cancelled) {
+  // Ends `t`: with its body when `error` is "", else failed (`end` and `code` say how, for
+  // download_failure_kind) or cancelled.
+  void finish(std::unique_ptr<Transfer> t, std::string error, long status, DownloadEnd end,
+              CURLcode code = CURLE_OK, bool cancelled = false) {
     FetchResult result;
     result.error = std::move(error);
     result.http_status = status;
     result.tries = t->tries;
     result.cancelled = cancelled;
+    if (!result.error.empty()) result.failure = download_failure_kind(end, code, status);
     if (result.error.empty()) result.body = std::move(t->body);
     if (t->easy != nullptr) curl_easy_cleanup(t->easy);
     t->easy = nullptr;
@@ -190,7 +194,7 @@ struct CurlDownloader::Impl {
     if (t->too_big || code == CURLE_FILESIZE_EXCEEDED)
       return finish(std::move(t),
                     "body larger than --max-bytes (" + std::to_string(options.max_bytes) + " bytes)", status,
-                    false);
+                    DownloadEnd::TooLarge);
     TransferFailure failure;
     if (code != CURLE_OK) {
       const bool past_deadline = t->deadline && Clock::now() + kTimerSlack >= *t->deadline;
@@ -198,16 +202,16 @@ struct CurlDownloader::Impl {
       // A refused address or scheme is refused again on every try, and time does not come back:
       // no retry, and no count of tries.
       if (!t->guarded.refused.empty() || code == CURLE_UNSUPPORTED_PROTOCOL)
-        return finish(std::move(t), std::move(failure.reason), status, false);
+        return finish(std::move(t), std::move(failure.reason), status, DownloadEnd::Refused);
       if (past_deadline && code == CURLE_OPERATION_TIMEDOUT) {
         std::string error = timed_out(t->tries);
-        return finish(std::move(t), std::move(error), status, false);
+        return finish(std::move(t), std::move(error), status, DownloadEnd::TimedOut);
       }
     }
     if (std::string next = code == CURLE_OK ? redirect_location(easy, status) : ""; !next.empty()) {
       if (t->redirects == kMaxRedirects)
         return finish(std::move(t), "more than " + std::to_string(kMaxRedirects) + " redirects", status,
-                      false);
+                      DownloadEnd::TooManyRedirects);
       ++t->redirects;
       t->redirected = true;
       aim_redirect(easy, next, t->url, headers);
@@ -224,9 +228,9 @@ struct CurlDownloader::Impl {
             "not an image (HTTP " + std::to_string(status) + ", " +
                 (type != nullptr ? std::string("Content-Type ") + type : std::string("no Content-Type")) +
                 ")",
-            status, false);
+            status, DownloadEnd::NotAnImage);
       }
-      return finish(std::move(t), "", status, false);
+      return finish(std::move(t), "", status, DownloadEnd::Response);
     }
 
     TryOutcome outcome;
@@ -242,12 +246,12 @@ struct CurlDownloader::Impl {
     // unspecified, and clang moves `t` out before reading t->tries in one expression.
     if (!delay) {
       std::string error = reason + tries_text(t->tries);
-      return finish(std::move(t), std::move(error), status, false);
+      return finish(std::move(t), std::move(error), status, DownloadEnd::Response, code);
     }
     t->not_before = Clock::now() + std::chrono::microseconds(static_cast<long long>(*delay * 1000));
     if (t->deadline && t->not_before >= *t->deadline) {  // no time left for another try
       std::string error = reason + tries_text(t->tries);
-      return finish(std::move(t), std::move(error), status, false);
+      return finish(std::move(t), std::move(error), status, DownloadEnd::Response, code);
     }
     waiting.push_back(std::move(t));
   }
@@ -272,7 +276,7 @@ struct CurlDownloader::Impl {
     ready.clear();
     for (auto& t : waiting) all.push_back(std::move(t));
     waiting.clear();
-    for (auto& t : all) finish(std::move(t), why, 0, true);
+    for (auto& t : all) finish(std::move(t), why, 0, DownloadEnd::Local, CURLE_OK, true);
   }
 
   void loop() {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "thumbflow/report.hpp"
+
 namespace thumbflow::detail {
 
 struct FetchResult {
@@ -15,6 +17,8 @@ struct FetchResult {
   long http_status = 0;            // last HTTP status seen (0 if none)
   int tries = 0;
   bool cancelled = false;  // ended because the batch was cancelled (error says so too)
+  // With an error: whether fetching again could help (download_failure_kind decides).
+  FailureKind failure = FailureKind::None;
   bool ok() const { return error.empty(); }
 };
 

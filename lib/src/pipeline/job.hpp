@@ -48,7 +48,9 @@ struct Job {
   // Cancelled before its first stage: not reported to the item callback.
   bool never_started = false;
 
-  void fail(std::string reason);
+  // Ends the job as Failed with `reason`; `kind` Permanent only where the cause is known to come
+  // back on every try (see FailureKind).
+  void fail(std::string reason, FailureKind kind = FailureKind::Transient);
   // Ends the job as Cancelled (a transfer cut short by cancellation).
   void cancel();
 };

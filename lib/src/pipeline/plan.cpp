@@ -26,6 +26,7 @@ bool Planner::plan(const Item& item, ItemResult& r) {
   r.input = item.input;
   r.tag = item.tag;
   r.status = ItemStatus::Failed;
+  r.failure = FailureKind::Transient;  // what planning refuses may be fine in another batch
   if (!item.error.empty()) {
     r.error = item.error;
     return false;
@@ -65,9 +66,11 @@ bool Planner::plan(const Item& item, ItemResult& r) {
       r.outputs.push_back({outputs[i], boxes[i], fresh[i] ? ItemStatus::Skipped : ItemStatus::Cancelled});
   if (std::all_of(fresh.begin(), fresh.end(), [](bool b) { return b; })) {
     r.status = ItemStatus::Skipped;
+    r.failure = FailureKind::None;
     return false;
   }
   r.status = ItemStatus::Cancelled;
+  r.failure = FailureKind::None;
   return true;
 }
 

@@ -273,6 +273,7 @@ BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* know
         run = planner.plan(item, r);
       } catch (const std::exception& e) {
         r.status = ItemStatus::Failed;
+        r.failure = FailureKind::Transient;
         r.error = e.what();
       }
       if (!run) {

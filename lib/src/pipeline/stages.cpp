@@ -98,10 +98,11 @@ void Job::cancel() {
   drop_buffers(*this);
 }
 
-void Job::fail(std::string reason) {
+void Job::fail(std::string reason, FailureKind kind) {
   stopped = true;
   result->status = ItemStatus::Failed;
   result->error = std::move(reason);
+  result->failure = kind;
   for (OutputResult& o : result->outputs)
     if (o.status == ItemStatus::Cancelled) o.status = ItemStatus::Failed;
   drop_buffers(*this);
@@ -124,7 +125,7 @@ void start_fetch(Job& job, const StageContext& ctx, std::function<void()> then) 
     if (r.cancelled)
       job.cancel();
     else if (!r.ok())
-      job.fail(std::move(r.error));
+      job.fail(std::move(r.error), r.failure);
     else {
       job.bytes = std::move(r.body);
       job.result->bytes_in = job.bytes.size();
@@ -163,7 +164,9 @@ void stage_decode(Job& job, const StageContext& ctx) {
     } catch (const DecodeError& e) {  // the failure is the error; what the library printed, warnings
       job.result->warnings.insert(job.result->warnings.end(), e.library_messages.begin(),
                                   e.library_messages.end());
-      throw;
+      // The same bytes decode the same way: not an image, corrupt, unsupported, over --max-pixels.
+      job.fail(e.what(), FailureKind::Permanent);
+      return;
     }
     release(job.bytes);
     manage_colour(decoded, ctx.options.thumbnail.colour);
@@ -267,6 +270,7 @@ void finish(Job& job) {
   if (!job.stopped) {
     job.result->status = ItemStatus::Done;
     job.result->error.clear();
+    job.result->failure = FailureKind::None;
   }
   drop_buffers(job);
 }

@@ -44,7 +44,11 @@ void JobSettler::handle(const Delivery& d, const ItemResult& r) {
       ledger_.finished(d, r.status == ItemStatus::Skipped);
       break;
     case ItemStatus::Failed:
-      if (d.deliveries >= options_.max_deliveries) {
+      if (r.failure == FailureKind::Permanent) {
+        // Another delivery would fail the same way: dead now, however many deliveries are left.
+        event.result.error = r.error + " (permanent: not retried)";
+        event.dead = ledger_.dead(d, event.result.error);
+      } else if (d.deliveries >= options_.max_deliveries) {
         event.result.error = "failed " + std::to_string(d.deliveries) + " times, last: " + r.error;
         event.dead = ledger_.dead(d, event.result.error);  // false: kept for a retry
       } else {

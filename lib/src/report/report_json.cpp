@@ -39,6 +39,7 @@ json item_json(const ItemResult& r) {
               {"encode", r.times.encode_ms},
               {"write", r.times.write_ms}}}};
   if (!r.error.empty()) j["error"] = r.error;
+  if (r.failure != FailureKind::None) j["failure"] = to_string(r.failure);
   if (!r.warnings.empty()) j["warnings"] = r.warnings;
   if (r.crop.w > 0) j["crop"] = crop_json(r.crop);
   if (!r.outputs.empty()) {
@@ -78,6 +79,18 @@ std::string dump(const json& j, int indent) {
 }
 
 }  // namespace
+
+const char* to_string(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::None:
+      return "none";
+    case FailureKind::Transient:
+      return "transient";
+    case FailureKind::Permanent:
+      return "permanent";
+  }
+  return "unknown";
+}
 
 const char* to_string(ItemStatus status) {
   switch (status) {

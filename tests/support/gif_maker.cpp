@@ -45,6 +45,10 @@ void put_frame(GifFileType* gif, const GifFrameSpec& f) {
     const auto n = EGifGCBToExtension(&gcb, ext);
     check(EGifPutExtension(gif, GRAPHICS_EXT_FUNC_CODE, int(n), ext), gif, "EGifPutExtension");
   }
+  if (f.comment_after_control) {
+    const char comment[] = "made by hand";
+    check(EGifPutExtension(gif, COMMENT_EXT_FUNC_CODE, int(sizeof comment - 1), comment), gif, "comment");
+  }
   const Map local = make_map(f.local_colours);
   check(EGifPutImageDesc(gif, f.left, f.top, f.indices.cols, f.indices.rows, f.interlaced, local.get()), gif,
         "EGifPutImageDesc");

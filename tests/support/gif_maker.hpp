@@ -17,6 +17,8 @@ struct GifFrameSpec {
   int delay_cs = 0;                      // hundredths of a second
   bool interlaced = false;               // rows stored in the four interlace passes
   bool control_block = true;             // write a graphics control extension before the frame
+  // A comment extension between the control extension and the frame, as ImageMagick writes one.
+  bool comment_after_control = false;
 };
 
 struct GifSpec {

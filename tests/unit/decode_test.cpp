@@ -182,6 +182,44 @@ TEST(Decode, SixteenBitBmpsAreRead) {
   EXPECT_NE(decode_error_of(cut).find("truncated BMP"), std::string::npos) << decode_error_of(cut);
 }
 
+// A 32-bit BMP of 2x2 BGRA pixels (alpha as given), BI_BITFIELDS with a 40-byte header and three
+// masks (X8R8G8B8) or a V5 header (124 bytes) with an alpha mask.
+std::vector<std::uint8_t> bmp32(std::uint8_t alpha, bool v5) {
+  const auto put = [](std::vector<std::uint8_t>& v, std::size_t at, std::uint32_t x) {
+    for (int i = 0; i < 4; ++i) v[at + std::size_t(i)] = std::uint8_t(x >> (8 * i));
+  };
+  const std::uint32_t header = v5 ? 124 : 40, offset = 14 + header + (v5 ? 0 : 12);
+  std::vector<std::uint8_t> b(offset + 16, 0);
+  b[0] = 'B';
+  b[1] = 'M';
+  put(b, 2, std::uint32_t(b.size()));
+  put(b, 10, offset);
+  put(b, 14, header);
+  put(b, 18, 2);
+  put(b, 22, 2);
+  put(b, 26, 1 | 32 << 16);  // planes, bits per pixel
+  put(b, 30, 3);             // BI_BITFIELDS
+  const std::uint32_t masks[] = {0x00FF0000, 0x0000FF00, 0x000000FF, 0xFF000000};
+  for (std::size_t i = 0; i < (v5 ? 4u : 3u); ++i) put(b, 54 + 4 * i, masks[i]);
+  if (v5) put(b, 70, 0x73524742);  // 'sRGB' colour space
+  for (std::size_t i = 0; i < 4; ++i) put(b, offset + 4 * i, 0x0000FF | 0x4000 | std::uint32_t(alpha) << 24);
+  return b;
+}
+
+// The fourth byte of a 32-bit BMP is zero everywhere in X8R8G8B8 files and from many writers of
+// V4/V5 files: that is an opaque picture (it came out wholly transparent, or blank white in JPEG).
+// Alpha that is used is kept.
+TEST(Decode, ThirtyTwoBitBmpWithZeroAlphaIsOpaque) {
+  for (const bool v5 : {false, true}) {
+    const DecodedImage got = decode_for_thumbnail(bmp32(0, v5), {});
+    ASSERT_EQ(got.pixels.type(), CV_8UC3) << (v5 ? "V5" : "bitfields");
+    EXPECT_EQ(got.pixels.at<cv::Vec3b>(0, 0), cv::Vec3b(255, 64, 0)) << (v5 ? "V5" : "bitfields");
+  }
+  const DecodedImage half = decode_for_thumbnail(bmp32(128, true), {});
+  ASSERT_EQ(half.pixels.type(), CV_8UC4);
+  EXPECT_EQ(half.pixels.at<cv::Vec4b>(0, 0), cv::Vec4b(255, 64, 0, 128));
+}
+
 // --max-pixels bounds what a decoder holds: a sequential JPEG over the limit is made at a DCT scale
 // that holds fewer pixels (a 108 MP phone photo at 128 px), but not where the box needs it whole;
 // a progressive JPEG holds the whole picture's coefficients, so the stored size counts.
@@ -360,14 +398,15 @@ TEST(Decode, FloatTiffOutsideZeroToOneIsClippedWithAWarning) {
   EXPECT_TRUE(in_range.warnings.empty());
 }
 
-// Orange (255, 64, 0) under an alpha ramp, stored straight (extra 2) or premultiplied (extra 1), at
-// 8 and 16 bits: the thumbnail's colour is orange wherever it is not transparent. OpenCV returns the
-// 8-bit ones and the associated 16-bit one premultiplied (their half-transparent parts were dark).
+// Orange (255, 64, 0) under an alpha ramp, stored straight (extra 2 or 0) or premultiplied (extra
+// 1), at 8 and 16 bits: the thumbnail's colour is orange wherever it is not transparent. OpenCV
+// returns the 8-bit unassociated and every associated one premultiplied (their half-transparent
+// parts were dark), the others as stored.
 TEST(Decode, TiffAlphaComesOutStraight) {
   cv::Mat alpha(16, 64, CV_8U);
   for (int x = 0; x < 64; ++x) alpha.col(x).setTo(x * 4 + 3);
   for (const int depth : {CV_8U, CV_16U}) {
-    for (const std::uint32_t extra : {1u, 2u}) {
+    for (const std::uint32_t extra : {0u, 1u, 2u}) {  // unspecified (taken as straight), associated, not
       std::vector<cv::Mat> rgba = {cv::Mat(alpha.size(), CV_8U, cv::Scalar(255)),
                                    cv::Mat(alpha.size(), CV_8U, cv::Scalar(64)),
                                    cv::Mat(alpha.size(), CV_8U, cv::Scalar(0)), alpha};

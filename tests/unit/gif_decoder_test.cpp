@@ -94,6 +94,32 @@ TEST(GifDecoder, TransparentIndexBecomesAlpha) {
   EXPECT_EQ(d.pixels.at<cv::Vec4b>(2, 3), kGreen);
 }
 
+// ImageMagick writes a comment or an application extension between the control extension and the
+// image: the transparency, delay and disposal still apply (they were lost: transparent came out
+// opaque black).
+TEST(GifDecoder, AnotherExtensionAfterTheControlExtensionKeepsIt) {
+  cv::Mat indices = filled(4, 4, 1);
+  indices(cv::Rect(0, 0, 2, 4)).setTo(3);
+  GifSpec spec{4, 4, kColours, {}};
+  GifFrameSpec first;
+  first.indices = indices;
+  first.transparent = 3;
+  first.delay_cs = 50;
+  first.disposal = 2;
+  first.comment_after_control = true;
+  GifFrameSpec second = first;
+  second.indices = filled(4, 4, 2);
+  spec.frames = {first, second};
+  spec.loop = true;
+  const DecodedPixels d = decode_gif(test::make_gif(spec), true);
+  ASSERT_EQ(d.pixels.type(), CV_8UC4);
+  EXPECT_EQ(d.pixels.at<cv::Vec4b>(0, 0)[3], 0);
+  EXPECT_EQ(d.pixels.at<cv::Vec4b>(2, 3), kGreen);
+  ASSERT_EQ(d.frames.size(), 2u);
+  EXPECT_EQ(d.frames[0].delay_ms, 500);
+  EXPECT_EQ(d.frames[1].delay_ms, 500);
+}
+
 TEST(GifDecoder, InterlacedEqualsNonInterlaced) {
   cv::Mat indices(13, 6, CV_8UC1);
   for (int y = 0; y < indices.rows; ++y)

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>  // constants only, see image/opencv_codecs.hpp
+#include <opencv2/imgproc.hpp>
 #include <string>
 #include <vector>
 
@@ -134,14 +135,22 @@ DecodedPixels webp_decode(Bytes data, const DecodeRequest& request) {
   return out;
 }
 
-// 16-bit BMPs are read here (bmp_decoder.hpp says why), the others by OpenCV.
+// 16-bit BMPs are read here (bmp_decoder.hpp says why), the others by OpenCV. A 32-bit BMP whose
+// alpha is zero everywhere is opaque, as in the 16-bit reader and browsers: X8R8G8B8 bitfields and
+// many V4/V5 writers leave the fourth byte 0 (they came out wholly transparent, or blank white).
 DecodedPixels bmp_decode(Bytes data, const DecodeRequest&) {
   DecodedPixels out;
   if (std::optional<cv::Mat> pixels = decode_bmp16(data)) {
     out.pixels = std::move(*pixels);
     return out;
   }
-  return decode_with_opencv(data, ImageFormat::Bmp);
+  out = decode_with_opencv(data, ImageFormat::Bmp);
+  if (out.pixels.channels() == 4) {
+    cv::Mat alpha;
+    cv::extractChannel(out.pixels, alpha, 3);
+    if (cv::countNonZero(alpha) == 0) cv::cvtColor(out.pixels, out.pixels, cv::COLOR_BGRA2BGR);
+  }
+  return out;
 }
 
 // PAM is read here (pam_decoder.hpp says why), the other Netpbm formats by OpenCV.

@@ -78,8 +78,9 @@ struct Control {
   int delay_ms = 0;
 };
 
-Control read_extension(GifFileType* gif) {
-  Control c;
+// Reads one extension; a graphic control extension sets `c` (for the next image), any other
+// (comment, application, plain text) leaves it as it was.
+void read_extension(GifFileType* gif, Control& c) {
   int code = 0;
   GifByteType* block = nullptr;
   if (DGifGetExtension(gif, &code, &block) != GIF_OK) fail(gif->Error);
@@ -93,7 +94,6 @@ Control read_extension(GifFileType* gif) {
   }
   while (block != nullptr)
     if (DGifGetExtensionNext(gif, &block) != GIF_OK) fail(gif->Error);
-  return c;
 }
 
 // Rows of an interlaced frame in the order they are stored: every 8th from 0, every 8th from
@@ -193,7 +193,7 @@ DecodedPixels decode_gif(Bytes data, const DecodeRequest& request) {
     }
     switch (record) {
       case EXTENSION_RECORD_TYPE:
-        control = read_extension(gif.get());
+        read_extension(gif.get(), control);
         break;
       case IMAGE_DESC_RECORD_TYPE: {
         if (DGifGetImageDesc(gif.get()) != GIF_OK) fail(gif->Error);

@@ -66,9 +66,9 @@ TiffLayout read_tiff_layout(Bytes d) {
 
 bool opencv_tiff_alpha_is_premultiplied(const TiffLayout& t) {
   // Up to 8 bits OpenCV reads through libtiff's RGBA interface, which premultiplies unassociated
-  // alpha (and takes unspecified extra samples as associated); above, it hands the samples over as
-  // stored.
-  return t.bits <= 8 || t.extra_samples == 1;
+  // alpha and passes the others through; above, it hands the samples over as stored. Unspecified
+  // extra samples (0) are taken as straight, as libvips does.
+  return t.extra_samples == 1 || (t.bits <= 8 && t.extra_samples == 2);
 }
 
 // OpenCV's TIFF reader turns the picture upright itself (libtiff's RGBA reader, orientation tag

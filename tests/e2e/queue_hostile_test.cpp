@@ -236,6 +236,63 @@ TEST_F(QueueHostile, LocalFileJobsAreRefusedWithoutAnInputRoot) {
   EXPECT_TRUE(files_under(out).empty());
 }
 
+// NAME:seen holds the fingerprint of every job enqueued; a job given up leaves it, so that it can be
+// enqueued again once fixed. Which fingerprint is the worker's to compute from the job it checked,
+// never the entry's `key` field: entries naming another job's key (malformed, refused, or a job
+// that fails) remove nothing of it, and that job enqueued again is still a duplicate.
+TEST_F(QueueHostile, AnEntrysKeyFieldCannotForgetAnotherJobsFingerprint) {
+  test::write_bytes(in / "dedupe" / "good.jpg",
+                    test::encode(test::make_picture(320, 240, CV_8UC3, 4), ".jpg"));
+  test::write_bytes(in / "dedupe" / "bad.jpg", {'n', 'o', 't', ' ', 'a', 'n', ' ', 'i', 'm', 'a', 'g', 'e'});
+  const auto enqueue = [&] {
+    const CommandResult r = test::run_command({kCli, "enqueue", (in / "dedupe").string(), "-s", "64x64",
+                                               "--json", "--redis", redis.url(), "--queue", "jobs"},
+                                              90);
+    EXPECT_EQ(r.exit_code, 0) << describe(r);
+    return nlohmann::json::parse(r.out);
+  };
+  ASSERT_EQ(enqueue()["added"], 2);
+  std::map<std::string, std::string> key_of;  // input file name -> its `key` field
+  for (const auto& entry : nlohmann::json::parse(redis.cli({"--json", "XRANGE", "jobs", "-", "+"}))) {
+    std::string input, key;
+    for (std::size_t i = 0; i + 1 < entry[1].size(); i += 2) {
+      if (entry[1][i] == "input") input = entry[1][i + 1];
+      if (entry[1][i] == "key") key = entry[1][i + 1];
+    }
+    key_of[fs::path(input).filename().string()] = key;
+  }
+  const std::string good = key_of.at("good.jpg"), bad = key_of.at("bad.jpg");
+  ASSERT_EQ(redis.cli({"SISMEMBER", "jobs:seen", good}), "1\n");
+
+  const std::string malformed = add({{"v", "9"}, {"key", good}});
+  const std::string refused = add(job((tmp / "secret" / "s.jpg").string(), "s.jpg", {{"key", good}}));
+  const std::string failing =
+      add(job((in / "dedupe" / "bad.jpg").string(), "other/bad.jpg", {{"key", good}}));
+  const CommandResult r = worker({"--input-root", in.string()});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  const auto found = dead();
+  for (const std::string& id : {malformed, refused, failing}) EXPECT_EQ(found.count(id), 1u) << id << r.err;
+  EXPECT_EQ(found.size(), 4u) << r.err;  // and bad.jpg, enqueued
+
+  EXPECT_EQ(redis.cli({"SISMEMBER", "jobs:seen", good}), "1\n") << "an entry's key field removed it";
+  // bad.jpg's own fingerprint is gone: the worker computes it as enqueue does.
+  EXPECT_EQ(redis.cli({"SISMEMBER", "jobs:seen", bad}), "0\n");
+  const nlohmann::json again = enqueue();
+  EXPECT_EQ(again["added"], 1) << again;
+  EXPECT_EQ(again["duplicates"], 1) << again;
+
+  // requeue re-adds the fingerprint of each job, not its `key` field: the two jobs that named
+  // good.jpg's go back (before, they were taken for good.jpg, "enqueued again since", and lost);
+  // bad.jpg was enqueued again since; the malformed entry stays.
+  const CommandResult back =
+      test::run_command({kCli, "requeue", "--dead", "--json", "--redis", redis.url(), "--queue", "jobs"}, 90);
+  EXPECT_EQ(back.exit_code, 2) << describe(back);
+  const nlohmann::json moved = nlohmann::json::parse(back.out);
+  EXPECT_EQ(moved["requeued"], 2) << moved;
+  EXPECT_EQ(moved["already_enqueued"], 1) << moved;
+  EXPECT_EQ(redis.cli({"SISMEMBER", "jobs:seen", good}), "1\n");
+}
+
 // Request headers and the user agent come from the worker's command line only: fields of an
 // entry that look like them are not read.
 TEST_F(QueueHostile, AUrlJobGetsTheWorkersHeadersAndCannotSetItsOwn) {

@@ -100,6 +100,22 @@ TEST(JobFields, SettingsKeyAndFingerprint) {
   EXPECT_NE(detail::job_fingerprint(a), detail::job_fingerprint(b));  // other settings: another job
 }
 
+// A worker gives NAME:seen the fingerprint of the job it decoded (never an entry's `key` field):
+// it must be the one enqueue computed from the job it encoded, or a dead job could never be
+// enqueued again.
+TEST(JobFields, TheDecodedJobHasTheFingerprintItWasEnqueuedWith) {
+  detail::QueueJob job = sample_job();
+  for (const std::string& input : {std::string("https://example.com/a.png"), job.item.input}) {
+    job.item.input = input;
+    job.thumbnail.sizes = {{300, 200}, {64, 64}};
+    job.thumbnail.crop = CropMode::Centre;
+    job.name_template = "{stem}_{size}.{ext}";
+    EXPECT_EQ(detail::job_fingerprint(detail::decode_job(detail::encode_job(job))),
+              detail::job_fingerprint(job))
+        << input;
+  }
+}
+
 TEST(JobFields, AnimatedTravelsOnlyWhenSet) {
   detail::QueueJob job = sample_job();
   const std::vector<std::string> still = detail::encode_job(job);

@@ -68,23 +68,20 @@ std::optional<Prepared> JobIntake::prepare(Delivery& d) {
     const std::string last = ledger_.last_error(d.id);
     // A job kept because NAME:dead could not be written comes back with this reason recorded.
     const std::string no_result = "no result after ";
-    give_up(d, last.rfind(no_result, 0) == 0
-                   ? last
-                   : no_result + std::to_string(d.deliveries - 1) + " deliveries" +
-                         (last.empty() ? " (its workers stopped or died)" : ": " + last));
+    std::string unused;
+    const std::optional<Prepared> checked = check(d, unused);
+    give_up(d,
+            last.rfind(no_result, 0) == 0
+                ? last
+                : no_result + std::to_string(d.deliveries - 1) + " deliveries" +
+                      (last.empty() ? " (its workers stopped or died)" : ": " + last),
+            checked ? checked->fingerprint : "");
     return std::nullopt;
   }
-  QueueJob job;
-  try {
-    job = decode_job(d.fields);
-  } catch (const std::exception& e) {
-    give_up(d, "entry " + d.id + ": malformed job: " + e.what());
-    return std::nullopt;
-  }
-  try {
-    confine_job(job, limits_);
-  } catch (const std::exception& e) {
-    give_up(d, "entry " + d.id + ": refused: " + e.what());
+  std::string why;
+  std::optional<Prepared> p = check(d, why);
+  if (!p) {
+    give_up(d, why, "");
     return std::nullopt;
   }
   if (const std::int64_t enqueued = entry_id_ms(d.id); d.deliveries == 1 && enqueued >= 0) {
@@ -92,14 +89,34 @@ std::optional<Prepared> JobIntake::prepare(Delivery& d) {
         std::chrono::system_clock::now().time_since_epoch());
     metrics_.first_taken(double(std::max<std::int64_t>(0, now.count() - enqueued)) / 1000.0);
   }
-  Prepared p{std::move(d), std::move(job), "", ""};
-  p.settings = job_settings_key(p.job) + (p.delivery.deliveries > 1 ? "again" : "first");
+  p->delivery = std::move(d);
+  return p;
+}
+
+std::optional<Prepared> JobIntake::check(const Delivery& d, std::string& why) const {
+  Prepared p;
+  try {
+    p.job = decode_job(d.fields);
+  } catch (const std::exception& e) {
+    why = "entry " + d.id + ": malformed job: " + e.what();
+    return std::nullopt;
+  }
+  const QueueJob as_enqueued = p.job;
+  try {
+    confine_job(p.job, limits_);
+  } catch (const std::exception& e) {
+    why = "entry " + d.id + ": refused: " + e.what();
+    return std::nullopt;
+  }
+  p.fingerprint = job_fingerprint(as_enqueued);
+  p.settings = job_settings_key(p.job) + (d.deliveries > 1 ? "again" : "first");
   p.output = output_relative_path(p.job.item.relative_path, p.job.name_template, p.job.thumbnail);
   return p;
 }
 
-void JobIntake::give_up(const Delivery& d, const std::string& error) {
-  const bool dead = ledger_.dead(d, error);  // false: kept for a retry (NAME:dead cannot be written)
+void JobIntake::give_up(const Delivery& d, const std::string& error, const std::string& fingerprint) {
+  const bool dead =
+      ledger_.dead(d, error, fingerprint);  // false: kept for a retry (NAME:dead cannot be written)
   held_.remove(d.id);
   // Kept again and again until NAME:dead is put right: said once (by the ledger), not each time.
   if (!dead && d.deliveries > options_.max_deliveries) return;

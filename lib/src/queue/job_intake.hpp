@@ -26,6 +26,8 @@ struct Prepared {
   QueueJob job;
   std::string settings;  // job_settings_key, and whether it was delivered before (see Worker)
   std::string output;    // relative output path
+  // job_fingerprint of the job as enqueued (before confine_job): what NAME:seen holds for it.
+  std::string fingerprint;
 };
 
 class JobIntake {
@@ -47,7 +49,11 @@ class JobIntake {
 
  private:
   std::optional<Prepared> prepare(Delivery& d);
-  void give_up(const Delivery& d, const std::string& error);
+  // The job of `d` checked (decode_job) and confined to this worker's limits, with its
+  // fingerprint; std::nullopt and the reason in `why` when it is not a job this worker takes.
+  std::optional<Prepared> check(const Delivery& d, std::string& why) const;
+  // `fingerprint`: see JobLedger::dead.
+  void give_up(const Delivery& d, const std::string& error, const std::string& fingerprint);
 
   const WorkerOptions& options_;
   ResilientRedis redis_;

@@ -32,11 +32,11 @@ void JobLedger::retry_later(const Delivery& job, const std::string& error) {
                 {job.id, error, consumer_, std::to_string(idle)}));
 }
 
-bool JobLedger::dead(const Delivery& job, const std::string& error) {
+bool JobLedger::dead(const Delivery& job, const std::string& error, const std::string& fingerprint) {
   try {
     run(eval_args(kDeadScript, {keys_.stream, keys_.stats, keys_.errors, keys_.dead, keys_.seen},
                   {job.id, error, std::to_string(job.deliveries), std::to_string(kMaxEntryFields),
-                   std::to_string(kMaxFieldBytes)}));
+                   std::to_string(kMaxFieldBytes), fingerprint}));
     return true;
   } catch (const RedisServerError& e) {
     // The script checks its keys before writing: nothing changed. A stream of another type fails

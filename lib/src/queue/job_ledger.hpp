@@ -22,10 +22,11 @@ class JobLedger {
   // One attempt failed: keep the job pending with its error, to be handed out again after the
   // retry delay (by XAUTOCLAIM, which counts the delivery).
   void retry_later(const Delivery& job, const std::string& error);
-  // Give up: the job goes to NAME:dead with `error` and is acknowledged, in that order. When
-  // NAME:dead cannot be written (another type), the job is kept for a retry instead (nothing is
-  // acknowledged), that is said once, and the result is false.
-  bool dead(const Delivery& job, const std::string& error);
+  // Give up: the job goes to NAME:dead with `error` and is acknowledged, in that order, and
+  // `fingerprint` (job_fingerprint of the checked job; "" for an entry that is none) leaves
+  // NAME:seen. When NAME:dead cannot be written (another type), the job is kept for a retry
+  // instead (nothing is acknowledged), that is said once, and the result is false.
+  bool dead(const Delivery& job, const std::string& error, const std::string& fingerprint);
   // Not started (stopping): hand the job back at once, its delivery not counted.
   void release(const Delivery& job);
   // Acknowledges an entry deleted while it was pending (nothing left to do).

@@ -13,30 +13,32 @@ JobSettler::JobSettler(const RedisAddress& redis, const QueueKeys& keys, const W
 
 void JobSettler::hold(Prepared job) {
   const std::lock_guard lock(mutex_);
-  in_pipeline_.emplace(job.delivery.id, std::move(job.delivery));
+  const std::string id = job.delivery.id;
+  in_pipeline_.emplace(id, Held{std::move(job.delivery), std::move(job.fingerprint)});
 }
 
 void JobSettler::settle(const ItemResult& r) {
-  Delivery d;
+  Held h;
   {
     const std::lock_guard lock(mutex_);
     const auto it = in_pipeline_.find(r.tag);
     if (it == in_pipeline_.end()) return;
-    d = std::move(it->second);
+    h = std::move(it->second);
     in_pipeline_.erase(it);
   }
   if (!failed_) {
     try {
-      handle(d, r);
+      handle(h, r);
     } catch (...) {
       error_ = std::current_exception();
       failed_ = true;
     }
   }
-  held_.remove(d.id);
+  held_.remove(h.delivery.id);
 }
 
-void JobSettler::handle(const Delivery& d, const ItemResult& r) {
+void JobSettler::handle(const Held& h, const ItemResult& r) {
+  const Delivery& d = h.delivery;
   JobEvent event{d.id, r, d.deliveries, false};
   switch (r.status) {
     case ItemStatus::Done:
@@ -44,16 +46,15 @@ void JobSettler::handle(const Delivery& d, const ItemResult& r) {
       ledger_.finished(d, r.status == ItemStatus::Skipped);
       break;
     case ItemStatus::Failed:
-      if (r.failure == FailureKind::Permanent) {
-        // Another delivery would fail the same way: dead now, however many deliveries are left.
-        event.result.error = r.error + " (permanent: not retried)";
-        event.dead = ledger_.dead(d, event.result.error);
-      } else if (d.deliveries >= options_.max_deliveries) {
-        event.result.error = "failed " + std::to_string(d.deliveries) + " times, last: " + r.error;
-        event.dead = ledger_.dead(d, event.result.error);  // false: kept for a retry
-      } else {
+      // A permanent failure would come back on every delivery: dead now, whatever is left.
+      if (r.failure != FailureKind::Permanent && d.deliveries < options_.max_deliveries) {
         ledger_.retry_later(d, r.error);
+        break;
       }
+      event.result.error = r.failure == FailureKind::Permanent
+                               ? r.error + " (permanent: not retried)"
+                               : "failed " + std::to_string(d.deliveries) + " times, last: " + r.error;
+      event.dead = ledger_.dead(d, event.result.error, h.fingerprint);  // false: kept for a retry
       break;
     case ItemStatus::Cancelled:
       ledger_.release(d);
@@ -65,7 +66,7 @@ void JobSettler::handle(const Delivery& d, const ItemResult& r) {
 std::vector<Delivery> JobSettler::take_unsettled() {
   const std::lock_guard lock(mutex_);
   std::vector<Delivery> out;
-  for (auto& [id, d] : in_pipeline_) out.push_back(std::move(d));
+  for (auto& [id, h] : in_pipeline_) out.push_back(std::move(h.delivery));
   in_pipeline_.clear();
   return out;
 }

@@ -33,7 +33,11 @@ class JobSettler {
   }
 
  private:
-  void handle(const Delivery& d, const ItemResult& r);
+  struct Held {
+    Delivery delivery;
+    std::string fingerprint;  // Prepared::fingerprint
+  };
+  void handle(const Held& h, const ItemResult& r);
 
   const WorkerOptions& options_;
   ResilientRedis redis_;
@@ -41,7 +45,7 @@ class JobSettler {
   HeldJobs& held_;
   JobEvents& events_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Delivery> in_pipeline_;  // entry id -> its delivery
+  std::unordered_map<std::string, Held> in_pipeline_;  // entry id -> its delivery
   std::atomic<bool> failed_{false};
   std::exception_ptr error_;
 };

@@ -28,6 +28,9 @@ struct QueueKeys {
 //    first write for the keys it cannot do without, so that it fails having changed nothing.
 //  - try(label, command...) runs a write whose failure loses nothing (a counter, a note) with
 //    pcall, and notes the failure; the script goes on and returns {result, label, error, ...}.
+//  - seen_key(fingerprint) is the member of NAME:seen for a job_fingerprint (the caller computes
+//    the fingerprint from a checked job; no script takes it from an entry's `key` field, which
+//    whoever wrote the entry chose).
 // Redis does not undo a script's writes when it fails halfway: hence checking first, and writing
 // what matters (the job's result) before acknowledging.
 inline constexpr const char* kScriptPrelude = R"lua(
@@ -50,6 +53,9 @@ local function try(label, ...)
   end
   return r
 end
+local function seen_key(fingerprint)
+  return redis.sha1hex(fingerprint)
+end
 )lua";
 
 // KEYS: stream, seen. ARGV: fingerprint, force ("1"/"0"), fields... Adds the entry unless the
@@ -57,7 +63,7 @@ end
 inline constexpr const char* kEnqueueScript = R"lua(
 local bad = check_types(KEYS[1], 'stream', KEYS[2], 'set')
 if bad then return bad end
-local key = redis.sha1hex(ARGV[1])
+local key = seen_key(ARGV[1])
 if redis.call('SADD', KEYS[2], key) == 0 and ARGV[2] ~= '1' then return false end
 return redis.call('XADD', KEYS[1], '*', 'key', key, unpack(ARGV, 3))
 )lua";
@@ -107,23 +113,22 @@ return {1, unpack(warnings)}
 )lua";
 
 // KEYS: stream, stats, errors, dead, seen. ARGV: id, error, deliveries, most fields copied, longest
-// value copied. Gives up on a job: copies it to the dead stream with its error (at most that many
-// of its fields; longer values are left out, so a huge entry does not make a huge record),
-// forgets its fingerprint (so it can be enqueued again once fixed), then acknowledges and
-// deletes it. The dead record is written first: when it cannot be, the job stays pending.
-// Returns {1, warnings...}, or {0} when the job was not pending (given up before).
+// value copied, fingerprint ("" = none). Gives up on a job: copies it to the dead stream with its
+// error (at most that many of its fields; longer values are left out, so a huge entry does not
+// make a huge record), forgets the fingerprint (so the job can be enqueued again once fixed), then
+// acknowledges and deletes it. The fingerprint is the worker's, of the job it checked: an entry
+// that is no job gives none, and removes nothing. The dead record is written first: when it cannot be, the
+// job stays pending. Returns {1, warnings...}, or {0} when the job was not pending (given up before).
 inline constexpr const char* kDeadScript = R"lua(
 local bad = check_types(KEYS[1], 'stream', KEYS[4], 'stream')
 if bad then return bad end
 if #redis.call('XPENDING', KEYS[1], 'thumbflow', ARGV[1], ARGV[1], 1) == 0 then return {0} end
 local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 local entry = {'id', ARGV[1], 'error', ARGV[2], 'deliveries', ARGV[3]}
-local key = nil
 if #found > 0 then
   local f = found[1][2]
   local copied = 0
   for i = 1, #f, 2 do
-    if f[i] == 'key' then key = f[i + 1] end
     if copied < tonumber(ARGV[4]) and #f[i] <= tonumber(ARGV[5]) and #f[i + 1] <= tonumber(ARGV[5]) then
       entry[#entry + 1] = f[i]
       entry[#entry + 1] = f[i + 1]
@@ -134,15 +139,16 @@ end
 redis.call('XADD', KEYS[4], '*', unpack(entry))
 redis.call('XACK', KEYS[1], 'thumbflow', ARGV[1])
 redis.call('XDEL', KEYS[1], ARGV[1])
-if key then try(KEYS[5], 'SREM', KEYS[5], key) end
+if ARGV[6] ~= '' then try(KEYS[5], 'SREM', KEYS[5], seen_key(ARGV[6])) end
 try(KEYS[3], 'HDEL', KEYS[3], ARGV[1])
 try(KEYS[2], 'HINCRBY', KEYS[2], 'dead', 1)
 return {1, unpack(warnings)}
 )lua";
 
-// KEYS: dead, stream, seen, stats. ARGV: dead entry id. Puts a dead job back: its own fields (after
-// the id, error and deliveries that kDeadScript put first) as a new entry, its fingerprint seen
-// again, the dead entry deleted. Returns {1, warnings...} requeued, {2} when the fingerprint was
+// KEYS: dead, stream, seen, stats. ARGV: dead entry id, fingerprint of its job ("" = none). Puts a
+// dead job back: its own fields (after the id, error and deliveries that kDeadScript put first;
+// a `key` field replaced by the fingerprint's) as a new entry, the fingerprint seen again, the
+// dead entry deleted. Returns {1, warnings...} requeued, {2} when the fingerprint was
 // enqueued again meanwhile (only deleted), {0} when the entry is not there, {-1} when it is not
 // one kDeadScript wrote.
 inline constexpr const char* kRequeueScript = R"lua(
@@ -152,12 +158,17 @@ local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 if #found == 0 then return {0} end
 local f = found[1][2]
 if #f < 8 or f[1] ~= 'id' or f[3] ~= 'error' or f[5] ~= 'deliveries' then return {-1} end
-local fields = {}
 local key = nil
+local fields = {}
+if ARGV[2] ~= '' then
+  key = seen_key(ARGV[2])
+  fields = {'key', key}
+end
 for i = 7, #f, 2 do
-  fields[#fields + 1] = f[i]
-  fields[#fields + 1] = f[i + 1]
-  if f[i] == 'key' then key = f[i + 1] end
+  if f[i] ~= 'key' then
+    fields[#fields + 1] = f[i]
+    fields[#fields + 1] = f[i + 1]
+  end
 end
 local result = 2
 -- A `seen` that cannot be read does not keep the job dead.

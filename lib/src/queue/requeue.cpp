@@ -66,14 +66,16 @@ class Requeuer {
       r.reason = "not a job given up by a worker (no job fields after id, error and deliveries)";
       return report(r);
     }
+    std::string fingerprint;  // as enqueue computes it, from the checked job (never its `key` field)
     try {
-      decode_job(job);  // the worker's own check: an entry it would refuse at once stays here
+      // The worker's own check: an entry it would refuse at once stays here.
+      fingerprint = job_fingerprint(decode_job(job));
     } catch (const std::exception& e) {
       r.reason = std::string("malformed job: ") + e.what();
       return report(r);
     }
-    const ScriptReply reply = script_reply(redis_.command(
-        eval_args(kRequeueScript, {keys_.dead, keys_.stream, keys_.seen, keys_.stats}, {r.job.id})));
+    const ScriptReply reply = script_reply(redis_.command(eval_args(
+        kRequeueScript, {keys_.dead, keys_.stream, keys_.seen, keys_.stats}, {r.job.id, fingerprint})));
     const std::int64_t moved = reply.result;
     // Best-effort writes that failed (a counter, the fingerprint): the job is requeued all the same.
     for (const auto& [key, error] : reply.failed_writes)

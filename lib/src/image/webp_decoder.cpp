@@ -161,7 +161,10 @@ cv::Mat decode_webp(Bytes data, Dimensions min_size, std::uint64_t max_pixels) {
   const bool alpha = config.input.has_alpha != 0;
   if (config.input.has_animation) return decode_first_frame(data, alpha);
 
-  const Dimensions size = webp_scaled_size(canvas, min_size);
+  // libwebp's rescaler averages colour without weighting it by alpha, in either output mode: the
+  // colour hidden under transparent pixels bled into visible edges (halos up to 50 levels). With
+  // alpha the picture is decoded whole, for thumbflow's premultiplied filter.
+  const Dimensions size = alpha ? canvas : webp_scaled_size(canvas, min_size);
   if (size != canvas) {
     config.options.use_scaling = 1;
     config.options.scaled_width = size.width;

@@ -96,8 +96,7 @@ void print_summary(const Summary& s, const ProgressCounts& counts, std::size_t w
   if (s.done && s.seconds > 0)
     std::cerr << " (" << human_number(double(s.done) / s.seconds) << " images/s, "
               << (s.serial ? "serial" : count_of(std::size_t(s.threads), "thread")) << ")";
-  if (counts.bytes_downloaded)
-    std::cerr << ", " << human_number(double(counts.bytes_downloaded) / 1e6) << " MB downloaded";
+  if (counts.bytes_downloaded) std::cerr << ", " << human_bytes(counts.bytes_downloaded) << " downloaded";
   std::cerr << "\n";
   if (with_warnings)
     std::cerr << "thumbflow: " << count_of(with_warnings, "item")

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "human.hpp"
 #include "thumbflow/printable.hpp"
 #include "thumbflow/sources.hpp"
 
@@ -40,8 +41,7 @@ std::string progress_text(const ProgressCounts& c, double elapsed_s) {
   if (worked > 0) t += " | " + fixed(rate, rate < 10 ? "%.1f" : "%.0f") + " img/s";
   if (c.total_final && elapsed_s >= 1 && rate > 0 && c.finished() < c.total)
     t += " | ETA " + duration(double(c.total - c.finished()) / rate);
-  const double mb = double(c.bytes_downloaded) / 1e6;
-  if (c.bytes_downloaded) t += " | " + fixed(mb, mb < 1 ? "%.2f" : "%.1f") + " MB downloaded";
+  if (c.bytes_downloaded) t += " | " + human_bytes(c.bytes_downloaded) + " downloaded";
   return t;
 }
 

@@ -1,4 +1,4 @@
-// The live progress line on stderr: done/total, failures, images/s, MB downloaded, ETA.
+// The live progress line on stderr: done/total, failures, images/s, bytes downloaded, ETA.
 #pragma once
 
 #include <chrono>

@@ -224,7 +224,9 @@ TEST(ProgressOff, DrawsNothingButStillPrintsMessagesAndCounts) {
   ProgressCounts small;
   small.total = 1;
   small.bytes_downloaded = 34'000;
-  EXPECT_EQ(progress_text(small, 1), "0/1 0% | 0.03 MB downloaded");
+  EXPECT_EQ(progress_text(small, 1), "0/1 0% | 34.0 kB downloaded");
+  small.bytes_downloaded = 900;
+  EXPECT_EQ(progress_text(small, 1), "0/1 0% | 900 B downloaded");
 }
 
 }  // namespace

@@ -372,15 +372,24 @@ TEST(Decode, SignedAndDoubleTiffsAreReadOverTheirWholeRange) {
 }
 
 TEST(Decode, UnreadableTiffSampleFormatsAreNamed) {
-  EXPECT_EQ(decode_error_of(raw_tiff(cv::Mat(16, 16, CV_16U, cv::Scalar(1)), 3, 16)),
-            "unsupported TIFF: 16-bit floating-point samples (thumbflow reads 1-16 bit unsigned, 8-32 bit "
-            "signed and 32-bit floating-point TIFFs)");
+  EXPECT_EQ(
+      decode_error_of(raw_tiff(cv::Mat(16, 16, CV_16U, cv::Scalar(1)), 3, 16)),
+      "unsupported TIFF: 16-bit floating-point samples (thumbflow reads 1, 8 and 16-bit unsigned, 8-32 bit "
+      "signed and 32-bit floating-point TIFFs)");
   EXPECT_EQ(decode_error_of(raw_tiff(cv::Mat(16, 16, CV_32S, cv::Scalar(1)), 1, 32))
                 .rfind("unsupported TIFF: 32-bit unsigned integer samples", 0),
             0u);
   EXPECT_EQ(decode_error_of(raw_tiff(cv::Mat(16, 16, CV_32FC2, cv::Scalar(1)), 6, 64))
                 .rfind("unsupported TIFF: complex-number samples", 0),
             0u);
+  EXPECT_EQ(decode_error_of(raw_tiff(cv::Mat(16, 16, CV_8U, cv::Scalar(1)), 1, 4))
+                .rfind("unsupported TIFF: 4-bit unsigned integer samples", 0),
+            0u);
+  cv::Mat five;
+  cv::merge(std::vector<cv::Mat>(5, cv::Mat(16, 16, CV_8U, cv::Scalar(9))), five);
+  EXPECT_EQ(decode_error_of(raw_tiff(five, 1, 8)),
+            "unsupported TIFF: 5 samples per pixel (extra channels; thumbflow reads up to 4: colour and one "
+            "alpha)");
   cv::Mat doubles;
   cv::merge(std::vector<cv::Mat>(3, ramp(CV_64F, 0, 1)), doubles);
   EXPECT_EQ(

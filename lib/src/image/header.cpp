@@ -78,16 +78,21 @@ bool opencv_tiff_alpha_is_premultiplied(const TiffLayout& t) {
 ImageHeader read_tiff_header(Bytes d) {
   const TiffLayout t = read_tiff_layout(d);
   // What OpenCV 4.6's reader refuses, or returns as it cannot be resized: said here, not as its
-  // assertion text. It reads unsigned 1-16 bit, signed 8-32 bit, 32-bit float and grey 64-bit float.
+  // assertion text. It reads unsigned 1, 8 and 16 bit, signed 8-32 bit, 32-bit float and grey 64-bit
+  // float, with at most 4 samples per pixel.
   const auto unsupported = [&](const std::string& what) {
     throw DecodeError("unsupported TIFF: " + what +
-                      " samples (thumbflow reads 1-16 bit unsigned, 8-32 bit "
+                      " samples (thumbflow reads 1, 8 and 16-bit unsigned, 8-32 bit "
                       "signed and 32-bit floating-point TIFFs)");
   };
+  if (t.samples > 4)
+    throw DecodeError("unsupported TIFF: " + std::to_string(t.samples) +
+                      " samples per pixel (extra channels; thumbflow reads up to 4: colour and one alpha)");
   const std::string bits = std::to_string(t.bits);
   if (t.sample_format == 3 && (t.bits != 32 && !(t.bits == 64 && t.samples == 1)))
     unsupported(bits + "-bit floating-point" + (t.bits == 64 ? " colour" : ""));
-  if (t.sample_format == 1 && t.bits > 16) unsupported(bits + "-bit unsigned integer");
+  if (t.sample_format == 1 && t.bits != 1 && t.bits != 8 && t.bits != 16)
+    unsupported(bits + "-bit unsigned integer");
   if (t.sample_format == 2 && t.bits > 32) unsupported(bits + "-bit signed integer");
   if (t.sample_format == 5 || t.sample_format == 6) unsupported("complex-number");
   if (t.sample_format == 4) unsupported("untyped (SampleFormat 4)");

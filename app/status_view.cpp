@@ -25,6 +25,14 @@ std::string clock_time(std::int64_t unix_ms) {
   return text;
 }
 
+// "  done         %8llu", or "unreadable" in place of the number when NAME:stats holds no number
+// for `field`.
+std::string count_line(const char* label, unsigned long long n, const QueueStatus& s, const char* field) {
+  for (const UnreadableCounter& u : s.unreadable)
+    if (u.field == field) return format("  %-13s%10s", label, "unreadable");
+  return format("  %-13s%8llu", label, n);
+}
+
 }  // namespace
 
 std::string eta_text(std::size_t left, double rate) {
@@ -46,9 +54,9 @@ std::vector<std::string> status_lines(const QueueStatus& s, const std::string& w
   for (const ConsumerStatus& c : s.consumers)
     out.push_back(format("    %-32s %6zu  idle %.1f s", printable(c.name).c_str(), c.in_progress,
                          double(c.idle_ms) / 1000.0));
-  out.push_back(format("  done         %8llu", ull(s.done)));
-  out.push_back(format("  already there%8llu", ull(s.skipped)));
-  out.push_back(format("  failed       %8llu  attempts (retried, or then dead)", ull(s.failed)));
+  out.push_back(count_line("done", ull(s.done), s, "done"));
+  out.push_back(count_line("already there", ull(s.skipped), s, "skipped"));
+  out.push_back(count_line("failed", ull(s.failed), s, "failed") + "  attempts (retried, or then dead)");
   out.push_back(
       format("  dead         %8llu", ull(s.dead)) +
       (s.dead > 0 ? "  (once fixed: thumbflow requeue --queue " + printable(s.queue) + " --dead)" : ""));
@@ -60,6 +68,9 @@ std::vector<std::string> status_lines(const QueueStatus& s, const std::string& w
                 (eta.empty() ? std::string("       -  nothing left")
                              : format("%8s", eta.c_str()) + "  for " + std::to_string(left) + " jobs left" +
                                    (eta == "unknown" ? " (none finished in the last 10 full seconds)" : "")));
+  for (const UnreadableCounter& u : s.unreadable)
+    out.push_back("  unreadable   " + printable(u.key) + (u.field.empty() ? "" : " " + printable(u.field)) +
+                  " holds '" + printable(u.value) + "', not a number (counted as 0)");
   if (!s.last_dead.empty()) out.push_back("  last dead jobs (id, when, deliveries, input: reason):");
   for (const DeadJob& d : s.last_dead)
     out.push_back("    " + printable(d.id) + "  " + clock_time(d.dead_ms) + "  " +

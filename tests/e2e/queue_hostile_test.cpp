@@ -293,6 +293,37 @@ TEST_F(QueueHostile, AnEntrysKeyFieldCannotForgetAnotherJobsFingerprint) {
   EXPECT_EQ(redis.cli({"SISMEMBER", "jobs:seen", good}), "1\n");
 }
 
+// `status` reads counters anyone can break: one that is not a number is shown as unreadable, and
+// the rest is still shown (it failed outright: "Redis reply is not an integer").
+TEST_F(QueueHostile, StatusShowsACounterThatIsNotANumberAsUnreadable) {
+  ASSERT_EQ(redis.cli({"HSET", "jobs:stats", "done", "notanumber", "skipped", "4"}), "2\n");
+  const std::int64_t now = std::stoll(lines_of(redis.cli({"TIME"})).at(0));
+  for (int back = 1; back <= 3; ++back)
+    ASSERT_EQ(redis.cli({"SET", "jobs:rate:" + std::to_string(now - back), back == 2 ? "7" : "x"}), "OK\n");
+  ASSERT_EQ(redis.cli({"XGROUP", "CREATE", "jobs", "thumbflow", "0", "MKSTREAM"}), "OK\n");
+  add(job((in / "ok.jpg").string(), "ok.jpg"));
+  const std::vector<std::string> where = {"--redis", redis.url(), "--queue", "jobs"};
+  std::vector<std::string> argv = {kCli, "status"};
+  argv.insert(argv.end(), where.begin(), where.end());
+  const CommandResult text = test::run_command(argv, 90);
+  EXPECT_EQ(text.exit_code, 0) << describe(text);
+  EXPECT_EQ(lines_with(text.out, "unreadable").size(), 1u + 1u + 2u) << text.out;  // done, its key, 2 rates
+  EXPECT_EQ(lines_with(text.out, "done         unreadable").size(), 1u) << text.out;
+  EXPECT_EQ(lines_with(text.out, "jobs:stats done holds 'notanumber'").size(), 1u) << text.out;
+  EXPECT_EQ(lines_with(text.out, "already there       4").size(), 1u) << text.out;
+  EXPECT_EQ(lines_with(text.out, "waiting             1").size(), 1u) << text.out;
+  EXPECT_EQ(lines_with(text.out, "7 in the last minute").size(), 1u) << text.out;
+
+  argv.emplace_back("--json");
+  const CommandResult json = test::run_command(argv, 90);
+  ASSERT_EQ(json.exit_code, 0) << describe(json);
+  const nlohmann::json s = nlohmann::json::parse(json.out);
+  EXPECT_EQ(s["skipped"], 4);
+  EXPECT_EQ(s["last_minute"], 7);
+  ASSERT_EQ(s["unreadable"].size(), 3u) << s;
+  EXPECT_EQ(s["unreadable"][0]["field"], "done");
+}
+
 // Request headers and the user agent come from the worker's command line only: fields of an
 // entry that look like them are not read.
 TEST_F(QueueHostile, AUrlJobGetsTheWorkersHeadersAndCannotSetItsOwn) {

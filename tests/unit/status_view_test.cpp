@@ -15,6 +15,23 @@ TEST(StatusView, EtaIsTheJobsLeftAtTheRate) {
   EXPECT_EQ(eta_text(360000, 10), "10 h 00 min");
 }
 
+// A counter that is not a number is shown as unreadable, named with what it holds; the rest shows.
+TEST(StatusView, UnreadableCountersAreNamedAndTheRestIsShown) {
+  QueueStatus s;
+  s.queue = "jobs";
+  s.skipped = 4;
+  s.unreadable = {{"jobs:stats", "done", "notanumber"}, {"jobs:rate:1700000000", "", "x\x1b[2J"}};
+  std::string all;
+  for (const std::string& line : status_lines(s, "127.0.0.1:6379")) all += line + "\n";
+  EXPECT_NE(all.find("  done         unreadable\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("  already there       4\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("  failed              0  attempts"), std::string::npos) << all;
+  EXPECT_NE(all.find("jobs:stats done holds 'notanumber', not a number (counted as 0)"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("jobs:rate:1700000000 holds 'x\\x1b[2J', not a number"), std::string::npos) << all;
+  EXPECT_EQ(all.find('\x1b'), std::string::npos) << all;
+}
+
 TEST(StatusView, NamesAndReasonsFromTheQueueCannotDriveTheTerminal) {
   QueueStatus s;
   s.queue = "photos";

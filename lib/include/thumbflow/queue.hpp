@@ -136,6 +136,14 @@ struct WorkerSummary {
 WorkerSummary run_worker(const RedisAddress& redis, const std::string& queue, const WorkerOptions& options,
                          const std::function<void(const JobEvent&)>& on_event = {});
 
+// A counter that holds something other than a number (anyone who can write the queue's keys can
+// break one): counted as 0, and named, so that status still shows the rest.
+struct UnreadableCounter {
+  std::string key;    // "jobs:stats", "jobs:rate:1700000000"
+  std::string field;  // of NAME:stats: "done", "skipped" or "failed"; "" for a rate key
+  std::string value;  // what it holds, at most its first 200 bytes; untrusted (see DeadJob)
+};
+
 struct ConsumerStatus {
   std::string name;
   std::size_t in_progress = 0;  // jobs delivered to it and not yet acknowledged
@@ -158,12 +166,13 @@ struct QueueStatus {
   std::size_t waiting = 0;      // enqueued, not yet delivered to any worker
   std::size_t in_progress = 0;  // delivered, not yet finished (includes failed jobs awaiting a retry)
   std::vector<ConsumerStatus> consumers;
-  std::uint64_t done = 0, skipped = 0;  // finished: thumbnail written / already there
-  std::uint64_t failed = 0;             // failed attempts (retried or then dead)
-  std::uint64_t dead = 0;               // entries in NAME:dead
-  double rate = 0;                      // jobs finished per second over the last 10 s
-  std::uint64_t last_minute = 0;        // jobs finished in the last 60 s
-  std::vector<DeadJob> last_dead;       // the last few given up on, newest first
+  std::uint64_t done = 0, skipped = 0;        // finished: thumbnail written / already there
+  std::uint64_t failed = 0;                   // failed attempts (retried or then dead)
+  std::uint64_t dead = 0;                     // entries in NAME:dead
+  double rate = 0;                            // jobs finished per second over the last 10 s
+  std::uint64_t last_minute = 0;              // jobs finished in the last 60 s
+  std::vector<DeadJob> last_dead;             // the last few given up on, newest first
+  std::vector<UnreadableCounter> unreadable;  // counters above that were not numbers (counted as 0)
 };
 
 // Reads the state of `queue`, with its last `dead_shown` dead jobs (0..1000). Throws QueueError

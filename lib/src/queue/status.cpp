@@ -23,6 +23,17 @@ std::int64_t int_field(const RedisValue& map, const std::string& name) {
   return v ? v->as_int() : 0;
 }
 
+// A counter's value (nil: 0). One that is not a number counts as 0 and is noted in `s`.
+std::uint64_t counter(const RedisValue* v, const std::string& key, const std::string& name, QueueStatus& s) {
+  if (v == nullptr || v->is_nil()) return 0;
+  try {
+    return std::uint64_t(std::max<std::int64_t>(0, v->as_int()));
+  } catch (const std::runtime_error&) {
+    s.unreadable.push_back({key, name, v->str.substr(0, 200)});
+    return 0;
+  }
+}
+
 }  // namespace
 
 QueueStatus queue_status(const RedisAddress& redis, const std::string& queue, int dead_shown) {
@@ -58,9 +69,9 @@ QueueStatus queue_status(const RedisAddress& redis, const std::string& queue, in
       s.consumers.push_back({field(c, "name") ? field(c, "name")->str : std::string(),
                              std::size_t(int_field(c, "pending")), int_field(c, "idle")});
     const RedisValue& stats = replies[3];
-    s.done = std::uint64_t(int_field(stats, "done"));
-    s.skipped = std::uint64_t(int_field(stats, "skipped"));
-    s.failed = std::uint64_t(int_field(stats, "failed"));
+    s.done = counter(field(stats, "done"), keys.stats, "done", s);
+    s.skipped = counter(field(stats, "skipped"), keys.stats, "skipped", s);
+    s.failed = counter(field(stats, "failed"), keys.stats, "failed", s);
     s.dead = std::uint64_t(replies[4].as_int());
     if (dead_shown > 0)
       for (const RedisValue& entry : replies[6].elements) s.last_dead.push_back(dead_job_of(entry));
@@ -71,7 +82,7 @@ QueueStatus queue_status(const RedisAddress& redis, const std::string& queue, in
       mget.push_back(keys.stream + ":rate:" + std::to_string(now - back));
     const RedisValue counts = connection.command(mget);
     for (std::size_t i = 0; i < counts.elements.size(); ++i) {
-      const std::uint64_t n = counts.elements[i].is_nil() ? 0 : std::uint64_t(counts.elements[i].as_int());
+      const std::uint64_t n = counter(&counts.elements[i], mget[i + 1], "", s);
       s.last_minute += n;
       if (i < 10) s.rate += double(n) / 10.0;
     }
@@ -95,6 +106,9 @@ std::string queue_status_to_json(const QueueStatus& s, int indent) {
                          {"error", d.error},
                          {"deliveries", d.deliveries},
                          {"dead_ms", d.dead_ms}});
+  nlohmann::json unreadable = nlohmann::json::array();
+  for (const UnreadableCounter& u : s.unreadable)
+    unreadable.push_back({{"key", u.key}, {"field", u.field}, {"value", u.value}});
   const nlohmann::json j = {{"queue", s.queue},
                             {"waiting", s.waiting},
                             {"in_progress", s.in_progress},
@@ -105,7 +119,8 @@ std::string queue_status_to_json(const QueueStatus& s, int indent) {
                             {"dead", s.dead},
                             {"rate_per_s", s.rate},
                             {"last_minute", s.last_minute},
-                            {"last_dead", dead_jobs}};
+                            {"last_dead", dead_jobs},
+                            {"unreadable", unreadable}};
   // Names from outside may hold bytes that are not UTF-8.
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -152,10 +152,21 @@ TEST(WebpDecoder, AlphaGivesBgra) {
   const cv::Mat full = decode_webp(webp, {0, 0});
   ASSERT_EQ(full.type(), CV_8UC4);
   EXPECT_EQ(cv::norm(full, original, cv::NORM_INF), 0.0);  // lossless
-  // With alpha, libwebp does not scale (ScaledAlphaDoesNotBleedHiddenColour says why).
   const cv::Mat small = decode_webp(webp, {75, 50});
   ASSERT_EQ(small.type(), CV_8UC4);
-  EXPECT_EQ(small.size(), cv::Size(300, 200));
+  EXPECT_EQ(small.size(), cv::Size(75, 50));
+  std::vector<cv::Mat> planes;
+  cv::split(small, planes);
+  EXPECT_LT(planes[3].at<uchar>(25, 0), 10);
+  EXPECT_GT(planes[3].at<uchar>(25, 74), 245);
+  // The colour of the scaled decode is the straight colour (ScaledAlphaDoesNotBleedHiddenColour):
+  // within a few levels of the whole picture's, reduced, where it is visible.
+  cv::Mat reference;
+  cv::resize(original, reference, {75, 50}, 0, 0, cv::INTER_AREA);
+  for (int x = 20; x < 75; x += 10) {
+    const cv::Vec4b got = small.at<cv::Vec4b>(25, x), want = reference.at<cv::Vec4b>(25, x);
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(got[c], want[c], 12) << "x " << x << " channel " << c;
+  }
 }
 
 // White squares on transparent pixels whose hidden colour is red (lossy, with `exact`, as many

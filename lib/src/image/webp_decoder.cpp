@@ -10,6 +10,8 @@
 #include <opencv2/imgproc.hpp>
 #include <string>
 
+#include "image/alpha.hpp"
+#include "image/area_resize.hpp"
 #include "image/decode_error.hpp"
 #include "image/pixel_limit.hpp"
 
@@ -100,6 +102,21 @@ cv::Mat decode_first_frame(Bytes data, bool has_alpha) {
   return out;
 }
 
+// Decodes a still picture with `config` (its options set) into a new `size` image in `mode`
+// (MODE_BGR, MODE_BGRA or MODE_bgrA).
+cv::Mat decode_into(Bytes data, WebPDecoderConfig& config, Dimensions size, WEBP_CSP_MODE mode) {
+  cv::Mat out(size.height, size.width, mode == MODE_BGR ? CV_8UC3 : CV_8UC4);
+  config.output.colorspace = mode;
+  config.output.is_external_memory = 1;
+  config.output.u.RGBA.rgba = out.data;
+  config.output.u.RGBA.stride = static_cast<int>(out.step);
+  config.output.u.RGBA.size = out.step * static_cast<std::size_t>(out.rows);
+  const VP8StatusCode status = WebPDecode(data.data(), data.size(), &config);
+  WebPFreeDecBuffer(&config.output);  // frees nothing for external memory; kept for symmetry
+  if (status != VP8_STATUS_OK) fail("invalid or truncated WebP", status);
+  return out;
+}
+
 }  // namespace
 
 std::vector<AnimationFrame> decode_webp_frames(Bytes data, std::uint64_t max_pixels,
@@ -161,27 +178,28 @@ cv::Mat decode_webp(Bytes data, Dimensions min_size, std::uint64_t max_pixels) {
   const bool alpha = config.input.has_alpha != 0;
   if (config.input.has_animation) return decode_first_frame(data, alpha);
 
+  const Dimensions size = webp_scaled_size(canvas, min_size);
+  config.options.use_threads = 0;  // the pipeline already decodes one image per core
   // libwebp's rescaler averages colour without weighting it by alpha, in either output mode: the
-  // colour hidden under transparent pixels bled into visible edges (halos up to 50 levels). With
-  // alpha the picture is decoded whole, for thumbflow's premultiplied filter.
-  const Dimensions size = alpha ? canvas : webp_scaled_size(canvas, min_size);
+  // colour hidden under transparent pixels bled into visible edges (halos up to 60 levels). With
+  // alpha the picture is decoded whole and premultiplied (libwebp's fast integer path), reduced
+  // here with the same area filter, and divided back.
+  if (alpha && size != canvas) {
+    const cv::Mat whole = decode_into(data, config, canvas, MODE_bgrA);
+    cv::Mat small;
+    const cv::Size to(size.width, size.height);
+    if (!area_reduce_u8(whole, small, to, double(canvas.width) / size.width,
+                        double(canvas.height) / size.height))
+      cv::resize(whole, small, to, 0, 0, cv::INTER_AREA);
+    unpremultiply(small);
+    return small;
+  }
   if (size != canvas) {
     config.options.use_scaling = 1;
     config.options.scaled_width = size.width;
     config.options.scaled_height = size.height;
   }
-  config.options.use_threads = 0;  // the pipeline already decodes one image per core
-
-  cv::Mat out(size.height, size.width, alpha ? CV_8UC4 : CV_8UC3);
-  config.output.colorspace = alpha ? MODE_BGRA : MODE_BGR;
-  config.output.is_external_memory = 1;
-  config.output.u.RGBA.rgba = out.data;
-  config.output.u.RGBA.stride = static_cast<int>(out.step);
-  config.output.u.RGBA.size = out.step * static_cast<std::size_t>(out.rows);
-  const VP8StatusCode status = WebPDecode(data.data(), data.size(), &config);
-  WebPFreeDecBuffer(&config.output);  // frees nothing for external memory; kept for symmetry
-  if (status != VP8_STATUS_OK) fail("invalid or truncated WebP", status);
-  return out;
+  return decode_into(data, config, size, alpha ? MODE_BGRA : MODE_BGR);
 }
 
 }  // namespace thumbflow::detail

@@ -29,6 +29,22 @@ std::string decode_error_of(const std::vector<std::uint8_t>& bytes, ThumbnailOpt
 
 std::vector<std::uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
 
+// Valid JPEGs that libjpeg-turbo does not decode: 12-bit samples, lossless and hierarchical coding
+// (made by changing the precision or the SOF marker of an 8-bit baseline file).
+TEST(Decode, UnsupportedJpegKindsAreNamedAsSuch) {
+  const std::vector<std::uint8_t> jpeg = test::encode(test::make_picture(64, 48, CV_8UC3), ".jpg");
+  std::size_t sof = 0;
+  while (sof + 1 < jpeg.size() && !(jpeg[sof] == 0xFF && jpeg[sof + 1] == 0xC0)) ++sof;
+  ASSERT_LT(sof + 4, jpeg.size());
+  std::vector<std::uint8_t> twelve = jpeg, lossless = jpeg, hierarchical = jpeg;
+  twelve[sof + 4] = 12;
+  lossless[sof + 1] = 0xC3;
+  hierarchical[sof + 1] = 0xC5;
+  EXPECT_EQ(decode_error_of(twelve), "unsupported JPEG: 12-bit samples (thumbflow reads 8-bit JPEGs)");
+  EXPECT_EQ(decode_error_of(lossless), "unsupported JPEG: lossless coding (SOF3)");
+  EXPECT_EQ(decode_error_of(hierarchical), "unsupported JPEG: hierarchical differential coding (SOF5)");
+}
+
 TEST(Decode, ClearReasonsForBadInput) {
   EXPECT_EQ(decode_error_of({}), "empty file");
   EXPECT_EQ(decode_error_of(bytes_of("<html>not found</html>")), "not an image (the content is text)");

@@ -68,6 +68,21 @@ Decompressor& owner(j_common_ptr cinfo) { return *static_cast<Decompressor*>(cin
                   kMaxDecoderMemory >> 20);
     std::longjmp(d.jump, 1);
   }
+  // Valid files of kinds libjpeg-turbo does not decode are "unsupported", not "invalid".
+  if (code == JERR_BAD_PRECISION) {
+    std::snprintf(d.message, sizeof d.message,
+                  "unsupported JPEG: %d-bit samples (thumbflow reads 8-bit JPEGs)",
+                  cinfo->err->msg_parm.i[0]);
+    std::longjmp(d.jump, 1);
+  }
+  if (code == JERR_SOF_UNSUPPORTED) {
+    const int sof = cinfo->err->msg_parm.i[0] - 0xC0;
+    const bool lossless = sof == 3 || sof == 7 || sof == 11 || sof == 15;
+    std::snprintf(d.message, sizeof d.message, "unsupported JPEG: %s%s coding (SOF%d)",
+                  sof == 5 || sof == 6 || sof == 7 || sof >= 13 ? "hierarchical " : "",
+                  lossless ? "lossless" : "differential", sof);
+    std::longjmp(d.jump, 1);
+  }
   char text[JMSG_LENGTH_MAX];
   (*cinfo->err->format_message)(cinfo, text);
   fail(d, "invalid JPEG: ", text);

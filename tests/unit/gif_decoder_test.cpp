@@ -73,6 +73,21 @@ TEST(GifDecoder, HeaderIsTheLogicalScreen) {
   EXPECT_THROW(read_gif_header(std::vector<std::uint8_t>(gif.begin(), gif.begin() + 12)), DecodeError);
 }
 
+// A screen of 0x0, or smaller than the first frame: the canvas grows to hold that frame (as
+// browsers show it); such files failed ("empty screen") or lost the frame's right and bottom.
+TEST(GifDecoder, AScreenSmallerThanTheFirstFrameGrowsToHoldIt) {
+  GifSpec smaller{3, 2, kColours, {frame(filled(5, 4, 1))}};
+  EXPECT_EQ(read_gif_header(test::make_gif(smaller)).size, (Dimensions{5, 4}));
+  const DecodedPixels d = decode_gif(test::make_gif(smaller));
+  ASSERT_EQ(d.pixels.size(), cv::Size(5, 4));
+  EXPECT_EQ(d.pixels.at<cv::Vec3b>(3, 4), cv::Vec3b(0, 255, 0));
+  GifSpec empty{0, 0, kColours, {frame(filled(2, 3, 2), 1, 1)}};
+  const DecodedPixels e = decode_gif(test::make_gif(empty));
+  ASSERT_EQ(e.pixels.size(), cv::Size(3, 4));
+  EXPECT_EQ(e.pixels.at<cv::Vec4b>(3, 2), kBlue);
+  EXPECT_EQ(e.pixels.at<cv::Vec4b>(0, 0)[3], 0);  // outside the frame: transparent
+}
+
 TEST(GifDecoder, OpaqueStillIsBgrWithTheTableColours) {
   cv::Mat indices = filled(5, 3, 0);
   indices.col(4).setTo(2);

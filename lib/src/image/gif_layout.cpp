@@ -1,5 +1,6 @@
 // The GIF block structure read by hand (header and frame count): cheap, bounds-checked, no
 // pixel is decoded. The decoder proper is gif_decoder.cpp.
+#include <algorithm>
 #include <cstddef>
 #include <string>
 
@@ -29,9 +30,19 @@ std::size_t skip_sub_blocks(Bytes d, std::size_t at) {
 
 }  // namespace
 
+// The logical screen, grown to hold the first frame where it does not (a 0x0 screen, or one
+// smaller than the first frame, which some encoders write): as browsers, libvips and Pillow show
+// such files, instead of failing or cutting the picture.
 ImageHeader read_gif_header(Bytes d) {
   if (d.size() < 13) throw DecodeError("truncated GIF header");
-  return {{int(le16(d, 6)), int(le16(d, 8))}, 1};
+  Dimensions size{int(le16(d, 6)), int(le16(d, 8))};
+  std::size_t at = 13 + colour_table_bytes(d[10]);
+  while (at < d.size() && d[at] == 0x21) at = skip_sub_blocks(d, at + 2);
+  if (at < d.size() && d[at] == 0x2C && d.size() - at >= 9) {
+    size.width = std::max(size.width, int(le16(d, at + 1)) + int(le16(d, at + 5)));
+    size.height = std::max(size.height, int(le16(d, at + 3)) + int(le16(d, at + 7)));
+  }
+  return {size, 1};
 }
 
 int count_gif_frames(Bytes d) {

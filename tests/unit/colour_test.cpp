@@ -133,8 +133,9 @@ std::vector<std::uint8_t> colour_png_chunk(const char* type, std::vector<std::ui
   return c;
 }
 
-std::vector<std::uint8_t> png_with_chunks(const std::vector<std::vector<std::uint8_t>>& chunks) {
-  auto png = test::png_with_icc(kPicture, {});
+std::vector<std::uint8_t> png_with_chunks(const std::vector<std::vector<std::uint8_t>>& chunks,
+                                          const cv::Mat& pixels = kPicture) {
+  auto png = test::png_with_icc(pixels, {});
   auto at = png.begin() + 33;  // after the signature and IHDR
   for (const auto& c : chunks) at = png.insert(at, c.begin(), c.end()) + std::ptrdiff_t(c.size());
   return png;
@@ -160,6 +161,48 @@ TEST(IccExtract, PngGammaAndChromaticities) {
   EXPECT_NEAR(out[0], 119, 2);
   const ExtractedProfile bad = embedded_profile(png_with_chunks({gama(0)}), ImageFormat::Png);
   EXPECT_FALSE(bad.warnings.empty());
+}
+
+// What lcms2 itself makes of gray `pixels` (8-bit) in `icc`, converted to sRGB BGR.
+cv::Mat lcms_gray_to_srgb(const cv::Mat& pixels, const Icc& icc) {
+  cmsHPROFILE in = cmsOpenProfileFromMem(icc.data(), cmsUInt32Number(icc.size()));
+  cmsHPROFILE srgb = cmsCreate_sRGBProfile();
+  cmsHTRANSFORM t = cmsCreateTransform(in, TYPE_GRAY_8, srgb, TYPE_BGR_8, INTENT_RELATIVE_COLORIMETRIC,
+                                       cmsFLAGS_BLACKPOINTCOMPENSATION | cmsFLAGS_NOCACHE);
+  const cv::Mat src = pixels.clone();
+  cv::Mat out(src.size(), CV_8UC3);
+  cmsDoTransformLineStride(t, src.data, out.data, cmsUInt32Number(src.cols), cmsUInt32Number(src.rows),
+                           cmsUInt32Number(src.step), cmsUInt32Number(out.step), 0, 0);
+  cmsDeleteTransform(t);
+  cmsCloseProfile(srgb);
+  cmsCloseProfile(in);
+  return out;
+}
+
+cv::Mat gray_ramp(int width, int height) {
+  cv::Mat ramp(height, width, CV_8UC1);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      ramp.at<std::uint8_t>(y, x) = std::uint8_t((x * 255 / (width - 1) + y) % 256);
+  return ramp;
+}
+
+TEST(IccExtract, GreyPngGammaMakesAGrayProfile) {
+  const cv::Mat grey = gray_ramp(64, 48);
+  const std::vector<std::uint8_t> linear = {0, 1, 0x86, 0xA0};  // gAMA 1.0 (100000)
+  const ExtractedProfile p =
+      embedded_profile(png_with_chunks({colour_png_chunk("gAMA", linear)}, grey), ImageFormat::Png);
+  EXPECT_EQ(icc_colour_space(p.icc), "GRAY");
+  DecodedImage image;
+  image.pixels = grey;
+  image.icc = p.icc;
+  manage_colour(image, ColourMode::Srgb);
+  EXPECT_TRUE(image.warnings.empty()) << image.warnings.front();
+  ASSERT_EQ(image.pixels.type(), CV_8UC1);
+  cv::Mat expected;
+  cv::extractChannel(lcms_gray_to_srgb(grey, test::gray_profile(1.0)), expected, 0);
+  EXPECT_LE(cv::norm(image.pixels, expected, cv::NORM_INF), 1);
+  EXPECT_GT(cv::norm(image.pixels, grey, cv::NORM_INF), 40) << "the linear values were brightened";
 }
 
 TEST(TransformCache, SrgbProfilesAreRecognisedAndSkipped) {
@@ -215,6 +258,36 @@ TEST(ManageColour, AlphaIsUntouchedAndKeepKeepsTheProfile) {
   manage_colour(kept, ColourMode::Keep);
   EXPECT_EQ(kept.pixels.data, bgra.data);
   EXPECT_EQ(kept.icc, adobe);
+}
+
+// Grey with alpha reaches the colour step spread to BGRA (B = G = R) by the PNG and JPEG XL decoders.
+TEST(ManageColour, GreyWithAlphaSpreadToBgraGoesThroughAGrayProfile) {
+  const cv::Mat grey = gray_ramp(64, 48);
+  const Icc icc = test::gray_profile(1.0);
+  cv::Mat alpha = 255 - gray_ramp(64, 48), bgra, colour;
+  cv::merge(std::vector<cv::Mat>{grey, grey, grey, alpha}, bgra);
+  DecodedImage image = image_with(bgra, icc);
+  manage_colour(image, ColourMode::Srgb);
+  EXPECT_TRUE(image.warnings.empty()) << image.warnings.front();
+  ASSERT_EQ(image.pixels.type(), CV_8UC4);
+  std::vector<cv::Mat> out, expected;
+  cv::split(image.pixels, out);
+  cv::split(lcms_gray_to_srgb(grey, icc), expected);
+  for (int c = 0; c < 3; ++c)
+    EXPECT_LE(cv::norm(out[std::size_t(c)], expected[std::size_t(c)], cv::NORM_INF), 1);
+  EXPECT_EQ(cv::norm(out[3], alpha, cv::NORM_INF), 0) << "alpha untouched";
+  // --colour keep cannot embed a gray profile in a colour thumbnail: converted instead.
+  DecodedImage kept = image_with(bgra, icc);
+  manage_colour(kept, ColourMode::Keep);
+  EXPECT_TRUE(kept.icc.empty());
+  EXPECT_EQ(cv::norm(kept.pixels, image.pixels, cv::NORM_INF), 0);
+  // Colour pixels with a gray profile stay a mismatch.
+  cv::merge(std::vector<cv::Mat>{grey, 255 - grey, grey, alpha}, colour);
+  DecodedImage mismatched = image_with(colour, icc);
+  manage_colour(mismatched, ColourMode::Srgb);
+  ASSERT_EQ(mismatched.warnings.size(), 1u);
+  EXPECT_NE(mismatched.warnings[0].find("gray"), std::string::npos);
+  EXPECT_EQ(mismatched.pixels.data, colour.data);
 }
 
 TEST(ManageColour, CodePointsBecomeProfiles) {

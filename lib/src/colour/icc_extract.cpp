@@ -138,8 +138,10 @@ ExtractedProfile from_png(Bytes d) {
     at += 12 + length;
   }
   if (srgb || (!gamma && !chrm)) return {};
+  // IHDR comes first; colour types 0 and 4 (gray, gray with alpha) need a gray profile.
+  const bool grey = d.size() > 25 && starts_with(d, 12, "IHDR") && (d[25] & 3) == 0;
   ExtractedProfile p;
-  p.icc = profile_from_png_chunks(gamma, chrm, p.warnings);
+  p.icc = profile_from_png_chunks(gamma, chrm, grey, p.warnings);
   return p;
 }
 

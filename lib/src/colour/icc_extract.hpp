@@ -21,8 +21,8 @@ struct ExtractedProfile {
 
 // The profile stated by `data` in `format`:
 // - JPEG: APP2 "ICC_PROFILE" segments before the first scan, put together by sequence number;
-// - PNG: iCCP (inflated); without it, gAMA/cHRM as a profile made with lcms2 (an sRGB chunk, or
-//   a gamma of about 1/2.2 alone, means sRGB: nothing);
+// - PNG: iCCP (inflated); without it, gAMA/cHRM as a profile made with lcms2, gray for a gray PNG
+//   (an sRGB chunk, or a gamma of about 1/2.2 alone, means sRGB: nothing);
 // - WebP: the ICCP chunk; TIFF: tag 34675 of the first directory.
 // A malformed or oversized set is dropped with a warning (the picture is then treated as sRGB).
 // Other formats give nothing. Never throws on bad input; reads only inside `data`. Thread-safe.

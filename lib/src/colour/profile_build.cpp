@@ -52,11 +52,12 @@ cmsToneCurve* bt709_curve() {
   return cmsBuildParametricToneCurve(lcms_context(), 4, params);
 }
 
-// Takes ownership of `curve`.
-std::vector<std::uint8_t> rgb_profile(const Primaries& p, cmsToneCurve* curve) {
+// An RGB profile, or a gray one (`p`'s white and `curve`) when `grey`. Takes ownership of `curve`.
+std::vector<std::uint8_t> rgb_profile(const Primaries& p, cmsToneCurve* curve, bool grey = false) {
   if (curve == nullptr) return {};
   cmsToneCurve* curves[3] = {curve, curve, curve};
-  const ProfilePtr profile(cmsCreateRGBProfileTHR(lcms_context(), &p.white, &p.rgb, curves));
+  const ProfilePtr profile(grey ? cmsCreateGrayProfileTHR(lcms_context(), &p.white, curve)
+                                : cmsCreateRGBProfileTHR(lcms_context(), &p.white, &p.rgb, curves));
   cmsFreeToneCurve(curve);
   return save_profile(profile.get());
 }
@@ -66,7 +67,7 @@ bool valid_xy(double x, double y) { return x > 0 && x < 1 && y > 0 && y < 1 && x
 }  // namespace
 
 std::vector<std::uint8_t> profile_from_png_chunks(std::optional<std::uint32_t> gamma,
-                                                  std::optional<PngChromaticities> chrm,
+                                                  std::optional<PngChromaticities> chrm, bool grey,
                                                   std::vector<std::string>& warnings) {
   // A gamma of 1/2.2 alone is how many encoders say "sRGB": the curves differ by under 1%.
   if (!chrm && gamma && *gamma >= 45000 && *gamma <= 46000) return {};
@@ -82,7 +83,7 @@ std::vector<std::uint8_t> profile_from_png_chunks(std::optional<std::uint32_t> g
     warnings.push_back("PNG gAMA chunk out of range; ignored, the sRGB curve assumed");
     gamma.reset();
   }
-  std::vector<std::uint8_t> icc = rgb_profile(p, gamma ? gamma_curve(100000.0 / *gamma) : srgb_curve());
+  std::vector<std::uint8_t> icc = rgb_profile(p, gamma ? gamma_curve(100000.0 / *gamma) : srgb_curve(), grey);
   if (icc.empty()) warnings.push_back("PNG gAMA/cHRM chunks make no usable profile; colours treated as sRGB");
   return icc;
 }

@@ -17,10 +17,11 @@ struct PngChromaticities {
   double xy[8] = {};
 };
 
-// The profile for a PNG's gAMA (file gamma x 100000) and cHRM; a missing one means sRGB's.
+// The profile for a PNG's gAMA (file gamma x 100000) and cHRM; a missing one means sRGB's. A gray
+// profile (cHRM's white, the gAMA curve) for a `grey` PNG (colour type 0 or 4), else an RGB one.
 // Returns empty bytes (and a warning) when they make no usable profile.
 std::vector<std::uint8_t> profile_from_png_chunks(std::optional<std::uint32_t> gamma,
-                                                  std::optional<PngChromaticities> chrm,
+                                                  std::optional<PngChromaticities> chrm, bool grey,
                                                   std::vector<std::string>& warnings);
 
 // The profile for H.273 primaries/transfer: primaries 1 (BT.709/sRGB), 9 (BT.2020), 12 (Display

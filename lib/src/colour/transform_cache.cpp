@@ -122,8 +122,7 @@ const ProfilePtr& srgb_gray() {
 
 std::shared_ptr<ColourTransform> build(Bytes icc, int cv_type, bool cmyk) {
   auto t = std::make_shared<ColourTransform>();
-  const cmsUInt32Number in_format = lcms_format(cv_type, cmyk);
-  if (in_format == 0) {
+  if (lcms_format(cv_type, cmyk) == 0) {
     t->problem = "pixels of this type cannot be colour managed";
     return t;
   }
@@ -136,8 +135,11 @@ std::shared_ptr<ColourTransform> build(Bytes icc, int cv_type, bool cmyk) {
   if (space != pixel_space(cv_type, cmyk)) {
     t->problem = std::string("the ICC profile is for ") + space_name(space) + " but the picture is " +
                  space_name(pixel_space(cv_type, cmyk));
-    return t;
+    t->grey_channel = space == cmsSigGrayData && !cmyk;
+    if (!t->grey_channel) return t;
+    cv_type = CV_MAKETYPE(CV_MAT_DEPTH(cv_type), 1);
   }
+  const cmsUInt32Number in_format = lcms_format(cv_type, cmyk);
   const bool gray = space == cmsSigGrayData;
   if ((!gray && is_srgb_profile(profile.get())) ||
       (gray && srgb_like_curve(profile.get(), cmsSigGrayTRCTag))) {
@@ -151,7 +153,10 @@ std::shared_ptr<ColourTransform> build(Bytes icc, int cv_type, bool cmyk) {
   t->handle = cmsCreateTransformTHR(lcms_context(), profile.get(), in_format,
                                     gray ? srgb_gray().get() : srgb_reference().get(), out_format,
                                     INTENT_RELATIVE_COLORIMETRIC, flags);
-  if (t->handle == nullptr) t->problem = "the ICC profile cannot be used for a conversion to sRGB";
+  if (t->handle == nullptr) {
+    t->problem = "the ICC profile cannot be used for a conversion to sRGB";
+    t->grey_channel = false;
+  }
   return t;
 }
 

@@ -18,6 +18,10 @@ struct ColourTransform {
   cmsHTRANSFORM handle = nullptr;
   bool srgb = false;    // the profile is sRGB (or sRGB's curve in gray): the pixels stay as they are
   std::string problem;  // why the profile cannot be used ("unreadable ICC profile"), else ""
+  // A gray profile for 3 or 4-channel pixels: `problem` says they do not match, but grey spread to
+  // BGR/BGRA (B = G = R, as decoders widen grey with alpha) can go through `handle` (or be left as
+  // it is when `srgb`) one channel at a time: it then converts gray to gray, output_type 1 channel.
+  bool grey_channel = false;
   int output_type = 0;  // OpenCV type of the converted pixels (CMYK in, BGR out)
 
   ColourTransform() = default;
@@ -27,7 +31,8 @@ struct ColourTransform {
 };
 
 // The transform from `icc` to sRGB for pixels of OpenCV type `cv_type` (8U/16U/32F with 1, 3 or 4
-// channels: gray, BGR, BGRA with alpha copied; or CMYK when `cmyk`, 8U, 0 = no ink), relative
+// channels: gray, BGR, BGRA with alpha copied (a gray profile: see grey_channel); or CMYK when
+// `cmyk`, 8U, 0 = no ink), relative
 // colorimetric with black-point compensation. Gray stays gray (sRGB's curve). Cached by the
 // profile's bytes and the pixel type (at most a few hundred entries). Thread-safe.
 std::shared_ptr<const ColourTransform> transform_to_srgb(Bytes icc, int cv_type, bool cmyk);

@@ -64,7 +64,6 @@ std::optional<cv::Mat> decode_bmp16(Bytes d) {
     throw DecodeError("truncated BMP (" + std::to_string(d.size()) + " bytes, the header promises " +
                       std::to_string(offset + stride * std::uint64_t(height)) + ")");
   cv::Mat out(int(height), int(width), alpha != 0 ? CV_8UC4 : CV_8UC3);
-  bool any_alpha = false;
   for (int y = 0; y < out.rows; ++y) {
     // Rows are stored bottom-up unless the height is negative.
     const std::int64_t stored_row = signed_height < 0 ? y : height - 1 - y;
@@ -75,20 +74,8 @@ std::optional<cv::Mat> decode_bmp16(Bytes d) {
       *o++ = b.value(p);
       *o++ = g.value(p);
       *o++ = r.value(p);
-      if (alpha != 0) {
-        *o = a.value(p);
-        any_alpha |= *o != 0;
-        ++o;
-      }
+      if (alpha != 0) *o++ = a.value(p);
     }
-  }
-  // A mask with every pixel 0 is a file that never used it (as browsers read it): opaque.
-  if (alpha != 0 && !any_alpha) {
-    cv::Mat bgr;
-    cv::Mat planes[4];
-    cv::split(out, planes);
-    cv::merge(planes, 3, bgr);
-    return bgr;
   }
   return out;
 }

@@ -10,7 +10,7 @@
 
 namespace thumbflow::detail {
 
-// The pixels (BGR, or BGRA when an alpha mask is set and some pixel is not fully transparent),
+// The pixels (BGR, or BGRA when an alpha mask is set; bmp_decode makes an all-zero alpha opaque),
 // or nullopt when the file is not a 16-bit uncompressed/BI_BITFIELDS BMP (OpenCV reads the rest).
 // Throws DecodeError when such a file's masks or sizes are invalid or its rows are cut short.
 std::optional<cv::Mat> decode_bmp16(Bytes data);

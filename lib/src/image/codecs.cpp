@@ -135,16 +135,15 @@ DecodedPixels webp_decode(Bytes data, const DecodeRequest& request) {
   return out;
 }
 
-// 16-bit BMPs are read here (bmp_decoder.hpp says why), the others by OpenCV. A 32-bit BMP whose
-// alpha is zero everywhere is opaque, as in the 16-bit reader and browsers: X8R8G8B8 bitfields and
-// many V4/V5 writers leave the fourth byte 0 (they came out wholly transparent, or blank white).
+// 16-bit BMPs are read here (bmp_decoder.hpp says why), the others by OpenCV. A BMP whose alpha is
+// zero everywhere is opaque, as browsers show it: X8R8G8B8 bitfields, many V4/V5 writers and 16-bit
+// files with an unused alpha mask leave it 0 (they came out wholly transparent, or blank white).
 DecodedPixels bmp_decode(Bytes data, const DecodeRequest&) {
   DecodedPixels out;
-  if (std::optional<cv::Mat> pixels = decode_bmp16(data)) {
+  if (std::optional<cv::Mat> pixels = decode_bmp16(data))
     out.pixels = std::move(*pixels);
-    return out;
-  }
-  out = decode_with_opencv(data, ImageFormat::Bmp);
+  else
+    out = decode_with_opencv(data, ImageFormat::Bmp);
   if (out.pixels.channels() == 4) {
     cv::Mat alpha;
     cv::extractChannel(out.pixels, alpha, 3);

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hostile_images.hpp"
@@ -316,7 +318,7 @@ std::vector<std::uint8_t> raw_tiff(const cv::Mat& samples, std::uint32_t sample_
     put(tag, 2);
     put(tag == 273 || tag == 279 || tag == 256 || tag == 257 || tag == 278 ? 4 : 3, 2);
     put(count, 4);
-    put(count > 2 && at != 0 ? at : value, 4);
+    put(count > 2 && at != 0 ? at : count == 2 ? value | value << 16 : value, 4);  // two SHORTs inline
   };
   put(entries, 2);
   entry(256, 1, w);
@@ -383,34 +385,43 @@ TEST(Decode, SignedAndDoubleTiffsAreReadOverTheirWholeRange) {
     EXPECT_LE(grey.at<std::uint8_t>(grey.rows / 2, 0), 8) << c.what;
     EXPECT_GE(grey.at<std::uint8_t>(grey.rows / 2, grey.cols - 1), 247) << c.what;
     EXPECT_NEAR(grey.at<std::uint8_t>(grey.rows / 2, grey.cols / 2), 128, 8) << c.what;
-    EXPECT_TRUE(d.warnings.empty()) << c.what;
+    EXPECT_TRUE(d.warnings.empty()) << c.what << ": " << (d.warnings.empty() ? "" : d.warnings[0]);
   }
 }
 
 TEST(Decode, UnreadableTiffSampleFormatsAreNamed) {
   EXPECT_EQ(
-      decode_error_of(raw_tiff(cv::Mat(16, 16, CV_16U, cv::Scalar(1)), 3, 16)),
-      "unsupported TIFF: 16-bit floating-point samples (thumbflow reads 1, 8 and 16-bit unsigned, 8-32 bit "
-      "signed and 32-bit floating-point TIFFs)");
-  EXPECT_EQ(decode_error_of(raw_tiff(cv::Mat(16, 16, CV_32S, cv::Scalar(1)), 1, 32))
-                .rfind("unsupported TIFF: 32-bit unsigned integer samples", 0),
+      decode_error_of(raw_tiff(cv::Mat(16, 16, CV_32FC2, cv::Scalar(1)), 6, 64)),
+      "unsupported TIFF: complex-number samples (thumbflow reads 1-16 and 32-bit integer and 16, 32 and "
+      "64-bit floating-point TIFFs)");
+  EXPECT_EQ(decode_error_of(raw_tiff(cv::Mat(16, 16, CV_8U, cv::Scalar(1)), 4, 8))
+                .rfind("unsupported TIFF: untyped (SampleFormat 4) samples", 0),
             0u);
-  EXPECT_EQ(decode_error_of(raw_tiff(cv::Mat(16, 16, CV_32FC2, cv::Scalar(1)), 6, 64))
-                .rfind("unsupported TIFF: complex-number samples", 0),
+  EXPECT_EQ(decode_error_of(raw_tiff(cv::Mat(16, 16, CV_32F, cv::Scalar(1)), 3, 24))
+                .rfind("unsupported TIFF: 24-bit floating-point samples", 0),
             0u);
-  EXPECT_EQ(decode_error_of(raw_tiff(cv::Mat(16, 16, CV_8U, cv::Scalar(1)), 1, 4))
-                .rfind("unsupported TIFF: 4-bit unsigned integer samples", 0),
-            0u);
-  cv::Mat five;
-  cv::merge(std::vector<cv::Mat>(5, cv::Mat(16, 16, CV_8U, cv::Scalar(9))), five);
-  EXPECT_EQ(decode_error_of(raw_tiff(five, 1, 8)),
-            "unsupported TIFF: 5 samples per pixel (extra channels; thumbflow reads up to 4: colour and one "
-            "alpha)");
+}
+
+// What OpenCV could not read, and was refused by name before libtiff read TIFFs: half floats,
+// 32-bit unsigned integers, 64-bit floating-point colour.
+TEST(Decode, HalfFloatUnsigned32AndDoubleColourTiffsAreRead) {
+  cv::Mat half;
+  ramp(CV_32F, 0, 1).convertTo(half, CV_16F);
+  cv::Mat u32(16, 64, CV_32S);
+  for (int x = 0; x < 64; ++x) u32.col(x).setTo(int(std::uint32_t(std::llround(x / 63.0 * 4294967295.0))));
   cv::Mat doubles;
   cv::merge(std::vector<cv::Mat>(3, ramp(CV_64F, 0, 1)), doubles);
-  EXPECT_EQ(
-      decode_error_of(raw_tiff(doubles, 3, 64)).rfind("unsupported TIFF: 64-bit floating-point colour", 0),
-      0u);
+  for (const auto& [what, file] :
+       {std::pair{"half", raw_tiff(half, 3, 16)}, std::pair{"uint32", raw_tiff(u32, 1, 32)},
+        std::pair{"double RGB", raw_tiff(doubles, 3, 64)}}) {
+    ASSERT_EQ(decode_error_of(file), "") << what;
+    const DecodedImage d = decode_for_thumbnail(file, ThumbnailOptions{});
+    ASSERT_EQ(d.pixels.depth(), CV_32F) << what;
+    ASSERT_EQ(d.pixels.size(), cv::Size(64, 16)) << what;
+    for (const int x : {0, 21, 63})
+      EXPECT_NEAR(d.pixels.ptr<float>(8)[x * d.pixels.channels()], x / 63.0, 1e-3) << what << " at " << x;
+    EXPECT_TRUE(d.warnings.empty()) << what;
+  }
 }
 
 TEST(Decode, FloatTiffOutsideZeroToOneIsClippedWithAWarning) {

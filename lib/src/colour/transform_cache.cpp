@@ -42,7 +42,7 @@ std::uint64_t fnv1a(Bytes data, std::uint64_t seed) {
 
 // lcms2 pixel formats for an OpenCV type; 0 when there is none.
 cmsUInt32Number lcms_format(int cv_type, bool cmyk) {
-  if (cmyk) return cv_type == CV_8UC4 ? TYPE_CMYK_8 : 0;
+  if (cmyk) return cv_type == CV_8UC4 ? TYPE_CMYK_8 : cv_type == CV_8UC(5) ? TYPE_CMYKA_8 : 0;
   switch (cv_type) {
     case CV_8UC1:
       return TYPE_GRAY_8;
@@ -146,8 +146,9 @@ std::shared_ptr<ColourTransform> build(Bytes icc, int cv_type, bool cmyk) {
     t->srgb = true;
     return t;
   }
-  t->output_type = cmyk ? CV_8UC3 : cv_type;
-  const cmsUInt32Number out_format = cmyk ? TYPE_BGR_8 : in_format;
+  const bool cmyk_alpha = cmyk && T_EXTRA(in_format) > 0;
+  t->output_type = cmyk ? (cmyk_alpha ? CV_8UC4 : CV_8UC3) : cv_type;
+  const cmsUInt32Number out_format = cmyk ? (cmyk_alpha ? TYPE_BGRA_8 : TYPE_BGR_8) : in_format;
   cmsUInt32Number flags = cmsFLAGS_BLACKPOINTCOMPENSATION | cmsFLAGS_NOCACHE;
   if (T_EXTRA(in_format) > 0) flags |= cmsFLAGS_COPY_ALPHA;
   t->handle = cmsCreateTransformTHR(lcms_context(), profile.get(), in_format,

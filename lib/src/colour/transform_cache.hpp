@@ -32,9 +32,9 @@ struct ColourTransform {
 
 // The transform from `icc` to sRGB for pixels of OpenCV type `cv_type` (8U/16U/32F with 1, 3 or 4
 // channels: gray, BGR, BGRA with alpha copied (a gray profile: see grey_channel); or CMYK when
-// `cmyk`, 8U, 0 = no ink), relative
-// colorimetric with black-point compensation. Gray stays gray (sRGB's curve). Cached by the
-// profile's bytes and the pixel type (at most a few hundred entries). Thread-safe.
+// `cmyk`, 8U with 4 channels, or 5 with alpha (to BGRA), 0 = no ink), relative colorimetric
+// with black-point compensation. Gray stays gray (sRGB's curve). Cached by the profile's bytes and the pixel
+// type (at most a few hundred entries). Thread-safe.
 std::shared_ptr<const ColourTransform> transform_to_srgb(Bytes icc, int cv_type, bool cmyk);
 
 // True when an RGB profile has sRGB's colorants and tone curves (within what 8-bit output can

@@ -55,7 +55,8 @@ struct DecodedPixels {
   double scale = 1;
   std::vector<std::uint8_t> icc;  // embedded ICC profile, empty if none
   Cicp cicp;                      // when the file states colour as code points
-  // The pixels are CMYK (CV_8UC4, 0 = no ink) for the colour step to convert with `icc`.
+  // The pixels are CMYK (CV_8UC4, 0 = no ink; CV_8UC(5) with alpha last) for the colour step to
+  // convert with `icc`.
   bool cmyk = false;
   // What the decoder noticed without failing (a library warning, a recovered error), one line each
   // without the file name: it ends up in the item's report (ItemResult::warnings).
@@ -68,7 +69,7 @@ struct Codec {
   ImageFormat format;
   // Size and orientation from the header alone (cheap: run before the pixel limit). Throws
   // DecodeError when the header is cut short. A decoder that applies the picture's rotation itself
-  // (HEIF irot/imir, JPEG XL, TIFF through OpenCV) reports the rotated size and orientation 1.
+  // (HEIF irot/imir, JPEG XL) reports the rotated size and orientation 1.
   ImageHeader (*header)(Bytes data);
   // Decodes; throws DecodeError with a one-line reason. Thread-safe.
   DecodedPixels (*decode)(Bytes data, const DecodeRequest& request);

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "colour/icc_extract.hpp"
-#include "image/alpha.hpp"
 #include "image/bmp_decoder.hpp"
 #include "image/codec.hpp"
 #include "image/decode_error.hpp"
@@ -23,42 +22,11 @@
 #include "image/pam_decoder.hpp"
 #include "image/png_decoder.hpp"
 #include "image/raw_decoder.hpp"
+#include "image/tiff_decoder.hpp"
 #include "image/webp_decoder.hpp"
 
 namespace thumbflow::detail {
 namespace {
-
-// OpenCV's TIFF reader also returns signed integers and 64-bit floats, which the resize cannot
-// take: signed samples are offset to unsigned (the most negative value is black, 0 mid-grey, as
-// ImageMagick shows them), 32-bit ones and doubles become floats. Floating-point samples are
-// taken as 0..1 (the TIFF convention); values outside it are clipped, with a warning.
-void to_thumbnail_depth(DecodedPixels& out) {
-  cv::Mat& px = out.pixels;
-  switch (px.depth()) {
-    case CV_8S:
-      px.convertTo(px, CV_8U, 1, 128);
-      break;
-    case CV_16S:
-      px.convertTo(px, CV_16U, 1, 32768);
-      break;
-    case CV_32S:
-      px.convertTo(px, CV_32F, 1.0 / 4294967295.0, 0.5);
-      break;
-    case CV_64F:
-      px.convertTo(px, CV_32F);
-      break;
-    default:
-      break;
-  }
-  if (px.depth() != CV_32F) return;
-  double lo = 0, hi = 0;
-  cv::minMaxLoc(px.reshape(1), &lo, &hi);
-  if (lo < 0 || hi > 1) {
-    char range[96];
-    std::snprintf(range, sizeof range, "floating-point samples from %.3g to %.3g", lo, hi);
-    out.warnings.push_back(std::string(range) + " are outside 0..1 (high dynamic range?): clipped");
-  }
-}
 
 DecodedPixels decode_with_opencv(Bytes data, ImageFormat format) {
   const cv::Mat buffer(1, int(data.size()), CV_8U, const_cast<std::uint8_t*>(data.data()));
@@ -76,22 +44,12 @@ DecodedPixels decode_with_opencv(Bytes data, ImageFormat format) {
   }
   if (out.pixels.empty())
     throw DecodeError(std::string("cannot decode ") + format_name(format) + " (truncated or corrupt)");
-  to_thumbnail_depth(out);
   return out;
 }
 
 template <ImageFormat F>
 DecodedPixels opencv_decode(Bytes data, const DecodeRequest&) {
   return decode_with_opencv(data, F);
-}
-
-// The thumbnail stages take straight alpha; OpenCV returns some TIFFs premultiplied (semi-
-// transparent parts came out dark).
-DecodedPixels tiff_decode(Bytes data, const DecodeRequest&) {
-  const TiffLayout layout = read_tiff_layout(data);
-  DecodedPixels out = decode_with_opencv(data, ImageFormat::Tiff);
-  if (out.pixels.channels() == 4 && opencv_tiff_alpha_is_premultiplied(layout)) unpremultiply(out.pixels);
-  return out;
 }
 
 Dimensions jpeg_held(Bytes data, Dimensions, Dimensions min_size) {
@@ -171,7 +129,7 @@ constexpr Codec kCodecs[] = {
     {ImageFormat::Png, png_header, decode_png},
     {ImageFormat::Webp, webp_header, webp_decode},
     {ImageFormat::Bmp, read_bmp_header, bmp_decode},
-    {ImageFormat::Tiff, read_tiff_header, tiff_decode},
+    {ImageFormat::Tiff, read_tiff_header, decode_tiff},
     {ImageFormat::Pnm, read_pnm_header, pnm_decode},
     {ImageFormat::Heif, read_heif_header, decode_heif},
     {ImageFormat::Avif, read_heif_header, decode_heif},

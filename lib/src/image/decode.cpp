@@ -46,6 +46,14 @@ std::string describe_unknown(Bytes data) {
 }  // namespace
 
 cv::Mat apply_orientation(const cv::Mat& stored, int orientation) {
+  if (stored.channels() > 4 && orientation >= 5 && orientation <= 8) {  // cv::transpose has no 5-byte pixels
+    std::vector<cv::Mat> planes;
+    cv::split(stored, planes);
+    for (cv::Mat& plane : planes) plane = apply_orientation(plane, orientation);
+    cv::Mat out;
+    cv::merge(planes, out);
+    return out;
+  }
   cv::Mat out;
   switch (orientation) {
     case 2:

@@ -297,16 +297,19 @@ void note_missing_end_marker() { t_missing_end_marker = true; }
 bool take_missing_end_marker_note() { return std::exchange(t_missing_end_marker, false); }
 
 cv::Mat cmyk_to_bgr(const cv::Mat& cmyk, bool inverted) {
-  cv::Mat bgr(cmyk.size(), CV_8UC3);
+  const bool alpha = cmyk.channels() == 5;
+  cv::Mat bgr(cmyk.size(), alpha ? CV_8UC4 : CV_8UC3);
   const int flip = inverted ? 0 : 255;
+  const int in_step = cmyk.channels(), out_step = bgr.channels();
   for (int y = 0; y < cmyk.rows; ++y) {
     const std::uint8_t* in = cmyk.ptr<std::uint8_t>(y);
     std::uint8_t* out = bgr.ptr<std::uint8_t>(y);
-    for (int x = 0; x < cmyk.cols; ++x, in += 4, out += 3) {
+    for (int x = 0; x < cmyk.cols; ++x, in += in_step, out += out_step) {
       const int white = std::abs(flip - in[3]);  // 255 - black ink
       out[0] = scale(std::abs(flip - in[2]), white);
       out[1] = scale(std::abs(flip - in[1]), white);
       out[2] = scale(std::abs(flip - in[0]), white);
+      if (alpha) out[3] = in[4];
     }
   }
   return bgr;

@@ -47,7 +47,7 @@ cv::Mat decode_jpeg_cmyk(Bytes data, Dimensions min_size, std::uint64_t max_pixe
 
 // CMYK samples to BGR by the naive formula (no profile): R = (1 - C)(1 - K) ... `inverted`: the
 // samples are stored as Adobe (Photoshop) writes them, 255 = no ink (an APP14 "Adobe" segment;
-// YCCK only exists in such files).
+// YCCK only exists in such files). CMYK with alpha (5 channels, TIFF) gives BGRA.
 cv::Mat cmyk_to_bgr(const cv::Mat& cmyk, bool inverted);
 
 // The DCT scale denominator (1, 2, 4 or 8) decode_jpeg uses for a JPEG stored at `stored`: the

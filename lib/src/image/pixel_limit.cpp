@@ -1,5 +1,6 @@
 #include "image/pixel_limit.hpp"
 
+#include <opencv2/core.hpp>
 #include <string>
 
 #include "image/decode_error.hpp"
@@ -38,6 +39,15 @@ void check_frame_budget(std::uint64_t frames, Dimensions canvas, std::uint64_t m
                     "x" + std::to_string(canvas.height) + " is " + std::to_string(total) +
                     " pixels in all, over the limit of " + std::to_string(max_frame_pixels) +
                     " (--max-frame-pixels)");
+}
+
+cv::Mat allocate_pixels(int rows, int cols, int type, const char* format) {
+  try {
+    return cv::Mat(rows, cols, type);
+  } catch (const cv::Exception&) {
+    throw DecodeError(std::string("cannot decode ") + format + ": not enough memory for " +
+                      std::to_string(cols) + "x" + std::to_string(rows) + " pixels");
+  }
 }
 
 }  // namespace thumbflow::detail

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <opencv2/core/mat.hpp>
 
 #include "thumbflow/geometry.hpp"
 
@@ -18,5 +19,9 @@ void check_pixel_limit(Dimensions declared, Dimensions held, std::uint64_t max_p
 // (--max-frame-pixels)") when frames x canvas pixels exceeds max_frame_pixels; 0 means no limit.
 // Used after counting an animation's frames, before decoding any of them.
 void check_frame_budget(std::uint64_t frames, Dimensions canvas, std::uint64_t max_frame_pixels);
+
+// A rows x cols image of OpenCV `type` for a decoder to fill; a failed allocation is the item's
+// DecodeError("cannot decode <format>: not enough memory for WxH pixels"), not a cv::Exception.
+cv::Mat allocate_pixels(int rows, int cols, int type, const char* format);
 
 }  // namespace thumbflow::detail

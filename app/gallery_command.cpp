@@ -61,6 +61,7 @@ GalleryOptions gallery_options(GalleryArgs& a) {
   if (a.download.timeout_s > 0) g.timeout_s = std::min(g.timeout_s, a.download.timeout_s);
   g.user_agent = a.download.user_agent;
   g.headers = a.download.headers;
+  g.allow_private_addresses = a.download.allow_private_addresses;
   if (a.demo) {
     GalleryServerOptions s;
     s.folder = a.samples.empty() ? sample_folder() : a.samples;

@@ -60,6 +60,15 @@ class GalleryClient : public ::testing::Test {
     }
     return items;
   }
+  // Page 0 (x1) moved by the API to `internal`, another loopback port; page 1 holds b1.
+  void redirect_page_0_to(HttpServer& internal) {
+    internal.set("/3/gallery/hot/viral/day/0",
+                 Response::ok(detail::render_gallery_page({image("x1")}), kJson));
+    server.set("/3/gallery/hot/viral/day/0",
+               Response::redirect(302, internal.url("/3/gallery/hot/viral/day/0")));
+    page(1, {image("b1")});
+    page(2, {});
+  }
   static std::vector<std::string> ids(const std::vector<Item>& items) {
     std::vector<std::string> out;
     for (const Item& i : items) out.push_back(i.error.empty() ? i.tag : "error");
@@ -168,17 +177,61 @@ TEST_F(GalleryClient, APageThatFailsForGoodIsReportedAndTheOthersAreListed) {
 // fails with the guard's reason, and the listing goes on.
 TEST_F(GalleryClient, ARedirectOfTheApiToAnInternalAddressIsRefused) {
   HttpServer internal;
-  internal.set("/3/gallery/hot/viral/day/0", Response::ok(detail::render_gallery_page({image("x1")}), kJson));
-  server.set("/3/gallery/hot/viral/day/0",
-             Response::redirect(302, internal.url("/3/gallery/hot/viral/day/0")));
-  page(1, {image("b1")});
-  page(2, {});
+  redirect_page_0_to(internal);
   const std::vector<Item> items = list(options());
   ASSERT_EQ(ids(items), (std::vector<std::string>{"error", "b1"}));
   EXPECT_NE(items[0].error.find("page 0: refused: 127.0.0.1 is a loopback address"), std::string::npos)
       << items[0].error;
   EXPECT_EQ(server.request_count("/3/gallery/hot/viral/day/0"), 1) << "a refusal is not retried";
   EXPECT_EQ(internal.total_requests(), 0);
+}
+
+// allow_private_addresses (the CLI's --allow-private-urls) applies to the API's redirects too: a
+// local gallery that moves a page to another loopback port is followed. Before, the flag reached
+// the image downloads only, and the page was refused.
+TEST_F(GalleryClient, ARedirectToAPrivateAddressIsFollowedWhenPrivateAddressesAreAllowed) {
+  HttpServer internal;
+  redirect_page_0_to(internal);
+  GalleryOptions o = options();
+  o.allow_private_addresses = true;
+  const std::vector<Item> items = list(o);
+  EXPECT_EQ(ids(items), (std::vector<std::string>{"x1", "b1"})) << (items.empty() ? "" : items[0].error);
+  EXPECT_EQ(internal.request_count("/3/gallery/hot/viral/day/0"), 1);
+}
+
+// The response caps are options: a smaller page limit and entry limit apply as the defaults do.
+TEST_F(GalleryClient, TheResponseCapsAreOptions) {
+  std::vector<GalleryImage> many;
+  for (int i = 0; i < 30; ++i) many.push_back(image("m" + std::to_string(i)));
+  page(0, many);
+  page(1, {});
+  GalleryOptions o = options();
+  o.max_entries = 10;
+  std::vector<Item> items = list(o);
+  ASSERT_EQ(items.size(), 10u);
+  EXPECT_EQ(items.front().tag, "m0");
+  EXPECT_EQ(std::count_if(log.begin(), log.end(),
+                          [](const std::string& line) {
+                            return line.find("more than 10 entries in one response: 20 left out") !=
+                                   std::string::npos;
+                          }),
+            1)
+      << ::testing::PrintToString(log);
+
+  o = options();
+  o.max_response_bytes = 4096;  // the 30 entries take more
+  items = list(o);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].error, "page 0: gallery page is larger than 4096 bytes");
+
+  for (const std::size_t bad : {std::size_t{0}, std::size_t{1000}, (std::size_t{1} << 30) + 1}) {
+    o = options();
+    o.max_response_bytes = bad;
+    EXPECT_THROW(validate_gallery_options(o), std::invalid_argument) << bad;
+  }
+  o = options();
+  o.max_entries = 0;
+  EXPECT_THROW(validate_gallery_options(o), std::invalid_argument);
 }
 
 // A page over 8 MiB is not read to the end, let alone parsed; the listing goes on.

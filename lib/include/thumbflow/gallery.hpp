@@ -46,6 +46,16 @@ struct GalleryOptions {
   // (Authorization, Accept) replaces it. Default: "thumbflow/<version>", none.
   std::string user_agent;
   std::vector<std::string> headers;
+  // API requests redirected (3xx) to loopback, private or link-local addresses are refused, except
+  // to the API's own host and port, unless true (as DownloadOptions::allow_private_addresses, which
+  // the CLI's --allow-private-urls sets too). Default false.
+  bool allow_private_addresses = false;
+  // Largest API response (a page or an album listing) read; a larger one fails that page or album
+  // ("page 3: gallery page is larger than 8 MiB"). Default 8 MiB. 1 KiB..1 GiB.
+  std::size_t max_response_bytes = std::size_t{8} << 20;
+  // Entries kept per API response (inline album images included); those past it are left out and
+  // named as one skipped entry. Default 5000. 1..1000000.
+  std::size_t max_entries = 5000;
 };
 
 // One image as the listing found it (for --dry-run and logs).

@@ -70,6 +70,11 @@ std::string extension_for(const GalleryImage& image) {
                                                             : detail::ascii_lower(name.substr(dot + 1));
 }
 
+// "8 MiB" for whole MiB, else "N bytes".
+std::string size_text(std::size_t bytes) {
+  return bytes % (1 << 20) == 0 ? std::to_string(bytes >> 20) + " MiB" : std::to_string(bytes) + " bytes";
+}
+
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -82,7 +87,7 @@ class Lister {
         cancel_(cancel),
         log_(std::move(log)),
         on_entry_(std::move(on_entry)),
-        guard_(false, {o.api}, detail::environment_proxies(), kRedirectHint) {
+        guard_(o.allow_private_addresses, {o.api}, detail::environment_proxies(), kRedirectHint) {
     const std::string id = o.client_id.empty() ? kLocalClientId : o.client_id;
     headers_ =
         detail::merge_headers({"Authorization: Client-ID " + id, "Accept: application/json"}, o.headers);
@@ -95,6 +100,8 @@ class Lister {
     policy_.backoff_base_ms = o.backoff_ms;
     policy_.retry_after_max_s = o.max_wait_s;
     policy_.backoff_max_ms = o.max_wait_s * 1000.0;
+    limits_.max_bytes = o.max_response_bytes;
+    limits_.max_entries = o.max_entries;
   }
 
   std::optional<Item> next() {
@@ -138,14 +145,13 @@ class Lister {
         say(what + ": " + why);
         if (!sleep_for(pace)) throw GalleryError("cancelled", 0);
       }
-      HttpResponse r = detail::http_get(url, headers_, o_.user_agent, o_.timeout_s, detail::kMaxResponseBytes,
-                                        cancel_, &guard_);
+      HttpResponse r =
+          detail::http_get(url, headers_, o_.user_agent, o_.timeout_s, limits_.max_bytes, cancel_, &guard_);
       rate_.update(r.headers);
       if (cancelled()) throw GalleryError("cancelled", 0);
       if (r.too_big)
         throw GalleryError((what.starts_with("page") ? "gallery page" : "album listing") +
-                               std::string(" is larger than ") +
-                               std::to_string(detail::kMaxResponseBytes >> 20) + " MiB",
+                               std::string(" is larger than ") + size_text(limits_.max_bytes),
                            0);
       detail::TryOutcome outcome;
       outcome.http_status = r.status;
@@ -236,7 +242,7 @@ class Lister {
     detail::GalleryPage parsed;
     try {
       const HttpResponse r = get(what, url);
-      parsed = detail::parse_gallery_page(r.body, r.status, r.content_type);
+      parsed = detail::parse_gallery_page(r.body, r.status, r.content_type, limits_);
     } catch (const GalleryError& e) {
       fail(what, url, e);
       return;
@@ -255,7 +261,7 @@ class Lister {
       try {
         const HttpResponse r = get(album_what, album_url);
         for (const GalleryImage& image :
-             detail::parse_album_images(r.body, r.status, r.content_type, album.nsfw, &skipped))
+             detail::parse_album_images(r.body, r.status, r.content_type, album.nsfw, &skipped, limits_))
           add(image, album.id);
       } catch (const GalleryError& e) {
         fail(album_what, album_url, e);
@@ -290,6 +296,7 @@ class Lister {
   detail::AddressGuard guard_;
   detail::GalleryFilter filter_;
   detail::RetryPolicy policy_;
+  detail::ResponseLimits limits_;
   detail::RateLimit rate_;
   std::mt19937 rng_{std::random_device{}()};
   std::deque<Item> ready_;
@@ -315,6 +322,10 @@ void validate_gallery_options(const GalleryOptions& o) {
   if (!one_of(o.window, {"day", "week", "month", "year", "all"}))
     throw std::invalid_argument("window must be day, week, month, year or all, not '" + o.window + "'");
   if (o.pages < 1 || o.pages > 100000) throw std::invalid_argument("pages must be 1..100000");
+  if (o.max_response_bytes < 1024 || o.max_response_bytes > (std::size_t{1} << 30))
+    throw std::invalid_argument("largest API response must be 1 KiB..1 GiB");
+  if (o.max_entries < 1 || o.max_entries > 1'000'000)
+    throw std::invalid_argument("entries kept per API response must be 1..1000000");
   if (o.retries < 0 || o.retries > 20) throw std::invalid_argument("retries must be 0..20");
   if (o.backoff_ms < 0 || o.max_wait_s < 0 || o.timeout_s < 1)
     throw std::invalid_argument("invalid gallery wait or timeout");

@@ -147,21 +147,23 @@ std::string entry_name(const json& e, std::size_t index) {
 }
 
 struct Envelope {
-  json data;                // an array
-  std::size_t dropped = 0;  // entries past kMaxEntries, left out
+  json data;                    // an array
+  std::size_t dropped = 0;      // entries past max_entries, left out
+  std::size_t max_entries = 0;  // the limit they were past
 };
 
 // Checks the status and the envelope; returns `data` or throws GalleryError.
-Envelope parse_envelope(std::string_view body, long http_status, std::string_view content_type) {
+Envelope parse_envelope(std::string_view body, long http_status, std::string_view content_type,
+                        const ResponseLimits& limits) {
   const std::string http = is_2xx(http_status) ? "" : "HTTP " + std::to_string(http_status) + ": ";
   const auto fail = [&http](const std::string& msg, long status) { throw_error(http + msg, status); };
-  if (body.size() > kMaxResponseBytes)
+  if (body.size() > limits.max_bytes)
     fail("body too large (" + std::to_string(body.size()) + " bytes)", http_status);
   const std::size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) fail("empty body", http_status);
 
   json doc;
-  ImgurJsonFilter filter;
+  ImgurJsonFilter filter(limits.max_entries);
   try {
     doc = json::parse(body.begin(), body.end(), std::ref(filter));
   } catch (const TooDeep&) {
@@ -206,16 +208,17 @@ Envelope parse_envelope(std::string_view body, long http_status, std::string_vie
   if (!is_2xx(status)) fail("envelope status " + std::to_string(status), status);
   if (!data) fail("no 'data' field", status);
   if (!data->is_array()) fail(std::string("'data' is ") + data->type_name() + ", expected an array", status);
-  return {std::move(doc["data"]), filter.dropped()};
+  return {std::move(doc["data"]), filter.dropped(), limits.max_entries};
 }
 
-// The one entry that stands for those past kMaxEntries, when there were any: first, so that a
+// The one entry that stands for those past max_entries, when there were any: first, so that a
 // caller naming only the first few skipped entries names it.
 void add_dropped(const Envelope& envelope, std::vector<SkippedEntry>& skipped) {
   if (envelope.dropped == 0) return;
-  skipped.insert(skipped.begin(), {"#" + std::to_string(kMaxEntries) + " on",
-                                   "more than " + std::to_string(kMaxEntries) + " entries in one response: " +
-                                       std::to_string(envelope.dropped) + " left out"});
+  skipped.insert(skipped.begin(),
+                 {"#" + std::to_string(envelope.max_entries) + " on",
+                  "more than " + std::to_string(envelope.max_entries) +
+                      " entries in one response: " + std::to_string(envelope.dropped) + " left out"});
 }
 
 json image_json(const GalleryImage& img) {
@@ -258,8 +261,9 @@ void add_images(const json& list, std::optional<bool> album_nsfw, const std::str
 
 }  // namespace
 
-GalleryPage parse_gallery_page(std::string_view body, long http_status, std::string_view content_type) {
-  const Envelope envelope = parse_envelope(body, http_status, content_type);
+GalleryPage parse_gallery_page(std::string_view body, long http_status, std::string_view content_type,
+                               const ResponseLimits& limits) {
+  const Envelope envelope = parse_envelope(body, http_status, content_type, limits);
   const json& data = envelope.data;
   GalleryPage page;
   page.empty = data.empty();
@@ -305,10 +309,11 @@ GalleryPage parse_gallery_page(std::string_view body, long http_status, std::str
 
 std::vector<GalleryImage> parse_album_images(std::string_view body, long http_status,
                                              std::string_view content_type, std::optional<bool> album_nsfw,
-                                             std::vector<SkippedEntry>* skipped) {
+                                             std::vector<SkippedEntry>* skipped,
+                                             const ResponseLimits& limits) {
   std::vector<GalleryImage> images;
   std::vector<SkippedEntry> ignored;
-  const Envelope envelope = parse_envelope(body, http_status, content_type);
+  const Envelope envelope = parse_envelope(body, http_status, content_type, limits);
   add_images(envelope.data, album_nsfw, "", images, skipped ? *skipped : ignored);
   add_dropped(envelope, skipped ? *skipped : ignored);
   return images;

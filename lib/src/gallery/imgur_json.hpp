@@ -64,23 +64,36 @@ struct GalleryPage {
   bool empty = false;                 // `data` was []: the caller stops paginating
 };
 
-// Largest API response read and parsed. Imgur pages are a few hundred KiB.
+// Largest API response read and parsed by default (GalleryOptions::max_response_bytes). Imgur
+// pages are a few hundred KiB.
 inline constexpr std::size_t kMaxResponseBytes = std::size_t{8} << 20;
 
+// Entries of one response kept by default (GalleryOptions::max_entries): gallery entries and the
+// images of albums listed inline together. Imgur pages hold 60; the embedded gallery at most 1000.
+inline constexpr std::size_t kMaxEntries = 5000;
+
+// The bounds of one response (GalleryOptions::max_response_bytes and ::max_entries).
+struct ResponseLimits {
+  std::size_t max_bytes = kMaxResponseBytes;
+  std::size_t max_entries = kMaxEntries;
+};
+
 // Parses GET /3/gallery/... Only the fields read are kept while parsing, strings cut at 2 KiB, at
-// most 5000 entries (inline album images included; one skipped entry names the rest), so memory
-// stays bounded whatever the body holds. Throws GalleryError for: an empty, oversized
-// (> kMaxResponseBytes), non-JSON or too deeply nested (> 64 levels) body; an error envelope
+// most limits.max_entries entries (inline album images included; one skipped entry names the
+// rest), so memory stays bounded whatever the body holds. Throws GalleryError for: an empty,
+// oversized (> limits.max_bytes), non-JSON or too deeply nested (> 64 levels) body; an error envelope
 // ({"data":{"error":..}} or {"errors":[..]}, or success:false); any non-2xx status; `data` missing, null or
 // not an array. The Content-Type only sharpens the messages: a JSON body sent as text/html is still parsed.
-GalleryPage parse_gallery_page(std::string_view body, long http_status, std::string_view content_type);
+GalleryPage parse_gallery_page(std::string_view body, long http_status, std::string_view content_type,
+                               const ResponseLimits& limits = {});
 
 // Parses GET /3/album/{id}/images (same errors). Images with unknown nsfw take `album_nsfw`.
 // Entries that cannot be used are appended to `skipped` when it is not null.
 std::vector<GalleryImage> parse_album_images(std::string_view body, long http_status,
                                              std::string_view content_type,
                                              std::optional<bool> album_nsfw = std::nullopt,
-                                             std::vector<SkippedEntry>* skipped = nullptr);
+                                             std::vector<SkippedEntry>* skipped = nullptr,
+                                             const ResponseLimits& limits = {});
 
 struct GalleryFilter {
   // Accepted mime types, lower case; empty accepts any type, including an unknown one.

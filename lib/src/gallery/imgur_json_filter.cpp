@@ -58,7 +58,7 @@ ImgurJsonFilter::Role ImgurJsonFilter::element_role(Frame& array) {
   switch (array.role) {
     case Role::Data:
     case Role::Images:
-      if (entries_ == kMaxEntries) {
+      if (entries_ == max_entries_) {
         ++dropped_;
         return Role::Skip;
       }

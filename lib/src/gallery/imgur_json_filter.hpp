@@ -9,11 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "gallery/imgur_json.hpp"
+
 namespace thumbflow::detail {
 
-// Entries of one response kept: gallery entries and the images of albums listed inline together.
-// Imgur pages hold 60; the embedded gallery at most 1000.
-inline constexpr std::size_t kMaxEntries = 5000;
 // Longest string kept, in bytes: one more than the longest usable link, so that a longer one is
 // still too long once cut. Cut on a UTF-8 character boundary.
 inline constexpr std::size_t kMaxStringBytes = 2049;
@@ -26,9 +25,10 @@ struct TooDeep {};
 // The callback of nlohmann::json::parse. One filter per parse.
 class ImgurJsonFilter {
  public:
+  explicit ImgurJsonFilter(std::size_t max_entries = kMaxEntries) : max_entries_(max_entries) {}
   bool operator()(int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed);
 
-  // Entries past kMaxEntries, left out.
+  // Entries past max_entries, left out.
   std::size_t dropped() const { return dropped_; }
 
  private:
@@ -45,7 +45,7 @@ class ImgurJsonFilter {
   static Role member_role(Role object, const std::string& key);
 
   std::vector<Frame> stack_;
-  std::size_t entries_ = 0, dropped_ = 0;
+  std::size_t max_entries_, entries_ = 0, dropped_ = 0;
 };
 
 }  // namespace thumbflow::detail

@@ -5,12 +5,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "io/read_error.hpp"
 #include "io/storage.hpp"
 #include "test_support.hpp"
 
@@ -179,6 +182,44 @@ TEST(DiskStorage, SyncedFoldersGoUpToTheRootAndNoFurther) {
   EXPECT_EQ(folders({"/elsewhere/x/t.jpg"}, {"/srv/out", ""}), Names{"/elsewhere/x"});  // its own only
   EXPECT_EQ(folders({"kept/o/1.jpg", "out/t.jpg"}, {"out", "kept"}), (Names{"kept", "kept/o", "out"}));
   EXPECT_EQ(folders_to_sync({"out/a/t.jpg", "out/b/u.jpg"}, {1, 0}, {"out"}), (Names{"out", "out/a"}));
+}
+
+}  // namespace
+}  // namespace thumbflow::detail
+
+namespace thumbflow::detail {
+namespace {
+
+// Local read failures are sorted in one place: what fails the same way every time is permanent
+// (a worker does not retry it), I/O errors and resources running out are not. Before, every
+// read failure was transient.
+TEST(ReadFailureKind, MissingForbiddenAndFoldersArePermanentIoErrorsTransient) {
+  for (const int e : {ENOENT, ENOTDIR, EISDIR, EACCES, EPERM, ELOOP, ENAMETOOLONG})
+    EXPECT_EQ(read_failure_kind(e), FailureKind::Permanent) << std::strerror(e);
+  for (const int e : {EIO, EAGAIN, EINTR, ENOMEM, EMFILE, ENFILE, ESTALE, ETIMEDOUT, EBUSY, 0})
+    EXPECT_EQ(read_failure_kind(e), FailureKind::Transient) << std::strerror(e);
+}
+
+TEST(DiskStorage, ReadFailuresSayWhetherTryingAgainCouldHelp) {
+  test::TempDir tmp;
+  Storage& storage = disk_storage();
+  const auto kind_of = [&](const fs::path& path, std::uint64_t max_bytes = 1000) {
+    try {
+      storage.read(path.string(), max_bytes);
+    } catch (const ReadError& e) {
+      return std::pair{e.kind, std::string(e.what())};
+    }
+    return std::pair{FailureKind::None, std::string()};
+  };
+  fs::create_directories(tmp / "folder");
+  ASSERT_EQ(::mkfifo((tmp / "fifo").c_str(), 0600), 0);
+  test::write_bytes(tmp / "big", std::vector<std::uint8_t>(2000, 1));
+  EXPECT_EQ(kind_of(tmp / "missing"),
+            std::pair(FailureKind::Permanent, std::string("cannot open: No such file or directory")));
+  EXPECT_EQ(kind_of(tmp / "folder"), std::pair(FailureKind::Permanent, std::string("is a folder")));
+  EXPECT_EQ(kind_of(tmp / "fifo"), std::pair(FailureKind::Permanent, std::string("not a regular file")));
+  EXPECT_EQ(kind_of(tmp / "big").first, FailureKind::Permanent);
+  EXPECT_EQ(kind_of(tmp / "big", 5000).first, FailureKind::None);
 }
 
 }  // namespace

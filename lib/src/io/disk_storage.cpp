@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "io/atomic_write.hpp"
+#include "io/read_error.hpp"
 #include "io/storage.hpp"
 
 namespace thumbflow::detail {
@@ -103,23 +104,25 @@ class DiskStorage final : public Storage {
     // O_NONBLOCK: opening a FIFO named like an image must not wait for a writer; it is then
     // refused by the S_ISREG check. Regular files ignore the flag.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) fail_errno("cannot open");
+    if (fd < 0) throw_read_error("cannot open", errno);
     struct Closer {
       int fd;
       ~Closer() { ::close(fd); }
     } closer{fd};
     struct stat st {};
-    if (::fstat(fd, &st) != 0) fail_errno("cannot stat");
-    if (!S_ISREG(st.st_mode)) throw std::runtime_error("not a regular file");
+    if (::fstat(fd, &st) != 0) throw_read_error("cannot stat", errno);
+    if (S_ISDIR(st.st_mode)) throw ReadError("is a folder", FailureKind::Permanent);
+    if (!S_ISREG(st.st_mode)) throw ReadError("not a regular file", FailureKind::Permanent);
     if (std::uint64_t(st.st_size) > max_bytes)
-      throw std::runtime_error("file is " + std::to_string(st.st_size) + " bytes, over the limit of " +
-                               std::to_string(max_bytes));
+      throw ReadError(
+          "file is " + std::to_string(st.st_size) + " bytes, over the limit of " + std::to_string(max_bytes),
+          FailureKind::Permanent);
     std::vector<std::uint8_t> data(std::size_t(st.st_size));
     std::size_t done = 0;
     while (done < data.size()) {
       const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) fail_errno("read failed");
+      if (n < 0) throw_read_error("read failed", errno);
       if (n == 0) break;  // the file shrank while we read it
       done += std::size_t(n);
     }

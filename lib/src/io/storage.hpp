@@ -14,7 +14,8 @@ namespace thumbflow::detail {
 class Storage {
  public:
   virtual ~Storage() = default;
-  // Whole file; throws std::runtime_error("<reason>") without the path in the message.
+  // Whole file; throws ReadError("<reason>", its kind: see read_failure_kind) without the path in
+  // the message.
   virtual std::vector<std::uint8_t> read(const std::string& path, std::uint64_t max_bytes) = 0;
   // Creates missing parent folders, writes to a temporary file beside `path` and renames it over
   // `path`, so readers see the old file or the complete new one, never a part. On failure the

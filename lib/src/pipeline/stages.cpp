@@ -12,6 +12,7 @@
 #include "image/decode_error.hpp"
 #include "image/encode.hpp"
 #include "image/resize.hpp"
+#include "io/read_error.hpp"
 #include "pipeline/job.hpp"
 
 namespace thumbflow::detail {
@@ -110,7 +111,12 @@ void Job::fail(std::string reason, FailureKind kind) {
 
 void stage_read(Job& job, const StageContext& ctx) {
   run_stage(job, job.result->times.read_ms, [&] {
-    job.bytes = ctx.storage.read(job.item->input, ctx.max_input_bytes);
+    try {
+      job.bytes = ctx.storage.read(job.item->input, ctx.max_input_bytes);
+    } catch (const ReadError& e) {
+      job.fail(e.what(), e.kind);
+      return;
+    }
     job.result->bytes_in = job.bytes.size();
   });
 }

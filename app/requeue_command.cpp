@@ -41,8 +41,9 @@ int run_requeue_command(const RequeueArgs& a) {
       throw std::invalid_argument(
           "say which dead jobs: --dead for all of them, or --ids ID... (ids: thumbflow status)");
     const RedisAddress redis = parse_redis_url(a.redis);
-    const RequeueSummary s =
-        requeue_dead(redis, a.queue, a.ids, [&](const RequeueResult& r) { tell(r, a.queue, a.quiet); });
+    const RequeueSummary s = requeue_dead(
+        redis, a.queue, a.ids, [&](const RequeueResult& r) { tell(r, a.queue, a.quiet); },
+        [](const std::string& line) { print_line("thumbflow: " + line); });
     const std::size_t missed = s.not_found + s.not_a_job;
     if (!a.quiet)
       print_line("thumbflow: " + std::to_string(s.requeued) + " dead jobs requeued to " + a.queue + ", " +

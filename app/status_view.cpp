@@ -48,7 +48,10 @@ std::string eta_text(std::size_t left, double rate) {
 std::vector<std::string> status_lines(const QueueStatus& s, const std::string& where) {
   using ull = unsigned long long;
   std::vector<std::string> out;
-  out.push_back("queue " + printable(s.queue) + " at " + where);
+  out.push_back("queue " + printable(s.queue) + " at " + where +
+                (!s.stream_exists  ? " (no such stream yet: nothing enqueued)"
+                 : !s.group_exists ? " (no consumer group yet: no worker has read it)"
+                                   : ""));
   out.push_back(format("  waiting      %8zu", s.waiting));
   out.push_back(format("  in progress  %8zu", s.in_progress));
   for (const ConsumerStatus& c : s.consumers)
@@ -71,6 +74,9 @@ std::vector<std::string> status_lines(const QueueStatus& s, const std::string& w
   for (const UnreadableCounter& u : s.unreadable)
     out.push_back("  unreadable   " + printable(u.key) + (u.field.empty() ? "" : " " + printable(u.field)) +
                   " holds '" + printable(u.value) + "', not a number (counted as 0)");
+  for (const WrongTypeKey& w : s.wrong_type)
+    out.push_back("  unreadable   key '" + printable(w.key) + "' holds a " + printable(w.type) + ", not a " +
+                  w.expected + " (left out)");
   if (!s.last_dead.empty()) out.push_back("  last dead jobs (id, when, deliveries, input: reason):");
   for (const DeadJob& d : s.last_dead)
     out.push_back("    " + printable(d.id) + "  " + clock_time(d.dead_ms) + "  " +

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "queue/job_fields.hpp"
+#include "queue/job_policy.hpp"
 #include "queue/queue_keys.hpp"
 
 namespace thumbflow {
@@ -186,6 +187,52 @@ TEST(JobFields, NumbersAreDigitsOnlyEachFieldOnceAndEveryFieldBounded) {
   EXPECT_EQ(detail::quote_field("a\nb"), "'a\\nb'");
 }
 
+// An entry over the bounds reaches the worker as its outline (kTakeScript): refused in the words
+// decode_job gives for the whole entry.
+TEST(JobFields, AnOutlineIsRefusedAsTheWholeEntryWouldBe) {
+  const auto outline_of = [](const std::vector<std::string>& fields) {
+    detail::EntryOutline o;
+    o.field_count = fields.size() / 2;
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+      o.total_bytes += fields[i].size() + fields[i + 1].size();
+      if (o.fields.size() <= std::size_t(detail::kMaxEntryFields))
+        o.fields.push_back({fields[i].substr(0, detail::kOutlineBytes),
+                            fields[i + 1].substr(0, detail::kOutlineBytes), fields[i].size(),
+                            fields[i + 1].size()});
+    }
+    return o;
+  };
+  const std::vector<std::string> good = detail::encode_job(sample_job());
+  std::vector<std::vector<std::string>> bad(4, good);
+  bad[0][3] = "/" + std::string(20000, 'a');                  // input over 8 KiB
+  bad[1].insert(bad[1].end(), {std::string(300, 'n'), "x"});  // a long name
+  for (int i = 0; i < 100; ++i) bad[2].insert(bad[2].end(), {"f" + std::to_string(i), "1"});
+  // Each field within its own limit, over 32 KiB in all.
+  for (std::size_t i = 0; i + 1 < bad[3].size(); i += 2) {
+    if (bad[3][i] == "input") bad[3][i + 1] = "/" + std::string(8191, 'a');
+    if (bad[3][i] == "rel" || bad[3][i] == "output") bad[3][i + 1] = std::string(4096, 'r');
+    if (bad[3][i] == "name") bad[3][i + 1] = std::string(1024, 'n');
+  }
+  bad[3].insert(bad[3].end(), {"sizes", std::string(1024, '1')});
+  while (bad[3].size() < 2 * std::size_t(detail::kMaxEntryFields)) {
+    const std::string n = std::to_string(bad[3].size());
+    bad[3].insert(bad[3].end(), {n + std::string(64 - n.size(), 'g'), std::string(256, 'v')});
+  }
+  for (const auto& fields : bad) {
+    std::string whole;
+    try {
+      detail::decode_job(fields);
+    } catch (const std::invalid_argument& e) {
+      whole = e.what();
+    }
+    ASSERT_FALSE(whole.empty());
+    EXPECT_EQ(detail::entry_bounds_problem(outline_of(fields)), whole);
+    if (&fields == &bad[3]) {
+      EXPECT_NE(whole.find("entry is "), std::string::npos) << whole;
+    }
+  }
+}
+
 TEST(JobFields, CropRoundTripsAndUnknownValuesAreRefused) {
   detail::QueueJob job = sample_job();
   job.thumbnail.box_height = 200;
@@ -209,6 +256,29 @@ TEST(JobFields, CropRoundTripsAndUnknownValuesAreRefused) {
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
            {"crop", "smart"}, {"crop", ""}, {"gravity", "2,0"}, {"gravity", "0.5"}, {"box_h", "0"}})
     EXPECT_THROW(detail::decode_job(set(name, value)), std::invalid_argument) << name << "=" << value;
+}
+
+// Found by a hostile sweep: an input with a NUL byte was refused as "not an absolute path".
+TEST(JobPolicy, AnInputWithANulByteIsNamedAsSuch) {
+  detail::QueueJob job = sample_job();
+  job.thumbnail.allow_enlarge = false;
+  job.item.input = std::string("/tmp/a\0b.jpg", 12);
+  try {
+    detail::confine_job(job, detail::make_job_limits({"/tmp"}, 0, 8192));
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), "input '/tmp/a\\x00b.jpg' has a NUL byte");
+  }
+}
+
+// Redis appends where in a script an error came from; messages leave it out.
+TEST(QueueKeys, ScriptErrorsLoseTheirScriptSuffix) {
+  EXPECT_EQ(
+      detail::without_script_suffix("ERR The stream has exhausted the last possible ID, unable to add more "
+                                    "items script: 175843a6be144f7ae3b85fe7711cc399b15eed3d, on "
+                                    "@user_script:29."),
+      "ERR The stream has exhausted the last possible ID, unable to add more items");
+  EXPECT_EQ(detail::without_script_suffix("ERR no script: here"), "ERR no script: here");
 }
 
 TEST(QueueKeys, NamesAndRefusals) {

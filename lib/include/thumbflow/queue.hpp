@@ -83,9 +83,12 @@ struct WorkerOptions {
   int max_box = 8192;
   // Consumer name in the group. Default "" = "<hostname>-<pid>".
   std::string consumer;
-  // Jobs asked for per XREADGROUP. Default 0 = the images in flight of the pipeline.
+  // Jobs asked for per read (and at most about 1 MiB of them). Default 0 = the images in flight
+  // of the pipeline.
   int read_count = 0;
-  // XREADGROUP BLOCK time. Default 1000 ms: also how long a stop request may wait. 1..60000.
+  // How long one read keeps looking for new jobs (every 10 ms, doubling to 200 ms: a read is a
+  // script, which cannot block) before coming back empty. Default 1000 ms: also how long a stop
+  // request may wait. 1..60000.
   int block_ms = 1000;
   // Jobs of a consumer silent for this long are taken over (XAUTOCLAIM): their worker is presumed
   // dead. A live worker resets the idle time of every job it holds (read and waiting, or in its
@@ -144,6 +147,13 @@ struct UnreadableCounter {
   std::string value;  // what it holds, at most its first 200 bytes; untrusted (see DeadJob)
 };
 
+// A key of the queue that holds another type than thumbflow writes there: left out of the status.
+struct WrongTypeKey {
+  std::string key;       // "jobs:dead"
+  std::string type;      // what it holds, as Redis's TYPE says: "string"
+  std::string expected;  // "stream"
+};
+
 struct ConsumerStatus {
   std::string name;
   std::size_t in_progress = 0;  // jobs delivered to it and not yet acknowledged
@@ -163,6 +173,9 @@ struct DeadJob {
 
 struct QueueStatus {
   std::string queue;
+  bool stream_exists = false;   // false: nothing was ever enqueued (or the stream was deleted)
+  bool group_exists = false;    // false: no worker, enqueue or requeue made the consumer group yet
+                                // (entries added by other means all wait)
   std::size_t waiting = 0;      // enqueued, not yet delivered to any worker
   std::size_t in_progress = 0;  // delivered, not yet finished (includes failed jobs awaiting a retry)
   std::vector<ConsumerStatus> consumers;
@@ -173,10 +186,12 @@ struct QueueStatus {
   std::uint64_t last_minute = 0;              // jobs finished in the last 60 s
   std::vector<DeadJob> last_dead;             // the last few given up on, newest first
   std::vector<UnreadableCounter> unreadable;  // counters above that were not numbers (counted as 0)
+  std::vector<WrongTypeKey> wrong_type;       // NAME:stats or NAME:dead of another type (left out)
 };
 
-// Reads the state of `queue`, with its last `dead_shown` dead jobs (0..1000). Throws QueueError
-// when Redis cannot be used.
+// Reads the state of `queue`, with its last `dead_shown` dead jobs (0..1000); a queue not there yet
+// or without its consumer group is shown as such. Throws QueueError when Redis cannot be used or
+// NAME is not a stream.
 QueueStatus queue_status(const RedisAddress& redis, const std::string& queue, int dead_shown = 5);
 
 // What became of one dead job that requeue_dead was asked to move.
@@ -199,10 +214,13 @@ struct RequeueSummary {
 // there when `ids` is empty (those given up on before the call; jobs that die again meanwhile stay).
 // Each goes back as it was enqueued, a new entry that workers read through the same checks as any
 // other; an entry that could not be a job stays dead. One step per job, atomic and safe to run
-// again. on_result (optional) hears each. Throws QueueError when Redis cannot be used.
+// again. on_result (optional) hears each; on_notice (optional) one line per side key (NAME:seen,
+// NAME:stats) that could not be written, as a worker says it. Throws QueueError when Redis cannot
+// be used.
 RequeueSummary requeue_dead(const RedisAddress& redis, const std::string& queue,
                             const std::vector<std::string>& ids,
-                            const std::function<void(const RequeueResult&)>& on_result = {});
+                            const std::function<void(const RequeueResult&)>& on_result = {},
+                            const std::function<void(const std::string&)>& on_notice = {});
 
 std::string queue_status_to_json(const QueueStatus& status, int indent = 2);
 

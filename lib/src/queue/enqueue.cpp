@@ -57,7 +57,8 @@ EnqueueSummary enqueue(const RedisAddress& redis, const std::string& queue, cons
     }
     if (!batch.empty()) flush();
   } catch (const RedisServerError& e) {
-    throw QueueError("Redis at " + describe(redis) + " refused to enqueue: " + e.what());
+    throw QueueError("Redis at " + describe(redis) +
+                     " refused to enqueue: " + refusal_text(connection, keys, e));
   } catch (const RedisConnectionLost& e) {
     throw QueueError(std::string(e.what()) + " (" + std::to_string(summary.added) +
                      " jobs were enqueued; enqueue again to add the rest, nothing is added twice)");

@@ -39,6 +39,10 @@ class JobEvents {
     for (std::size_t i = 0; i + 1 < d.fields.size(); i += 2)
       if (const std::string& input = d.fields[i + 1]; d.fields[i] == "input" && !input.empty())
         event.result.input = input.size() <= 200 ? input : quote_field(input);
+    if (d.outline)
+      for (const OutlinedField& f : d.outline->fields)
+        if (f.name == "input" && f.value_size > 0)
+          event.result.input = f.value_size <= 200 ? f.value : quote_field(f.value, f.value_size);
     return event;
   }
 

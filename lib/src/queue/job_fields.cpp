@@ -15,11 +15,13 @@
 
 namespace thumbflow::detail {
 
-std::string quote_field(std::string_view value) {
+std::string quote_field(std::string_view shown, std::size_t size) {
   constexpr std::size_t kShown = 200;
-  if (value.size() <= kShown) return "'" + printable(value) + "'";
-  return "'" + printable(value.substr(0, kShown)) + "\u2026' (" + std::to_string(value.size()) + " bytes)";
+  if (size <= kShown && shown.size() == size) return "'" + printable(shown) + "'";
+  return "'" + printable(shown.substr(0, kShown)) + "\u2026' (" + std::to_string(size) + " bytes)";
 }
+
+std::string quote_field(std::string_view value) { return quote_field(value, value.size()); }
 
 namespace {
 
@@ -32,33 +34,44 @@ std::size_t field_limit(std::string_view name) {
   return 256;
 }
 
-constexpr std::size_t kMaxNameBytes = 64;
-constexpr std::size_t kMaxEntryBytes = 32 * 1024;
+// One field as the bounds check sees it: its name and value, or their starts, and their sizes.
+struct FieldView {
+  std::string_view name, value;
+  std::size_t name_size, value_size;
+};
 
-// Before anything reads the entry: bounded in fields, names, values and in all; each name once.
-void check_entry_bounds(const std::vector<std::string>& fields) {
-  if (fields.size() / 2 > std::size_t(kMaxEntryFields))
-    throw std::invalid_argument("entry has " + std::to_string(fields.size() / 2) +
-                                " fields, over the limit of " + std::to_string(kMaxEntryFields));
-  std::size_t total = 0;
+// Bounded in fields, names, values and in all; each name once. `fields`: the first ones at least
+// (an outline holds kMaxEntryFields + 1 of them, enough to find every bound it breaks).
+void check_bounds(std::size_t field_count, std::size_t total, const std::vector<FieldView>& fields) {
+  if (field_count > std::size_t(kMaxEntryFields))
+    throw std::invalid_argument("entry has " + std::to_string(field_count) + " fields, over the limit of " +
+                                std::to_string(kMaxEntryFields));
   std::set<std::string_view> names;
-  for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-    const std::string& name = fields[i];
-    const std::string& value = fields[i + 1];
-    if (name.size() > kMaxNameBytes)
-      throw std::invalid_argument("field name " + quote_field(name) + " is over the limit of " +
-                                  std::to_string(kMaxNameBytes) + " bytes");
-    if (value.size() > field_limit(name))
-      throw std::invalid_argument("field '" + printable(name) + "' is " + std::to_string(value.size()) +
-                                  " bytes, over the limit of " + std::to_string(field_limit(name)) + ": " +
-                                  quote_field(value));
-    if (!names.insert(name).second)
-      throw std::invalid_argument("field '" + printable(name) + "' appears twice: which one is meant?");
-    total += name.size() + value.size();
+  for (const FieldView& f : fields) {
+    if (f.name_size > kMaxNameBytes)
+      throw std::invalid_argument("field name " + quote_field(f.name, f.name_size) +
+                                  " is over the limit of " + std::to_string(kMaxNameBytes) + " bytes");
+    if (f.value_size > field_limit(f.name))
+      throw std::invalid_argument("field '" + printable(f.name) + "' is " + std::to_string(f.value_size) +
+                                  " bytes, over the limit of " + std::to_string(field_limit(f.name)) + ": " +
+                                  quote_field(f.value, f.value_size));
+    if (!names.insert(f.name).second)
+      throw std::invalid_argument("field '" + printable(f.name) + "' appears twice: which one is meant?");
   }
   if (total > kMaxEntryBytes)
     throw std::invalid_argument("entry is " + std::to_string(total) + " bytes, over the limit of " +
                                 std::to_string(kMaxEntryBytes));
+}
+
+// Before anything reads the entry.
+void check_entry_bounds(const std::vector<std::string>& fields) {
+  std::vector<FieldView> views;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+    views.push_back({fields[i], fields[i + 1], fields[i].size(), fields[i + 1].size()});
+    total += fields[i].size() + fields[i + 1].size();
+  }
+  check_bounds(fields.size() / 2, total, views);
 }
 
 // Version of the entry layout; a worker refuses entries of another version.
@@ -196,6 +209,19 @@ QueueJob decode_still_job(const std::vector<std::string>& fields) {
 }
 
 }  // namespace
+
+std::string entry_bounds_problem(const EntryOutline& outline) {
+  std::vector<FieldView> views;
+  for (const OutlinedField& f : outline.fields) views.push_back({f.name, f.value, f.name_size, f.value_size});
+  try {
+    check_bounds(outline.field_count, outline.total_bytes, views);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  // The read script outlines only entries over a bound; this would be a mismatch of the two.
+  return "entry is over the bounds of an entry (" + std::to_string(outline.field_count) + " fields, " +
+         std::to_string(outline.total_bytes) + " bytes)";
+}
 
 std::vector<std::string> encode_job(const QueueJob& job) {
   std::vector<std::string> fields = encode_still_job(job);

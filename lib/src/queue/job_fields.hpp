@@ -15,6 +15,21 @@ namespace thumbflow::detail {
 // smaller ones).
 inline constexpr int kMaxEntryFields = 64;
 inline constexpr std::size_t kMaxFieldBytes = 8192;
+inline constexpr std::size_t kMaxNameBytes = 64;
+inline constexpr std::size_t kMaxEntryBytes = 32 * 1024;
+
+// An entry over those bounds, as the worker's read script describes it without sending it (see
+// kTakeScript): its field count and size, and its first kMaxEntryFields + 1 fields, names and
+// values cut to kOutlineBytes, each with its whole size.
+inline constexpr std::size_t kOutlineBytes = 200;
+struct OutlinedField {
+  std::string name, value;  // their first kOutlineBytes bytes
+  std::size_t name_size = 0, value_size = 0;
+};
+struct EntryOutline {
+  std::size_t field_count = 0, total_bytes = 0;
+  std::vector<OutlinedField> fields;
+};
 
 struct QueueJob {
   Item item;  // input (absolute path or URL) and relative_path (decides the output name)
@@ -39,9 +54,13 @@ std::vector<std::string> encode_job(const QueueJob& job);
 // the message quotes values with quote_field.
 QueueJob decode_job(const std::vector<std::string>& fields);
 
+// Why an outlined entry is no job: the first bound it breaks, worded as decode_job words it.
+std::string entry_bounds_problem(const EntryOutline& outline);
+
 // A value from an entry for a message: printable, at most its first 200 bytes, then
-// "…' (N bytes)".
+// "…' (N bytes)". `size`: the whole value's, when only its start is at hand.
 std::string quote_field(std::string_view value);
+std::string quote_field(std::string_view shown, std::size_t size);
 // Equal for jobs that one run of the pipeline can make together (same options and template).
 std::string job_settings_key(const QueueJob& job);
 

@@ -59,7 +59,7 @@ std::optional<Prepared> JobIntake::next(const std::function<bool()>& stop) {
 // Jobs delivered too often are given up before anything is tried (they may be what kills
 // workers); so are entries that are not a job this worker accepts.
 std::optional<Prepared> JobIntake::prepare(Delivery& d) {
-  if (d.fields.empty()) {
+  if (d.fields.empty() && !d.outline) {
     ledger_.forget(d);
     held_.remove(d.id);
     return std::nullopt;
@@ -95,6 +95,10 @@ std::optional<Prepared> JobIntake::prepare(Delivery& d) {
 
 std::optional<Prepared> JobIntake::check(const Delivery& d, std::string& why) const {
   Prepared p;
+  if (d.outline) {  // over the bounds: not read, refused as decode_job refuses it
+    why = "entry " + d.id + ": malformed job: " + entry_bounds_problem(*d.outline);
+    return std::nullopt;
+  }
   try {
     p.job = decode_job(d.fields);
   } catch (const std::exception& e) {

@@ -22,12 +22,14 @@ std::string confined_input(const std::string& input, const std::vector<std::stri
     throw std::invalid_argument(
         "local file jobs are refused: this worker has no --input-root (start it with --input-root DIR "
         "to read files under DIR)");
-  if (input.find('\0') != std::string::npos || !fs::path(input).is_absolute())
+  if (input.find('\0') != std::string::npos)
+    throw std::invalid_argument("input " + quote_field(input) + " has a NUL byte");
+  if (!fs::path(input).is_absolute())
     throw std::invalid_argument("input " + quote_field(input) + " is not an absolute path");
   // An existing file is resolved whole (every symlink followed). A missing one keeps its name and
-  // fails when read, with a retry (it may be a shared folder not yet in sync); only its existing
-  // part is resolved, so a '..' after a missing folder would be taken lexically and could climb
-  // back through a symlink ("in/missing/../link_out/x.jpg"): such a path is refused.
+  // fails when read, a permanent failure (read_failure_kind; requeue it once it is there). Only its
+  // existing part is resolved, so a '..' after a missing folder would be taken lexically and could
+  // climb back through a symlink ("in/missing/../link_out/x.jpg"): such a path is refused.
   std::error_code ec;
   fs::path real = fs::canonical(input, ec);
   if (ec) {

@@ -1,21 +1,64 @@
 #include "queue/job_reader.hpp"
 
+#include <algorithm>
+#include <thread>
+
 namespace thumbflow::detail {
 namespace {
 
 constexpr auto kClaimInterval = std::chrono::seconds(1);
+// Pauses between looks for new jobs while there is none: short at first (a job often follows
+// another), then at most kLongestPause (an idle worker runs the script 5 times a second).
+constexpr auto kFirstPause = std::chrono::milliseconds(10);
+constexpr auto kLongestPause = std::chrono::milliseconds(200);
+// Bytes of entries one take may bring (at least one entry, at most kMaxEntryBytes more).
+constexpr std::size_t kReadBudget = 1024 * 1024;
 
-// [id, [name, value, ...]] (the fields are nil for an entry deleted while pending, Redis 6.2).
+bool is_nogroup(const RedisServerError& e) {
+  return std::string(e.what()).find("NOGROUP") != std::string::npos;
+}
+
+EntryOutline outline_of(const RedisValue& o) {
+  EntryOutline outline;
+  if (o.elements.size() < 2) return outline;
+  outline.field_count = std::size_t(std::max<std::int64_t>(0, o.elements[0].as_int()));
+  outline.total_bytes = std::size_t(std::max<std::int64_t>(0, o.elements[1].as_int()));
+  for (std::size_t i = 2; i + 3 < o.elements.size(); i += 4)
+    outline.fields.push_back({o.elements[i].str, o.elements[i + 2].str,
+                              std::size_t(std::max<std::int64_t>(0, o.elements[i + 1].as_int())),
+                              std::size_t(std::max<std::int64_t>(0, o.elements[i + 3].as_int()))});
+  return outline;
+}
+
+// {id, deliveries, why, kind, fields or outline} as kTakeScript returns it.
 Delivery to_delivery(const RedisValue& entry) {
   Delivery d;
-  if (entry.type != RedisValue::Type::Array || entry.elements.empty()) return d;
+  if (entry.elements.size() < 5) return d;
   d.id = entry.elements[0].str;
-  if (entry.elements.size() > 1)
-    for (const RedisValue& f : entry.elements[1].elements) d.fields.push_back(f.str);
+  d.deliveries = int(std::clamp<std::int64_t>(entry.elements[1].as_int(), 1, 1'000'000));
+  const std::string& kind = entry.elements[3].str;
+  const RedisValue& payload = entry.elements[4];
+  if (kind == "fields")
+    for (const RedisValue& f : payload.elements) d.fields.push_back(f.str);
+  if (kind == "outline") d.outline = outline_of(payload);
   return d;
 }
 
-bool is_nogroup(const RedisServerError& e) { return std::string(e.what()).rfind("NOGROUP", 0) == 0; }
+// kTakeScript's arguments before its mode: who takes, how many, and the bounds of an entry.
+RedisArgs take_args(const std::string& consumer, int count) {
+  return {consumer,
+          std::to_string(count),
+          std::to_string(kReadBudget),
+          std::to_string(kMaxEntryFields),
+          std::to_string(kMaxNameBytes),
+          std::to_string(kMaxFieldBytes),
+          std::to_string(kMaxEntryBytes),
+          std::to_string(kOutlineBytes)};
+}
+
+ClaimReason claim_reason(std::int64_t why) {
+  return why == 1 ? ClaimReason::HandedBack : why == 2 ? ClaimReason::Retry : ClaimReason::Abandoned;
+}
 
 }  // namespace
 
@@ -30,105 +73,87 @@ JobReader::JobReader(ResilientRedis& redis, const QueueKeys& keys, std::string c
 std::vector<Delivery> JobReader::next(int count) {
   if (must_recover_) {
     must_recover_ = false;
-    std::vector<Delivery> lost = recover();
+    // A consumer holds at most a few reads' worth of jobs; 10000 is far above.
+    const RedisValue pending =
+        redis_.command({"XPENDING", keys_.stream, kGroup, "-", "+", "10000", consumer_});
+    to_recover_.clear();
+    for (const RedisValue& p : pending.elements)
+      if (!p.elements.empty() && !(held_ && held_(p.elements[0].str)))
+        to_recover_.push_back(p.elements[0].str);
+  }
+  if (!to_recover_.empty()) {
+    std::vector<Delivery> lost = recover(count);
     if (!lost.empty()) return lost;
   }
-  std::vector<Delivery> out;
-  const auto now = std::chrono::steady_clock::now();
-  if (last_read_empty_ || now - last_claim_ >= kClaimInterval) {
-    last_claim_ = now;
-    out = claim(count);
+  using clock = std::chrono::steady_clock;
+  const auto deadline = clock::now() + std::chrono::milliseconds(block_ms_);
+  auto pause = std::chrono::duration_cast<clock::duration>(kFirstPause);
+  bool claim_due = last_read_empty_ || clock::now() - last_claim_ >= kClaimInterval;
+  for (;;) {
+    if (claim_due) last_claim_ = clock::now();
+    bool claimed = false;
+    std::vector<Delivery> out = take(count, claim_due, claimed);
+    // Jobs taken over say nothing of new ones (none were read): while there are such jobs and no
+    // new ones, each call claims again.
+    if (!claimed) last_read_empty_ = out.empty();
+    const auto now = clock::now();
+    if (!out.empty() || now >= deadline) return out;
+    std::this_thread::sleep_for(std::min(pause, deadline - now));
+    pause = std::min(pause * 2, std::chrono::duration_cast<clock::duration>(kLongestPause));
+    claim_due = clock::now() - last_claim_ >= kClaimInterval;
   }
-  if (out.empty()) {
-    out = read_new(count);
-    last_read_empty_ = out.empty();
-  }
-  return out;
 }
 
-std::vector<Delivery> JobReader::claim(int count) {
+std::vector<Delivery> JobReader::take(int count, bool claim, bool& claimed) {
+  RedisArgs argv = take_args(consumer_, count);
+  if (claim)
+    argv.insert(argv.end(), {"claim", std::to_string(claim_after_ms_), claim_cursor_});
+  else
+    argv.emplace_back("new");
   RedisValue reply;
   try {
-    reply = redis_.command({"XAUTOCLAIM", keys_.stream, kGroup, consumer_, std::to_string(claim_after_ms_),
-                            claim_cursor_, "COUNT", std::to_string(count)});
-  } catch (const RedisServerError& e) {
-    if (!is_nogroup(e)) throw;
-    return {};  // the group is made again by read_new
-  }
-  if (reply.elements.size() < 2) return {};
-  claim_cursor_ = reply.elements[0].str;
-  std::vector<Delivery> claimed;
-  for (const RedisValue& entry : reply.elements[1].elements) {
-    Delivery d = to_delivery(entry);
-    if (!d.id.empty()) claimed.push_back(std::move(d));
-  }
-  if (claimed.empty()) return claimed;
-  // XAUTOCLAIM does not say how often each was handed out; XPENDING does. Nor why it was due: a
-  // recorded error means a retry, a mark in `released` a job handed back, neither an abandoned job.
-  std::vector<RedisArgs> queries;
-  for (const Delivery& d : claimed) {
-    queries.push_back({"XPENDING", keys_.stream, kGroup, d.id, d.id, "1"});
-    queries.push_back({"HEXISTS", keys_.errors, d.id});
-    queries.push_back({"SREM", keys_.released, d.id});
-  }
-  const std::vector<RedisValue> replies = redis_.pipeline(queries);
-  for (std::size_t i = 0; i < claimed.size(); ++i) {
-    const RedisValue& c = replies[3 * i];
-    if (c.type == RedisValue::Type::Array && !c.elements.empty() && c.elements[0].elements.size() >= 4)
-      claimed[i].deliveries = int(c.elements[0].elements[3].as_int());
-    const auto is_one = [](const RedisValue& v) {
-      return v.type == RedisValue::Type::Integer && v.integer == 1;
-    };
-    if (count_claim_)
-      count_claim_(is_one(replies[3 * i + 2])   ? ClaimReason::HandedBack
-                   : is_one(replies[3 * i + 1]) ? ClaimReason::Retry
-                                                : ClaimReason::Abandoned);
-  }
-  return claimed;
-}
-
-std::vector<Delivery> JobReader::read_new(int count) {
-  const RedisArgs read = {"XREADGROUP", "GROUP",
-                          kGroup,       consumer_,
-                          "COUNT",      std::to_string(count),
-                          "BLOCK",      std::to_string(block_ms_),
-                          "STREAMS",    keys_.stream,
-                          ">"};
-  RedisValue reply;
-  try {
-    reply = redis_.command(read);
+    reply = redis_.command(eval_args(kTakeScript, {keys_.stream, keys_.errors, keys_.released}, argv));
   } catch (const RedisServerError& e) {
     if (!is_nogroup(e)) throw;
     // The stream or its group is gone (e.g. Redis restarted without its data): make it again.
     ensure_group(redis_, keys_.stream);
     return {};
   }
+  if (reply.elements.empty()) return {};
   std::vector<Delivery> out;
-  for (const RedisValue& stream : reply.elements)
-    if (stream.elements.size() >= 2)
-      for (const RedisValue& entry : stream.elements[1].elements) {
-        Delivery d = to_delivery(entry);
-        if (!d.id.empty()) out.push_back(std::move(d));
-      }
+  for (std::size_t i = 1; i < reply.elements.size(); ++i) {
+    Delivery d = to_delivery(reply.elements[i]);
+    if (d.id.empty()) continue;
+    const std::int64_t why = reply.elements[i].elements[2].as_int();
+    if (why != 0) {
+      claimed = true;
+      if (count_claim_) count_claim_(claim_reason(why));
+    }
+    out.push_back(std::move(d));
+  }
+  if (claim && !reply.elements[0].str.empty()) claim_cursor_ = reply.elements[0].str;
   return out;
 }
 
-std::vector<Delivery> JobReader::recover() {
-  // A consumer holds at most a few reads' worth of jobs; 10000 is far above.
-  const RedisValue pending = redis_.command({"XPENDING", keys_.stream, kGroup, "-", "+", "10000", consumer_});
-  std::vector<Delivery> lost;
-  std::vector<RedisArgs> reads;
-  for (const RedisValue& p : pending.elements) {
-    if (p.elements.size() < 4 || (held_ && held_(p.elements[0].str))) continue;
-    Delivery& d = lost.emplace_back();
-    d.id = p.elements[0].str;
-    d.deliveries = int(p.elements[3].as_int());
-    reads.push_back({"XRANGE", keys_.stream, d.id, d.id});
+std::vector<Delivery> JobReader::recover(int count) {
+  RedisArgs argv = take_args(consumer_, count);
+  argv.emplace_back("ids");
+  // A page of ids per call: the script stops at `count` entries or the byte budget.
+  const std::size_t page = std::min<std::size_t>(to_recover_.size(), 1000);
+  argv.insert(argv.end(), to_recover_.begin(), to_recover_.begin() + std::ptrdiff_t(page));
+  const RedisValue reply =
+      redis_.command(eval_args(kTakeScript, {keys_.stream, keys_.errors, keys_.released}, argv));
+  std::size_t looked = page;
+  if (!reply.elements.empty()) {
+    try {
+      looked = std::min(page, std::size_t(std::max<std::int64_t>(1, reply.elements[0].as_int())));
+    } catch (const std::runtime_error&) {
+    }
   }
-  if (reads.empty()) return lost;
-  const std::vector<RedisValue> entries = redis_.pipeline(reads);
-  for (std::size_t i = 0; i < lost.size(); ++i)
-    if (!entries[i].elements.empty()) lost[i].fields = to_delivery(entries[i].elements[0]).fields;
+  to_recover_.erase(to_recover_.begin(), to_recover_.begin() + std::ptrdiff_t(looked));
+  std::vector<Delivery> lost;
+  for (std::size_t i = 1; i < reply.elements.size(); ++i)
+    if (Delivery d = to_delivery(reply.elements[i]); !d.id.empty()) lost.push_back(std::move(d));
   return lost;
 }
 

@@ -1,12 +1,16 @@
 // The reading side of a worker: jobs taken over from dead consumers (XAUTOCLAIM) first, then new
-// ones (XREADGROUP ... BLOCK), each with its delivery count.
+// ones (XREADGROUP), each with its delivery count, all through kTakeScript: an entry over the
+// bounds of job_fields comes as its outline, never whole, so no entry costs a worker more memory
+// than the bounds allow. Scripts cannot block: next() polls, at shorter intervals after a job came.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "queue/job_fields.hpp"
 #include "queue/queue_keys.hpp"
 #include "queue/redis_client.hpp"
 #include "queue/worker_metrics.hpp"
@@ -17,16 +21,19 @@ struct Delivery {
   std::string id;
   std::vector<std::string> fields;  // name, value, ...; empty if the entry was deleted meanwhile
   int deliveries = 1;               // times handed out, this one included
+  // Set instead of fields for an entry over the bounds (not read): what decode_job would refuse.
+  std::optional<EntryOutline> outline;
 };
 
 class JobReader {
  public:
-  // `redis` must outlive the reader; its timeout must exceed block_ms.
+  // `redis` must outlive the reader.
   JobReader(ResilientRedis& redis, const QueueKeys& keys, std::string consumer, int block_ms,
             int claim_after_ms);
 
-  // Up to `count` jobs: claimed ones (looked for at most once a second, and whenever no new job
-  // came) and new ones, waiting at most block_ms for new ones. Empty when nothing came.
+  // Up to `count` jobs (and about kReadBudget bytes): claimed ones (looked for at most once a
+  // second, and whenever no new job came) and new ones, looking again for at most block_ms when
+  // there is none. Empty when nothing came.
   std::vector<Delivery> next(int count);
 
   // After the connection was lost, Redis may have handed jobs to this consumer whose reply never
@@ -40,9 +47,11 @@ class JobReader {
   bool queue_empty();
 
  private:
-  std::vector<Delivery> claim(int count);
-  std::vector<Delivery> read_new(int count);
-  std::vector<Delivery> recover();
+  // One kTakeScript call ('claim' when `claim`, else 'new'); `claimed`: jobs were taken over
+  // (then no new ones were read).
+  std::vector<Delivery> take(int count, bool claim, bool& claimed);
+  // Jobs of this consumer left from before a lost connection, a page at a time.
+  std::vector<Delivery> recover(int count);
 
   ResilientRedis& redis_;
   const QueueKeys& keys_;
@@ -52,6 +61,7 @@ class JobReader {
   std::chrono::steady_clock::time_point last_claim_{};
   bool last_read_empty_ = true;
   bool must_recover_ = false;
+  std::vector<std::string> to_recover_;  // ids found by recover(), not yet read
   std::function<bool(const std::string&)> held_;
   std::function<void(ClaimReason)> count_claim_;
 };

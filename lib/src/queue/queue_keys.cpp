@@ -26,6 +26,21 @@ RedisArgs eval_args(const char* script, const std::vector<std::string>& keys,
   return args;
 }
 
+std::vector<std::pair<std::string, std::string>> expected_types(const QueueKeys& keys) {
+  return {{keys.stream, "stream"}, {keys.dead, "stream"}, {keys.stats, "hash"},
+          {keys.seen, "set"},      {keys.errors, "hash"}, {keys.released, "set"}};
+}
+
+std::string without_script_suffix(const std::string& error) {
+  const std::size_t at = error.find(" script: ");
+  return at == std::string::npos || error.find("@user_script", at) == std::string::npos ? error
+                                                                                        : error.substr(0, at);
+}
+
+std::string wrong_type_text(const std::string& key, const std::string& type, const std::string& wanted) {
+  return "key '" + key + "' holds a " + type + ", not a " + wanted;
+}
+
 ScriptReply script_reply(const RedisValue& reply) {
   ScriptReply r;
   if (reply.type != RedisValue::Type::Array) {

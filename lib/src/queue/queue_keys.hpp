@@ -181,6 +181,101 @@ redis.call('XDEL', KEYS[1], ARGV[1])
 return {result, unpack(warnings)}
 )lua";
 
+// KEYS: stream, errors, released. ARGV: consumer, count, byte budget, most fields, longest name,
+// longest value, most bytes per entry, outline bytes, mode, mode's arguments. How a worker takes
+// jobs: the entries are measured here, in Redis, and one over those bounds is not sent; only its
+// outline (field count, size, its first `most fields` + 1 names and values cut to `outline bytes`
+// with their sizes), so that the worker gives up on it (kDeadScript copies only its small fields)
+// having read a few KB. Scripts cannot block: the worker polls.
+// Modes: 'claim' MIN-IDLE CURSOR: jobs of silent consumers (XAUTOCLAIM), then new ones if none;
+// 'new': new ones (XREADGROUP >); 'ids' ID...: those of this consumer's pending jobs (after a lost
+// connection). At most `count` entries, and no more once the byte budget is spent (at least one).
+// Returns {next, entry...}: next is the XAUTOCLAIM cursor ('claim'), the number of ids looked at
+// ('ids'), or ''; each entry {id, deliveries, why (0 new, 1 handed back, 2 retry, 3 abandoned),
+// kind ('fields', 'outline' or 'gone': deleted while pending), fields or outline}.
+inline constexpr const char* kTakeScript = R"lua(
+local bad = check_types(KEYS[1], 'stream')
+if bad then return bad end
+local consumer, count, budget = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local most_fields, longest_name, longest_value = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local most_bytes, shown = tonumber(ARGV[7]), tonumber(ARGV[8])
+local out = {''}
+local used = 0
+local function full() return #out > count or used >= budget end
+local function add(id, deliveries, why, f)
+  if not f then
+    out[#out + 1] = {id, deliveries, why, 'gone', {}}
+    return
+  end
+  local total, over = 0, #f > 2 * most_fields
+  for i = 1, #f do
+    total = total + #f[i]
+    if #f[i] > (i % 2 == 1 and longest_name or longest_value) then over = true end
+  end
+  if total > most_bytes then over = true end
+  if not over then
+    out[#out + 1] = {id, deliveries, why, 'fields', f}
+    used = used + total
+    return
+  end
+  local o = {math.floor(#f / 2), total}
+  for i = 1, math.min(#f, 2 * (most_fields + 1)) do
+    local cut = string.sub(f[i], 1, shown)
+    o[#o + 1] = cut
+    o[#o + 1] = #f[i]
+    used = used + #cut
+  end
+  out[#out + 1] = {id, deliveries, why, 'outline', o}
+end
+local function deliveries(id)
+  local p = redis.call('XPENDING', KEYS[1], 'thumbflow', id, id, 1)
+  if #p == 0 then return nil end
+  return p[1]
+end
+local mode = ARGV[9]
+if mode == 'ids' then
+  local looked = 0
+  for i = 10, #ARGV do
+    if full() then break end
+    looked = looked + 1
+    local p = deliveries(ARGV[i])
+    if p and p[2] == consumer then
+      local found = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
+      add(ARGV[i], p[4], 0, found[1] and found[1][2])
+    end
+  end
+  out[1] = tostring(looked)
+  return out
+end
+if mode == 'claim' then
+  local cursor = ARGV[11]
+  for _ = 1, count do
+    local r = redis.call('XAUTOCLAIM', KEYS[1], 'thumbflow', consumer, ARGV[10], cursor, 'COUNT', 1)
+    cursor = r[1]
+    for _, e in ipairs(r[2]) do
+      local why = 3
+      if redis.pcall('SREM', KEYS[3], e[1]) == 1 then
+        why = 1
+      elseif redis.pcall('HEXISTS', KEYS[2], e[1]) == 1 then
+        why = 2
+      end
+      local p = deliveries(e[1])
+      add(e[1], p and p[4] or 1, why, e[2])
+    end
+    if cursor == '0-0' or full() then break end
+  end
+  out[1] = cursor
+  if #out > 1 then return out end
+end
+while not full() do
+  local r = redis.call('XREADGROUP', 'GROUP', 'thumbflow', consumer, 'COUNT', 1, 'STREAMS', KEYS[1], '>')
+  if not r then break end
+  local e = r[1][2][1]
+  add(e[1], 1, 0, e[2])
+end
+return out
+)lua";
+
 // KEYS: stream. ARGV: consumer. Removes the consumer from the group if it holds no job (removing
 // one that does would lose its jobs).
 inline constexpr const char* kLeaveScript = R"lua(
@@ -241,6 +336,33 @@ void ensure_group(Redis& redis, const std::string& stream) {
   } catch (const RedisServerError& e) {
     if (std::string(e.what()).rfind("BUSYGROUP", 0) != 0) throw;
   }
+}
+
+// The type each key of a queue must have, when it exists: stream and dead are streams, stats and
+// errors hashes, seen and released sets.
+std::vector<std::pair<std::string, std::string>> expected_types(const QueueKeys& keys);
+
+// "key 'jobs:dead' holds a string, not a stream".
+std::string wrong_type_text(const std::string& key, const std::string& type, const std::string& wanted);
+
+// Redis's error without the " script: SHA, on @user_script:N." it appends to errors in scripts.
+std::string without_script_suffix(const std::string& error);
+
+// One line for Redis's refusal of a command on the queue's keys: a WRONGTYPE names the key of
+// another type (Redis's own words do not), found by asking each key's type; a script's
+// "WRONGTYPE key ..." (check_types) already does. Other refusals as Redis words them.
+template <typename Redis>
+std::string refusal_text(Redis& redis, const QueueKeys& keys, const RedisServerError& e) {
+  const std::string what = without_script_suffix(e.what());
+  if (what.rfind("WRONGTYPE key ", 0) == 0) return what.substr(10);
+  if (what.rfind("WRONGTYPE", 0) != 0) return what;
+  try {
+    for (const auto& [key, wanted] : expected_types(keys))
+      if (const std::string type = redis.command({"TYPE", key}).str; type != "none" && type != wanted)
+        return wrong_type_text(key, type, wanted);
+  } catch (const std::exception&) {
+  }
+  return what;
 }
 
 }  // namespace thumbflow::detail

@@ -2,6 +2,7 @@
 // requeued entry as it checks any other (job_intake); here only what can never be a job stays dead.
 #include "queue/dead_jobs.hpp"
 #include "queue/job_fields.hpp"
+#include "queue/key_warnings.hpp"
 #include "queue/queue_keys.hpp"
 #include "queue/redis_client.hpp"
 #include "thumbflow/queue.hpp"
@@ -24,8 +25,8 @@ bool is_entry_id(const std::string& id) {
 class Requeuer {
  public:
   Requeuer(RedisConnection& redis, const QueueKeys& keys,
-           const std::function<void(const RequeueResult&)>& tell)
-      : redis_(redis), keys_(keys), tell_(tell) {}
+           const std::function<void(const RequeueResult&)>& tell, KeyWarnings& warnings)
+      : redis_(redis), keys_(keys), tell_(tell), warnings_(warnings) {}
 
   void one(const std::string& id) {
     RequeueResult missing;
@@ -77,9 +78,9 @@ class Requeuer {
     const ScriptReply reply = script_reply(redis_.command(eval_args(
         kRequeueScript, {keys_.dead, keys_.stream, keys_.seen, keys_.stats}, {r.job.id, fingerprint})));
     const std::int64_t moved = reply.result;
-    // Best-effort writes that failed (a counter, the fingerprint): the job is requeued all the same.
-    for (const auto& [key, error] : reply.failed_writes)
-      r.reason += (r.reason.empty() ? "" : "; ") + ("cannot write key '" + key + "': " + error);
+    // Best-effort writes that failed (a counter, the fingerprint): the job is requeued all the same,
+    // and the key named once, as a worker names it.
+    warnings_.failed_writes(reply.failed_writes);
     if (moved == 1) r.outcome = RequeueResult::Outcome::Requeued;
     if (moved == 2) r.outcome = RequeueResult::Outcome::AlreadyEnqueued;
     if (moved == 0) {
@@ -111,6 +112,7 @@ class Requeuer {
   RedisConnection& redis_;
   const QueueKeys& keys_;
   const std::function<void(const RequeueResult&)>& tell_;
+  KeyWarnings& warnings_;
   RequeueSummary summary_;
 };
 
@@ -118,17 +120,20 @@ class Requeuer {
 
 RequeueSummary requeue_dead(const RedisAddress& redis, const std::string& queue,
                             const std::vector<std::string>& ids,
-                            const std::function<void(const RequeueResult&)>& on_result) {
+                            const std::function<void(const RequeueResult&)>& on_result,
+                            const std::function<void(const std::string&)>& on_notice) {
   const QueueKeys keys(queue);
   RedisConnection connection(redis, std::chrono::seconds(10));
-  Requeuer requeuer(connection, keys, on_result);
+  KeyWarnings warnings(on_notice);
+  Requeuer requeuer(connection, keys, on_result, warnings);
   try {
     // Workers may not have made the group yet: the entries must not be skipped by it.
     ensure_group(connection, keys.stream);
     if (ids.empty()) requeuer.all();
     for (const std::string& id : ids) requeuer.one(id);
   } catch (const RedisServerError& e) {
-    throw QueueError("Redis at " + describe(redis) + " refused to requeue: " + e.what());
+    throw QueueError("Redis at " + describe(redis) +
+                     " refused to requeue: " + refusal_text(connection, keys, e));
   } catch (const RedisConnectionLost& e) {
     throw QueueError(std::string(e.what()) + " (" + std::to_string(requeuer.summary().requeued) +
                      " jobs were requeued; run it again for the rest)");

@@ -43,40 +43,55 @@ QueueStatus queue_status(const RedisAddress& redis, const std::string& queue, in
   QueueStatus s;
   s.queue = queue;
   try {
-    const std::vector<RedisValue> replies = connection.pipeline({
+    // Each key of another type is named: the stream's stops here (it is no queue), the others'
+    // are left out and shown.
+    const std::vector<RedisValue> types =
+        connection.pipeline({{"TYPE", keys.stream}, {"TYPE", keys.stats}, {"TYPE", keys.dead}});
+    const auto usable = [&](std::size_t i, const std::string& key, const std::string& wanted) {
+      const std::string& type = types[i].str;
+      if (type == "none" || type == wanted) return type == wanted;
+      if (i == 0) throw QueueError("Redis at " + describe(redis) + ": " + wrong_type_text(key, type, wanted));
+      s.wrong_type.push_back({key, type, wanted});
+      return false;
+    };
+    s.stream_exists = usable(0, keys.stream, "stream");
+    const bool stats = usable(1, keys.stats, "hash");
+    const bool dead = usable(2, keys.dead, "stream");
+    const RedisArgs nothing = {"PING"};
+    std::vector<RedisValue> replies = connection.pipeline({
         {"XLEN", keys.stream},
-        {"XINFO", "GROUPS", keys.stream},
-        {"XINFO", "CONSUMERS", keys.stream, kGroup},
-        {"HGETALL", keys.stats},
-        {"XLEN", keys.dead},
+        s.stream_exists ? RedisArgs{"XINFO", "GROUPS", keys.stream} : nothing,
+        stats ? RedisArgs{"HGETALL", keys.stats} : nothing,
+        dead ? RedisArgs{"XLEN", keys.dead} : nothing,
         {"TIME"},
-        dead_shown > 0 ? RedisArgs{"XREVRANGE", keys.dead, "+", "-", "COUNT", std::to_string(dead_shown)}
-                       : RedisArgs{"PING"},
+        dead && dead_shown > 0
+            ? RedisArgs{"XREVRANGE", keys.dead, "+", "-", "COUNT", std::to_string(dead_shown)}
+            : nothing,
     });
-    // XINFO fails on a queue that does not exist yet (then it is empty); anything else is a refusal.
     for (const RedisValue& r : replies)
-      if (r.type == RedisValue::Type::Error && r.str.find("no such key") == std::string::npos)
-        throw RedisServerError(r.str);
+      if (r.type == RedisValue::Type::Error) throw RedisServerError(r.str);
     const std::int64_t length = replies[0].as_int();
     std::int64_t pending = 0;
-    for (const RedisValue& group : replies[1].elements)  // an error (no stream yet) has none
-      if (const RedisValue* name = field(group, "name"); name && name->str == kGroup)
+    for (const RedisValue& group : replies[1].elements)
+      if (const RedisValue* name = field(group, "name"); name && name->str == kGroup) {
+        s.group_exists = true;
         pending = int_field(group, "pending");
+      }
     s.in_progress = std::size_t(pending);
     // Finished entries are deleted, so the stream holds exactly the waiting and unfinished jobs.
     s.waiting = std::size_t(std::max<std::int64_t>(0, length - pending));
-    for (const RedisValue& c : replies[2].elements)
-      s.consumers.push_back({field(c, "name") ? field(c, "name")->str : std::string(),
-                             std::size_t(int_field(c, "pending")), int_field(c, "idle")});
-    const RedisValue& stats = replies[3];
-    s.done = counter(field(stats, "done"), keys.stats, "done", s);
-    s.skipped = counter(field(stats, "skipped"), keys.stats, "skipped", s);
-    s.failed = counter(field(stats, "failed"), keys.stats, "failed", s);
-    s.dead = std::uint64_t(replies[4].as_int());
-    if (dead_shown > 0)
-      for (const RedisValue& entry : replies[6].elements) s.last_dead.push_back(dead_job_of(entry));
+    if (s.group_exists)
+      for (const RedisValue& c : connection.command({"XINFO", "CONSUMERS", keys.stream, kGroup}).elements)
+        s.consumers.push_back({field(c, "name") ? field(c, "name")->str : std::string(),
+                               std::size_t(int_field(c, "pending")), int_field(c, "idle")});
+    const RedisValue& stats_reply = replies[2];
+    s.done = counter(field(stats_reply, "done"), keys.stats, "done", s);
+    s.skipped = counter(field(stats_reply, "skipped"), keys.stats, "skipped", s);
+    s.failed = counter(field(stats_reply, "failed"), keys.stats, "failed", s);
+    s.dead = dead ? std::uint64_t(replies[3].as_int()) : 0;
+    for (const RedisValue& entry : replies[5].elements) s.last_dead.push_back(dead_job_of(entry));
     // Per-second counters of finished jobs; this second is still filling, so it is left out.
-    const std::int64_t now = replies[5].elements.at(0).as_int();
+    const std::int64_t now = replies[4].elements.at(0).as_int();
     RedisArgs mget = {"MGET"};
     for (int back = 1; back <= 60; ++back)
       mget.push_back(keys.stream + ":rate:" + std::to_string(now - back));
@@ -87,7 +102,7 @@ QueueStatus queue_status(const RedisAddress& redis, const std::string& queue, in
       if (i < 10) s.rate += double(n) / 10.0;
     }
   } catch (const RedisServerError& e) {
-    throw QueueError("Redis at " + describe(redis) + ": " + e.what());
+    throw QueueError("Redis at " + describe(redis) + ": " + refusal_text(connection, keys, e));
   } catch (const RedisConnectionLost& e) {
     throw QueueError(e.what());
   }
@@ -106,10 +121,15 @@ std::string queue_status_to_json(const QueueStatus& s, int indent) {
                          {"error", d.error},
                          {"deliveries", d.deliveries},
                          {"dead_ms", d.dead_ms}});
+  nlohmann::json wrong_type = nlohmann::json::array();
+  for (const WrongTypeKey& w : s.wrong_type)
+    wrong_type.push_back({{"key", w.key}, {"type", w.type}, {"expected", w.expected}});
   nlohmann::json unreadable = nlohmann::json::array();
   for (const UnreadableCounter& u : s.unreadable)
     unreadable.push_back({{"key", u.key}, {"field", u.field}, {"value", u.value}});
   const nlohmann::json j = {{"queue", s.queue},
+                            {"stream_exists", s.stream_exists},
+                            {"group_exists", s.group_exists},
                             {"waiting", s.waiting},
                             {"in_progress", s.in_progress},
                             {"consumers", consumers},
@@ -120,7 +140,8 @@ std::string queue_status_to_json(const QueueStatus& s, int indent) {
                             {"rate_per_s", s.rate},
                             {"last_minute", s.last_minute},
                             {"last_dead", dead_jobs},
-                            {"unreadable", unreadable}};
+                            {"unreadable", unreadable},
+                            {"wrong_type", wrong_type}};
   // Names from outside may hold bytes that are not UTF-8.
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -194,12 +194,13 @@ WorkerSummary run_worker(const RedisAddress& redis, const std::string& queue, co
     Worker worker(redis, keys, options, on_event);
     return worker.run();
   } catch (const RedisServerError& e) {
-    // Scripts name the key of another type; plain commands (on the stream) do not.
-    const std::string what = e.what();
-    throw QueueError("Redis at " + describe(redis) + " refused to work on queue '" + queue + "': " +
-                     (what.rfind("WRONGTYPE Operation", 0) == 0
-                          ? "key '" + keys.stream + "' is not a stream (" + what + ")"
-                          : what));
+    std::string why = e.what();
+    try {
+      RedisConnection connection(redis, std::chrono::seconds(10));
+      why = refusal_text(connection, keys, e);
+    } catch (const std::exception&) {
+    }
+    throw QueueError("Redis at " + describe(redis) + " refused to work on queue '" + queue + "': " + why);
   }
 }
 

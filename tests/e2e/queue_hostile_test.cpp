@@ -295,6 +295,26 @@ TEST_F(QueueHostile, AnEntryOverTheBoundsIsNotSentToTheWorker) {
   EXPECT_TRUE(found.count(good) == 0);
 }
 
+// A dead entry anyone wrote, however large, costs status a few KB: only the fields it shows, each
+// cut to 4 KiB with its size. Before, status read the whole entry (20 MB here) to show it.
+TEST_F(QueueHostile, StatusReadsAHugeDeadEntryInBoundedMemory) {
+  ASSERT_FALSE(redis
+                   .cli({"EVAL",
+                         "return redis.call('XADD', KEYS[1], '*', 'id', '1-1', 'error', string.rep('e', "
+                         "tonumber(ARGV[1])), 'deliveries', '1', 'input', '/in/x.jpg', 'junk', "
+                         "string.rep('j', tonumber(ARGV[1])))",
+                         "1", "jobs:dead", "20000000"})
+                   .empty());
+  const std::int64_t sent_before = net_output_bytes(redis);
+  const CommandResult r = test::run_command({kCli, "status", "--redis", redis.url(), "--queue", "jobs"}, 90);
+  const std::int64_t sent = net_output_bytes(redis) - sent_before;
+  EXPECT_EQ(r.exit_code, 0) << describe(r).substr(0, 2000);
+  EXPECT_LT(sent, 1'000'000) << "bytes sent by Redis for status";
+  EXPECT_EQ(lines_with(r.out, "/in/x.jpg: eeee").size(), 1u) << r.out.substr(0, 2000);
+  EXPECT_EQ(lines_with(r.out, "\u2026 (20000000 bytes)").size(), 1u) << r.out.substr(0, 2000);
+  EXPECT_LT(r.out.size(), 16u * 1024);
+}
+
 // Thousands of jobs held by a consumer that died: one worker takes them all over, a few per take,
 // claiming again as long as there are such jobs (not once a second), and gives up on each.
 TEST_F(QueueHostile, ThousandsOfJobsOfADeadConsumerAreTakenOver) {

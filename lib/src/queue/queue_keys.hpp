@@ -276,6 +276,30 @@ end
 return out
 )lua";
 
+// KEYS: dead. ARGV: count, longest value. The last `count` entries of NAME:dead, newest first,
+// shaped as XREVRANGE gives them but with only the fields status shows (the first id, error,
+// deliveries and input), each value cut to `longest value` bytes (then "…" and its size): an
+// entry anyone wrote there, however large, costs status a few KB.
+inline constexpr const char* kLastDeadScript = R"lua(
+local out = {}
+local longest = tonumber(ARGV[2])
+for _, e in ipairs(redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', tonumber(ARGV[1]))) do
+  local kept, seen, f = {}, {}, e[2]
+  for i = 1, #f - 1, 2 do
+    local n = f[i]
+    if (n == 'id' or n == 'error' or n == 'deliveries' or n == 'input') and not seen[n] then
+      seen[n] = true
+      local v = f[i + 1]
+      if #v > longest then v = string.sub(v, 1, longest) .. '\226\128\166 (' .. #v .. ' bytes)' end
+      kept[#kept + 1] = n
+      kept[#kept + 1] = v
+    end
+  end
+  out[#out + 1] = {e[1], kept}
+end
+return out
+)lua";
+
 // KEYS: stream. ARGV: consumer. Removes the consumer from the group if it holds no job (removing
 // one that does would lose its jobs).
 inline constexpr const char* kLeaveScript = R"lua(

@@ -34,6 +34,9 @@ std::uint64_t counter(const RedisValue* v, const std::string& key, const std::st
   }
 }
 
+// Longest value of a dead entry status reads (its error, input, id, deliveries).
+constexpr std::size_t kShownDeadBytes = 4096;
+
 }  // namespace
 
 QueueStatus queue_status(const RedisAddress& redis, const std::string& queue, int dead_shown) {
@@ -64,9 +67,9 @@ QueueStatus queue_status(const RedisAddress& redis, const std::string& queue, in
         stats ? RedisArgs{"HGETALL", keys.stats} : nothing,
         dead ? RedisArgs{"XLEN", keys.dead} : nothing,
         {"TIME"},
-        dead && dead_shown > 0
-            ? RedisArgs{"XREVRANGE", keys.dead, "+", "-", "COUNT", std::to_string(dead_shown)}
-            : nothing,
+        dead && dead_shown > 0 ? eval_args(kLastDeadScript, {keys.dead},
+                                           {std::to_string(dead_shown), std::to_string(kShownDeadBytes)})
+                               : nothing,
     });
     for (const RedisValue& r : replies)
       if (r.type == RedisValue::Type::Error) throw RedisServerError(r.str);

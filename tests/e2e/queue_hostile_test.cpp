@@ -315,6 +315,44 @@ TEST_F(QueueHostile, StatusReadsAHugeDeadEntryInBoundedMemory) {
   EXPECT_LT(r.out.size(), 16u * 1024);
 }
 
+// requeue reads NAME:dead in bounded memory too: a dead entry anyone wrote with a 20 MB job field
+// stays there with decode_job's reason, one with a 20 MB error goes back (its error cut for the
+// message), and Redis sends requeue a few KB. Before, requeue read both whole.
+TEST_F(QueueHostile, RequeueReadsHugeDeadEntriesInBoundedMemory) {
+  ASSERT_FALSE(
+      redis
+          .cli({"EVAL",
+                "return redis.call('XADD', KEYS[1], '*', 'id', '1-1', 'error', 'it failed', 'deliveries', "
+                "'3', 'v', '1', 'input', '/' .. string.rep('a', 20000000), 'rel', 'r.jpg')",
+                "1", "jobs:dead"})
+          .empty());
+  Fields good = job((in / "ok.jpg").string(), "ok.jpg");
+  std::vector<std::string> args = {
+      "EVAL",
+      "local a = {'id', '1-2', 'error', string.rep('e', 20000000), 'deliveries', '3'} "
+      "for i = 1, #ARGV do a[#a + 1] = ARGV[i] end "
+      "return redis.call('XADD', KEYS[1], '*', unpack(a))",
+      "1", "jobs:dead"};
+  for (const auto& [n, v] : good) args.insert(args.end(), {n, v});
+  ASSERT_FALSE(redis.cli(args).empty());
+  const std::int64_t sent_before = net_output_bytes(redis);
+  const CommandResult r =
+      test::run_command({kCli, "requeue", "--dead", "--json", "--redis", redis.url(), "--queue", "jobs"}, 90);
+  const std::int64_t sent = net_output_bytes(redis) - sent_before;
+  EXPECT_EQ(r.exit_code, 2) << describe(r).substr(0, 2000);
+  EXPECT_LT(sent, 1'000'000) << "bytes sent by Redis for requeue";
+  const nlohmann::json counts = nlohmann::json::parse(r.out);
+  EXPECT_EQ(counts["requeued"], 1) << r.out;
+  EXPECT_EQ(counts["not_a_job"], 1) << r.out;
+  EXPECT_EQ(
+      lines_with(r.err, "malformed job: field 'input' is 20000001 bytes, over the limit of 8192").size(), 1u)
+      << r.err.substr(0, 2000);
+  EXPECT_EQ(lines_with(r.err, "\u2026 (20000000 bytes))").size(), 1u) << r.err.substr(0, 2000);
+  EXPECT_LT(r.err.size(), 16u * 1024);
+  EXPECT_EQ(redis.cli({"XLEN", "jobs"}), "1\n");
+  EXPECT_EQ(redis.cli({"XLEN", "jobs:dead"}), "1\n");
+}
+
 // Thousands of jobs held by a consumer that died: one worker takes them all over, a few per take,
 // claiming again as long as there are such jobs (not once a second), and gives up on each.
 TEST_F(QueueHostile, ThousandsOfJobsOfADeadConsumerAreTakenOver) {

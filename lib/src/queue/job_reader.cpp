@@ -18,18 +18,6 @@ bool is_nogroup(const RedisServerError& e) {
   return std::string(e.what()).find("NOGROUP") != std::string::npos;
 }
 
-EntryOutline outline_of(const RedisValue& o) {
-  EntryOutline outline;
-  if (o.elements.size() < 2) return outline;
-  outline.field_count = std::size_t(std::max<std::int64_t>(0, o.elements[0].as_int()));
-  outline.total_bytes = std::size_t(std::max<std::int64_t>(0, o.elements[1].as_int()));
-  for (std::size_t i = 2; i + 3 < o.elements.size(); i += 4)
-    outline.fields.push_back({o.elements[i].str, o.elements[i + 2].str,
-                              std::size_t(std::max<std::int64_t>(0, o.elements[i + 1].as_int())),
-                              std::size_t(std::max<std::int64_t>(0, o.elements[i + 3].as_int()))});
-  return outline;
-}
-
 // {id, deliveries, why, kind, fields or outline} as kTakeScript returns it.
 Delivery to_delivery(const RedisValue& entry) {
   Delivery d;
@@ -46,14 +34,10 @@ Delivery to_delivery(const RedisValue& entry) {
 
 // kTakeScript's arguments before its mode: who takes, how many, and the bounds of an entry.
 RedisArgs take_args(const std::string& consumer, int count) {
-  return {consumer,
-          std::to_string(count),
-          std::to_string(kReadBudget),
-          std::to_string(kMaxEntryFields),
-          std::to_string(kMaxNameBytes),
-          std::to_string(kMaxFieldBytes),
-          std::to_string(kMaxEntryBytes),
-          std::to_string(kOutlineBytes)};
+  RedisArgs args = {consumer, std::to_string(count), std::to_string(kReadBudget)};
+  const std::vector<std::string> bounds = entry_bounds_args();
+  args.insert(args.end(), bounds.begin(), bounds.end());
+  return args;
 }
 
 ClaimReason claim_reason(std::int64_t why) {

@@ -1,5 +1,6 @@
 #include "queue/queue_keys.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace thumbflow::detail {
@@ -29,6 +30,23 @@ RedisArgs eval_args(const char* script, const std::vector<std::string>& keys,
 std::vector<std::pair<std::string, std::string>> expected_types(const QueueKeys& keys) {
   return {{keys.stream, "stream"}, {keys.dead, "stream"}, {keys.stats, "hash"},
           {keys.seen, "set"},      {keys.errors, "hash"}, {keys.released, "set"}};
+}
+
+std::vector<std::string> entry_bounds_args() {
+  return {std::to_string(kMaxEntryFields), std::to_string(kMaxNameBytes), std::to_string(kMaxFieldBytes),
+          std::to_string(kMaxEntryBytes), std::to_string(kOutlineBytes)};
+}
+
+EntryOutline outline_of(const RedisValue& o) {
+  const auto size = [](const RedisValue& v) { return std::size_t(std::max<std::int64_t>(0, v.as_int())); };
+  EntryOutline outline;
+  if (o.elements.size() < 2) return outline;
+  outline.field_count = size(o.elements[0]);
+  outline.total_bytes = size(o.elements[1]);
+  for (std::size_t i = 2; i + 3 < o.elements.size(); i += 4)
+    outline.fields.push_back(
+        {o.elements[i].str, o.elements[i + 2].str, size(o.elements[i + 1]), size(o.elements[i + 3])});
+  return outline;
 }
 
 std::string without_script_suffix(const std::string& error) {

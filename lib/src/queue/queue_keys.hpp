@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "queue/job_fields.hpp"
 #include "queue/redis_client.hpp"
 
 namespace thumbflow::detail {
@@ -28,6 +29,10 @@ struct QueueKeys {
 //    first write for the keys it cannot do without, so that it fails having changed nothing.
 //  - try(label, command...) runs a write whose failure loses nothing (a counter, a note) with
 //    pcall, and notes the failure; the script goes on and returns {result, label, error, ...}.
+//  - outline_if_over(fields, first, bounds) measures the fields from `first` on against bounds
+//    {most fields, longest name, longest value, most bytes, outline bytes} (job_fields' bounds):
+//    nil and their size when within, else their outline (field count, size, the first
+//    most fields + 1 names and values cut to outline bytes, each with its size) and its size.
 //  - seen_key(fingerprint) is the member of NAME:seen for a job_fingerprint (the caller computes
 //    the fingerprint from a checked job; no script takes it from an entry's `key` field, which
 //    whoever wrote the entry chose).
@@ -55,6 +60,24 @@ local function try(label, ...)
 end
 local function seen_key(fingerprint)
   return redis.sha1hex(fingerprint)
+end
+local function outline_if_over(f, first, b)
+  local n = #f - first + 1
+  local total, over = 0, n > 2 * b[1]
+  for i = first, #f do
+    total = total + #f[i]
+    if #f[i] > ((i - first) % 2 == 0 and b[2] or b[3]) then over = true end
+  end
+  if total > b[4] then over = true end
+  if not over then return nil, total end
+  local o, used = {math.floor(n / 2), total}, 0
+  for i = first, math.min(#f, first - 1 + 2 * (b[1] + 1)) do
+    local cut = string.sub(f[i], 1, b[5])
+    o[#o + 1] = cut
+    o[#o + 1] = #f[i]
+    used = used + #cut
+  end
+  return o, used
 end
 )lua";
 
@@ -197,8 +220,7 @@ inline constexpr const char* kTakeScript = R"lua(
 local bad = check_types(KEYS[1], 'stream')
 if bad then return bad end
 local consumer, count, budget = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local most_fields, longest_name, longest_value = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local most_bytes, shown = tonumber(ARGV[7]), tonumber(ARGV[8])
+local bounds = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])}
 local out = {''}
 local used = 0
 local function full() return #out > count or used >= budget end
@@ -207,25 +229,13 @@ local function add(id, deliveries, why, f)
     out[#out + 1] = {id, deliveries, why, 'gone', {}}
     return
   end
-  local total, over = 0, #f > 2 * most_fields
-  for i = 1, #f do
-    total = total + #f[i]
-    if #f[i] > (i % 2 == 1 and longest_name or longest_value) then over = true end
-  end
-  if total > most_bytes then over = true end
-  if not over then
+  local o, bytes = outline_if_over(f, 1, bounds)
+  used = used + bytes
+  if o then
+    out[#out + 1] = {id, deliveries, why, 'outline', o}
+  else
     out[#out + 1] = {id, deliveries, why, 'fields', f}
-    used = used + total
-    return
   end
-  local o = {math.floor(#f / 2), total}
-  for i = 1, math.min(#f, 2 * (most_fields + 1)) do
-    local cut = string.sub(f[i], 1, shown)
-    o[#o + 1] = cut
-    o[#o + 1] = #f[i]
-    used = used + #cut
-  end
-  out[#out + 1] = {id, deliveries, why, 'outline', o}
 end
 local function deliveries(id)
   local p = redis.call('XPENDING', KEYS[1], 'thumbflow', id, id, 1)
@@ -300,6 +310,41 @@ end
 return out
 )lua";
 
+// KEYS: dead. ARGV: most fields, longest name, longest value, most bytes, outline bytes, longest
+// note, mode, mode's arguments. NAME:dead as requeue reads it, a few KB per entry whatever
+// anyone wrote there. Modes: 'last': the id of its last entry ('' when empty); 'range' START END
+// COUNT: its entries, each {id, its first 6 names and values cut to `longest note`, then "…" and
+// the size (kDeadScript
+// puts id, error and deliveries there), 'fields' and the rest, or 'outline' and the rest's
+// outline when it is over the bounds (as kTakeScript)}.
+inline constexpr const char* kDeadEntriesScript = R"lua(
+local bounds = {tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])}
+if ARGV[7] == 'last' then
+  local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+  if #last == 0 then return '' end
+  return last[1][1]
+end
+local out = {}
+for _, e in ipairs(redis.call('XRANGE', KEYS[1], ARGV[8], ARGV[9], 'COUNT', tonumber(ARGV[10]))) do
+  local f, head = e[2], {}
+  for i = 1, math.min(#f, 6) do
+    head[i] = f[i]
+    if #f[i] > tonumber(ARGV[6]) then
+      head[i] = string.sub(f[i], 1, tonumber(ARGV[6])) .. '\226\128\166 (' .. #f[i] .. ' bytes)'
+    end
+  end
+  local o = outline_if_over(f, 7, bounds)
+  if o then
+    out[#out + 1] = {e[1], head, 'outline', o}
+  else
+    local job = {}
+    for i = 7, #f do job[#job + 1] = f[i] end
+    out[#out + 1] = {e[1], head, 'fields', job}
+  end
+end
+return out
+)lua";
+
 // KEYS: stream. ARGV: consumer. Removes the consumer from the group if it holds no job (removing
 // one that does would lose its jobs).
 inline constexpr const char* kLeaveScript = R"lua(
@@ -365,6 +410,12 @@ void ensure_group(Redis& redis, const std::string& stream) {
 // The type each key of a queue must have, when it exists: stream and dead are streams, stats and
 // errors hashes, seen and released sets.
 std::vector<std::pair<std::string, std::string>> expected_types(const QueueKeys& keys);
+
+// The bounds of an entry as kTakeScript and kDeadEntriesScript take them (ARGV, in that order).
+std::vector<std::string> entry_bounds_args();
+
+// An outline as outline_if_over returns it.
+EntryOutline outline_of(const RedisValue& outline);
 
 // "key 'jobs:dead' holds a string, not a stream".
 std::string wrong_type_text(const std::string& key, const std::string& type, const std::string& wanted);

@@ -1,5 +1,7 @@
 // `requeue`: dead jobs back into the queue once their problem is fixed. The worker checks a
 // requeued entry as it checks any other (job_intake); here only what can never be a job stays dead.
+#include <optional>
+
 #include "queue/dead_jobs.hpp"
 #include "queue/job_fields.hpp"
 #include "queue/key_warnings.hpp"
@@ -12,8 +14,10 @@ namespace {
 
 using namespace detail;
 
-// Entries read per round trip when requeueing every dead job.
+// Entries read per round trip when requeueing every dead job (a few KB each: kDeadEntriesScript).
 constexpr int kPage = 100;
+// Longest id, error or deliveries value of a dead entry read (the error is only shown).
+constexpr std::size_t kLongestNote = 4096;
 
 bool is_entry_id(const std::string& id) {
   const auto dash = id.find('-');
@@ -33,7 +37,7 @@ class Requeuer {
     missing.job.id = id;
     missing.reason = "not an entry id";
     if (!is_entry_id(id)) return report(missing);
-    const RedisValue found = redis_.command({"XRANGE", keys_.dead, id, id});
+    const RedisValue found = entries({"range", id, id, "1"});
     missing.reason = "not in " + keys_.dead;
     if (found.elements.empty()) return report(missing);
     move(found.elements[0]);
@@ -41,27 +45,49 @@ class Requeuer {
 
   // Every entry up to the last one there now: a job that dies again meanwhile is not taken again.
   void all() {
-    const RedisValue last = redis_.command({"XREVRANGE", keys_.dead, "+", "-", "COUNT", "1"});
-    if (last.elements.empty()) return;
-    const std::string end = dead_job_of(last.elements[0]).id;
+    const std::string end = entries({"last"}).str;
+    if (end.empty()) return;
     std::string from = "-";
     for (;;) {
-      const RedisValue page =
-          redis_.command({"XRANGE", keys_.dead, from, end, "COUNT", std::to_string(kPage)});
+      const RedisValue page = entries({"range", from, end, std::to_string(kPage)});
       for (const RedisValue& entry : page.elements) move(entry);
-      if (page.elements.size() < std::size_t(kPage)) break;
-      from = "(" + dead_job_of(page.elements.back()).id;
+      if (page.elements.size() < std::size_t(kPage) || page.elements.back().elements.empty()) break;
+      from = "(" + page.elements.back().elements[0].str;
     }
   }
 
   RequeueSummary summary() const { return summary_; }
 
  private:
+  // kDeadEntriesScript: the bounds, then `mode`.
+  RedisValue entries(const std::vector<std::string>& mode) {
+    std::vector<std::string> argv = entry_bounds_args();
+    argv.push_back(std::to_string(kLongestNote));
+    argv.insert(argv.end(), mode.begin(), mode.end());
+    return redis_.command(eval_args(kDeadEntriesScript, {keys_.dead}, argv));
+  }
+
+  // `entry`: {id, head, 'fields' or 'outline', the rest} as kDeadEntriesScript gives it.
   void move(const RedisValue& entry) {
-    RequeueResult r{RequeueResult::Outcome::NotAJob, dead_job_of(entry), ""};
+    if (entry.elements.size() < 4) return;
     std::vector<std::string> fields;
-    if (entry.elements.size() > 1)
-      for (const RedisValue& f : entry.elements[1].elements) fields.push_back(f.str);
+    for (const RedisValue& f : entry.elements[1].elements) fields.push_back(f.str);
+    std::optional<EntryOutline> outline;
+    if (entry.elements[2].str == "outline")
+      outline = outline_of(entry.elements[3]);
+    else
+      for (const RedisValue& f : entry.elements[3].elements) fields.push_back(f.str);
+    RedisValue as_read = RedisValue{RedisValue::Type::Array, 0, "", {entry.elements[0], {}}};
+    as_read.elements[1].type = RedisValue::Type::Array;
+    for (const std::string& f : fields)
+      as_read.elements[1].elements.push_back({RedisValue::Type::String, 0, f, {}});
+    RequeueResult r{RequeueResult::Outcome::NotAJob, dead_job_of(as_read), ""};
+    if (outline) {
+      for (const OutlinedField& f : outline->fields)
+        if (f.name == "input") r.job.input = quote_field(f.value, f.value_size);
+      r.reason = "malformed job: " + entry_bounds_problem(*outline);
+      return report(r);
+    }
     const std::vector<std::string> job = job_fields_of_dead(fields);
     if (job.empty()) {
       r.reason = "not a job given up by a worker (no job fields after id, error and deliveries)";

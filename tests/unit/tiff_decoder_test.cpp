@@ -270,6 +270,29 @@ TEST(TiffDecoder, LabThroughLibtiffsRgbaReaderInStoredOrientation) {
   }
 }
 
+// Strips without alpha are averaged in k x k blocks while they are read, by the PNG reader's rule
+// (blocks at twice min_size): the colour step then works on the small picture (CMYK too).
+TEST(TiffDecoder, ShrinkOnLoadAveragesBlocksOfStrips) {
+  const cv::Mat bgr = test::make_picture(1200, 900, CV_8UC3);
+  cv::Mat expected;
+  cv::resize(bgr, expected, cv::Size(600, 450), 0, 0, cv::INTER_AREA);
+  ThumbnailOptions fast;  // a 128 px box: min_size 256x192, k = 2
+  TiffSpec spec;
+  spec.compression = COMPRESSION_LZW;
+  spec.rows_per_strip = 5;  // blocks straddle strips
+  const DecodedImage d = decode_for_thumbnail(test::make_tiff(rgb_of(bgr), spec), fast);
+  EXPECT_LE(max_difference(d.pixels, expected), 1);
+  EXPECT_DOUBLE_EQ(d.extent_width, 600);
+  EXPECT_EQ(d.stored, (Dimensions{1200, 900}));
+  spec.photometric = 5;
+  const DecodedImage cmyk = decode_for_thumbnail(test::make_tiff(test::naive_cmyk(bgr), spec), fast);
+  EXPECT_TRUE(cmyk.cmyk);
+  EXPECT_EQ(cmyk.pixels.size(), cv::Size(600, 450));
+  spec = {};
+  spec.tile = 64;  // tiles are read whole
+  EXPECT_EQ(decode_for_thumbnail(test::make_tiff(rgb_of(bgr), spec), fast).pixels.size(), bgr.size());
+}
+
 TEST(TiffDecoder, FirstPageOfAMultiPageFile) {
   const cv::Mat bgr = test::make_picture(50, 37, CV_8UC3);
   TiffSpec spec;

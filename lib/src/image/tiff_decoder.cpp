@@ -6,11 +6,13 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "image/alpha.hpp"
 #include "image/decode_error.hpp"
 #include "image/pixel_limit.hpp"
+#include "image/png_decoder.hpp"  // png_block_factor: the same block rule
 #include "image/tiff_file.hpp"
 #include "image/tiff_samples.hpp"
 
@@ -207,6 +209,76 @@ void read_blocks(const TiffFile& file, const Layout& l, Row row) {
   }
 }
 
+// Sums k rows of samples and writes the means of their k x k blocks, as png_decoder's
+// read_block_means does (the last block row and column hold what is left; the pipeline's extent,
+// stored / k, weighs them).
+template <typename T>
+class BlockMeans {
+ public:
+  BlockMeans(cv::Mat& out, int width, int channels, int k)
+      : out_(out),
+        width_(width),
+        channels_(channels),
+        k_(k),
+        sums_(std::size_t(width) * std::size_t(channels)) {}
+
+  void add(const T* row) {
+    for (std::size_t i = 0; i < sums_.size(); ++i) sums_[i] += row[i];
+    if (++rows_ == k_) flush();
+  }
+
+  // Writes the last, shorter block row if rows are left.
+  void flush() {
+    if (rows_ == 0) return;
+    T* out = out_.ptr<T>(y_++);
+    for (int x0 = 0; x0 < width_; x0 += k_) {
+      const int x1 = std::min(width_, x0 + k_);
+      const auto count = Sum((x1 - x0) * rows_);
+      for (int c = 0; c < channels_; ++c) {
+        Sum sum = 0;
+        for (int x = x0; x < x1; ++x) sum += sums_[std::size_t(x) * std::size_t(channels_) + std::size_t(c)];
+        if constexpr (std::is_floating_point_v<T>)
+          *out++ = T(sum / count);
+        else
+          *out++ = T((sum + count / 2) / count);
+      }
+    }
+    std::fill(sums_.begin(), sums_.end(), Sum{0});
+    rows_ = 0;
+  }
+
+ private:
+  using Sum = std::conditional_t<std::is_floating_point_v<T>, double, std::uint64_t>;
+  cv::Mat& out_;
+  int width_, channels_, k_, rows_ = 0, y_ = 0;
+  std::vector<Sum> sums_;
+};
+
+// The pixels, `channels` of T, filled row by row by convert(planes, cols, out); with k > 1 (strips
+// only: their rows come in order and whole) the means of k x k blocks, one row of full size held.
+template <typename T, typename Convert>
+cv::Mat read_pixels(const TiffFile& file, const Layout& l, int channels, int k, Convert convert) {
+  const int type = CV_MAKETYPE(cv::DataDepth<T>::value, channels);
+  const auto cn = std::size_t(channels);
+  if (k <= 1) {
+    cv::Mat out = allocate_pixels(int(l.height), int(l.width), type, "TIFF");
+    read_blocks(file, l, [&](int y, int x, int cols, const std::uint8_t* const* planes) {
+      convert(planes, cols, out.ptr<T>(y) + std::size_t(x) * cn);
+    });
+    return out;
+  }
+  const int w = int(l.width), h = int(l.height);
+  cv::Mat out = allocate_pixels((h + k - 1) / k, (w + k - 1) / k, type, "TIFF");
+  std::vector<T> row(std::size_t(w) * cn);
+  BlockMeans<T> means(out, w, channels, k);
+  read_blocks(file, l, [&](int, int, int cols, const std::uint8_t* const* planes) {
+    convert(planes, cols, row.data());
+    means.add(row.data());
+  });
+  means.flush();
+  return out;
+}
+
 // The palette as 8-bit lookup tables for B, G and R: 16-bit entries, or 8-bit ones from writers
 // that never scaled them (all entries below 256, as libtiff's RGBA reader decides).
 std::vector<std::vector<std::uint8_t>> palette_luts(const TiffFile& file, int bits) {
@@ -227,7 +299,7 @@ std::vector<std::vector<std::uint8_t>> palette_luts(const TiffFile& file, int bi
 
 // Integer samples of up to 16 bits, through lookup tables, to T.
 template <typename T>
-cv::Mat read_integers(const TiffFile& file, const Layout& l) {
+cv::Mat read_integers(const TiffFile& file, const Layout& l, int k) {
   const std::vector<ChannelSource> sources = channel_sources(l);
   const int bits = l.kind.bits;
   const bool is_signed = l.kind.format == SAMPLEFORMAT_INT;
@@ -241,24 +313,21 @@ cv::Mat read_integers(const TiffFile& file, const Layout& l) {
     const bool alpha = l.alpha && c + 1 == sources.size();
     channels.push_back({sources[c], alpha ? &plain : !palette.empty() ? &palette[c] : &colour});
   }
-  cv::Mat out = allocate_pixels(int(l.height), int(l.width),
-                                CV_MAKETYPE(cv::DataDepth<T>::value, int(channels.size())), "TIFF");
-  read_blocks(file, l, [&](int y, int x, int cols, const std::uint8_t* const* planes) {
-    convert_row(channels, bits, planes, cols, out.ptr<T>(y) + std::size_t(x) * channels.size());
-  });
-  return out;
+  return read_pixels<T>(file, l, int(channels.size()), k,
+                        [&](const std::uint8_t* const* planes, int cols, T* out) {
+                          convert_row(channels, bits, planes, cols, out);
+                        });
 }
 
-cv::Mat read_floats(const TiffFile& file, const Layout& l) {
+cv::Mat read_floats(const TiffFile& file, const Layout& l, int k) {
   std::vector<FloatChannel> channels;
   for (const ChannelSource& s : channel_sources(l))
     channels.push_back({s, l.photometric == PHOTOMETRIC_MINISWHITE});
   if (l.alpha) channels.back().invert = false;
-  cv::Mat out = allocate_pixels(int(l.height), int(l.width), CV_32FC(int(channels.size())), "TIFF");
-  read_blocks(file, l, [&](int y, int x, int cols, const std::uint8_t* const* planes) {
-    convert_row(channels, l.kind, planes, cols, out.ptr<float>(y) + std::size_t(x) * channels.size());
-  });
-  return out;
+  return read_pixels<float>(file, l, int(channels.size()), k,
+                            [&](const std::uint8_t* const* planes, int cols, float* out) {
+                              convert_row(channels, l.kind, planes, cols, out);
+                            });
 }
 
 // YCbCr (not JPEG-compressed), CIE L*a*b*, LogLuv, old-style JPEG: libtiff's RGBA reader, a band
@@ -328,12 +397,18 @@ DecodedPixels decode_tiff(Bytes data, const DecodeRequest& request) {
   if (direct(file.get(), l)) {
     settle_samples(file, l);
     premultiplied = l.alpha && l.alpha_kind == EXTRASAMPLE_ASSOCALPHA;
+    // Shrink-on-load: strips without alpha (tiles come out of row order; averaging colour with
+    // alpha needs premultiplying) are averaged in k x k blocks while they are read.
+    const int k = TIFFIsTiled(file.get()) || l.alpha
+                      ? 1
+                      : png_block_factor({int(l.width), int(l.height)}, request.min_size);
     if (l.kind.bits > 16 || l.kind.format == SAMPLEFORMAT_IEEEFP)
-      out.pixels = read_floats(file, l);
+      out.pixels = read_floats(file, l, k);
     else if (l.kind.bits <= 8 || l.cmyk || l.palette)
-      out.pixels = read_integers<std::uint8_t>(file, l);
+      out.pixels = read_integers<std::uint8_t>(file, l, k);
     else
-      out.pixels = read_integers<std::uint16_t>(file, l);
+      out.pixels = read_integers<std::uint16_t>(file, l, k);
+    out.scale = k;
   } else {
     out.pixels = read_rgba(file, l, premultiplied);
   }

@@ -21,6 +21,8 @@ ImageHeader read_tiff_header(Bytes data);
 //   samples (Photoshop's channels) are not read;
 // - CMYK (with its alpha: 5 channels) as 8-bit CMYK with DecodedPixels::cmyk set, for the colour
 //   step and the file's ICC profile.
+// Strip files without alpha, with request.min_size set, come out as the means of k x k blocks, k =
+// png_block_factor (the PNG reader's rule), averaged while the rows are read; `scale` is k.
 // Refuses more than request.max_pixels before allocating. Throws DecodeError("unsupported TIFF:
 // ...") for what it does not read (complex samples, ...), "cannot decode TIFF: <reason>" for a
 // damaged file. libtiff's warnings become the item's. Thread-safe.

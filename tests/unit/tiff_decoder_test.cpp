@@ -342,5 +342,25 @@ TEST(TiffDecoder, DamagedFilesFailWithOneLine) {
   }
 }
 
+// 65520 x 65520 tiles over a 20x20 picture: refused before any buffer is allocated.
+TEST(TiffDecoder, HugeTilesOverASmallPictureAreRefused) {
+  TiffSpec spec;
+  spec.tile = 16;
+  std::vector<std::uint8_t> file = test::make_tiff(rgb_of(test::make_picture(20, 20, CV_8UC3)), spec);
+  ASSERT_EQ(file[0], 'I');  // libtiff writes in the host's order: little-endian here
+  const auto u16 = [&](std::size_t at) { return std::uint32_t(file[at] | file[at + 1] << 8); };
+  const std::size_t ifd = u16(4) | u16(6) << 16;
+  for (std::size_t i = 0, n = u16(ifd); i < n; ++i) {
+    const std::size_t entry = ifd + 2 + 12 * i;
+    if (u16(entry) == TIFFTAG_TILEWIDTH || u16(entry) == TIFFTAG_TILELENGTH) {
+      file[entry + 8] = 0xF0;  // 65520 (a multiple of 16), SHORT or LONG
+      file[entry + 9] = 0xFF;
+    }
+  }
+  const std::string error = test_decode::error_of(file);
+  EXPECT_EQ(error.rfind("cannot decode TIFF: tiles of ", 0), 0u) << error;
+  EXPECT_NE(error.find("far larger than the picture"), std::string::npos) << error;
+}
+
 }  // namespace
 }  // namespace thumbflow::detail::tiff_test

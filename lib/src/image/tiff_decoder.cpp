@@ -168,8 +168,15 @@ void read_blocks(const TiffFile& file, const Layout& l, Row row) {
   }
   const std::uint64_t per_row = l.separate ? 1 : std::uint64_t(l.samples);
   const std::uint64_t row_bytes = (std::uint64_t(bw) * per_row * std::uint64_t(l.kind.bits) + 7) / 8;
-  if (bw == 0 || bh == 0 || block_bytes == 0 || row_bytes * bh > block_bytes || block_bytes > (1ull << 40))
+  if (bw == 0 || bh == 0 || block_bytes == 0 || row_bytes * bh > block_bytes)
     file.fail("unusable strip or tile layout");
+  // A tile may overhang the picture, but a hostile one (65536 x 65536 over a few pixels) would
+  // ask for gigabytes before a byte is read.
+  const std::uint64_t image_bytes =
+      (std::uint64_t(l.width) * std::uint64_t(l.samples) * std::uint64_t(l.kind.bits) + 7) / 8 * l.height;
+  if (block_bytes > std::max<std::uint64_t>(16u << 20, 4 * image_bytes))
+    file.fail(std::string(tiled ? "tiles" : "strips") + " of " + std::to_string(block_bytes) +
+              " bytes, far larger than the picture");
 
   // The planes each row needs: all of a contiguous block's samples are in plane 0.
   std::vector<int> planes = {0};

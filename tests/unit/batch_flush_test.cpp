@@ -10,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "disk_backed_storage.hpp"
@@ -41,9 +42,13 @@ class EventStorage final : public DiskBackedStorage {
     add("remove " + fs::path(path).filename().string());
   }
   void sync(const std::vector<std::string>& paths, const std::vector<std::string>& roots) override {
-    DiskBackedStorage::sync(paths, roots);
     std::string event = "sync";
     for (const std::string& path : paths) event += " " + fs::path(path).filename().string();
+    if (event.find(kMark) != std::string::npos) {
+      std::this_thread::sleep_for(mark_sync_delay);
+      if (fail_mark_sync) throw std::runtime_error("Input/output error");
+    }
+    DiskBackedStorage::sync(paths, roots);
     add(event);
   }
 
@@ -52,6 +57,8 @@ class EventStorage final : public DiskBackedStorage {
     return events_;
   }
   int fail_flush_after = -1;  // flushes that succeed before every later one fails; -1: none fails
+  std::chrono::milliseconds mark_sync_delay{0};  // a slow disk: the sync of the mark takes this long
+  bool fail_mark_sync = false;                   // ... or fails
 
  private:
   void add(std::string event) {
@@ -116,6 +123,47 @@ TEST(BatchFlush, OneFlushAfterTheLastThumbnailAndTheMarkIsSyncedBeforeTheFirst) 
   EXPECT_EQ(events.back(), std::string("remove ") + kMark);
   EXPECT_LT(last_thumbnail, std::ptrdiff_t(events.size() - 2));
   EXPECT_FALSE(fs::exists(dir / "out" / kMark));
+}
+
+// The mark's fsyncs run beside the start of the batch (downloads, decodes), but no thumbnail is
+// written before they are done.
+TEST(BatchFlush, ThumbnailsWaitForASlowSyncOfTheMark) {
+  test::TempDir dir;
+  const auto items = make_items(dir, 6);
+  EventStorage storage;
+  storage.mark_sync_delay = 500ms;
+  const BatchReport report = run_batch_with(items, options_for(dir, Fsync::Batch), storage, {});
+  ASSERT_EQ(report.summary.done, 6u);
+  const auto events = storage.events();
+  const auto first_thumbnail =
+      std::find_if(events.begin(), events.end(), is_thumbnail_write) - events.begin();
+  EXPECT_LT(position(events, std::string("sync .thumbflow.settings.json ") + kMark),
+            std::size_t(first_thumbnail))
+      << testing::PrintToString(events);
+}
+
+// A mark that cannot be made durable stops the batch as before the fsyncs ran beside it: a setup
+// error naming the mark, and no thumbnail written.
+TEST(BatchFlush, AFailedSyncOfTheMarkIsASetupErrorAndWritesNoThumbnail) {
+  test::TempDir dir;
+  const auto items = make_items(dir, 4);
+  EventStorage storage;
+  storage.mark_sync_delay = 100ms;
+  storage.fail_mark_sync = true;
+  try {
+    run_batch_with(items, options_for(dir, Fsync::Batch), storage, {});
+    FAIL() << "the batch ran on";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(std::string("cannot write ") + (dir / "out" / kMark).string()),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("Input/output error"), std::string::npos) << e.what();
+  }
+  const auto events = storage.events();
+  EXPECT_EQ(std::count_if(events.begin(), events.end(), is_thumbnail_write), 0)
+      << testing::PrintToString(events);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_FALSE(fs::exists(dir / "out" / ("img" + std::to_string(i) + "_thumbnail.jpg"))) << i;
 }
 
 TEST(BatchFlush, WithMuchUnwrittenDataOfOthersTheBatchSyncsItsOwnFilesInsteadOfFlushing) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_set>
@@ -19,12 +20,18 @@ class RecordingStorage final : public Storage {
   std::vector<std::uint8_t> read(const std::string& path, std::uint64_t max_bytes) override {
     return inner_.read(path, max_bytes);
   }
+  // Every later write first calls `wait`, which may throw (then that write does not happen). Set
+  // before writes can come from other threads.
+  void hold_writes_on(std::function<void()> wait) { hold_ = std::move(wait); }
+
   void write_atomic(const std::string& path, std::span<const std::uint8_t> bytes) override {
+    if (hold_) hold_();
     inner_.write_atomic(path, bytes);
     note(path, bytes.size());
   }
   void write_atomic_under(const std::string& root, const std::string& relative,
                           std::span<const std::uint8_t> bytes) override {
+    if (hold_) hold_();
     inner_.write_atomic_under(root, relative, bytes);
     note((std::filesystem::path(root) / relative).string(), bytes.size());
   }
@@ -58,6 +65,7 @@ class RecordingStorage final : public Storage {
   }
 
   Storage& inner_;
+  std::function<void()> hold_;
   mutable std::mutex mutex_;
   std::unordered_set<std::string> paths_;
   std::uint64_t bytes_ = 0;

@@ -179,8 +179,9 @@ TEST(MaxPixels, HugeDeclaredSizeIsRefusedQuickly) {
   test::write_bytes(tmp / "in" / "huge.jpg", jpeg_declaring(65000, 65000));
   copy_from_data(tmp / "in", {"fruits.jpg"});
   const auto start = std::chrono::steady_clock::now();
-  // A sequential JPEG counts at the DCT scale the box needs: 65000x65000 at 1/8 is 8125x8125 (66 MP),
-  // over a limit of 50 MP.
+  // The PNG is over the limit. The JPEG's few bytes cannot hold the Huffman data of 65000x65000
+  // pixels: refused as truncated at its header, before the limit is asked (the limit on what a
+  // sequential JPEG holds at its DCT scale: Decode.PixelLimitIsOnWhatASequentialJpegHolds).
   const CommandResult r =
       run_cli({(tmp / "in").string(), "-o", (tmp / "out").string(), "-q", "--max-pixels", "50000000"}, 30);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -189,7 +190,8 @@ TEST(MaxPixels, HugeDeclaredSizeIsRefusedQuickly) {
   for (const std::string name : {"huge.png", "huge.jpg"}) {
     const auto lines = lines_with(r.err, (tmp / "in" / name).string());
     ASSERT_EQ(lines.size(), 1u) << r.err;
-    EXPECT_TRUE(contains_ci(lines[0], "limit") || contains_ci(lines[0], "max-pixels")) << lines[0];
+    EXPECT_TRUE(contains_ci(lines[0], name == "huge.png" ? "over the limit" : "truncated JPEG ("))
+        << lines[0];
   }
   EXPECT_TRUE(fs::exists(tmp / "out" / "fruits_thumbnail.jpg"));
   EXPECT_EQ(files_under(tmp / "out").size(), 1u);
@@ -357,6 +359,25 @@ TEST(Collision, SameStemDifferentExtension) {
                                        "jpg", "--name", "{stem}_{srcext}.{ext}", "-q"});
   ASSERT_EQ(fixed.exit_code, 0) << describe(fixed);
   EXPECT_EQ(files_under(tmp / "out2"), (std::vector<std::string>{"a_jpg.jpg", "a_png.jpg"}));
+}
+
+// A file of a format thumbflow does not read (.ico, .psd, .jp2, .j2k) gives way to the picture of
+// the same stem: favicon.ico sorts before favicon.png and took its thumbnail name, and the PNG
+// failed with a naming hint. Two unread files of one stem each fail with their own reason.
+TEST(Collision, AnUnreadFormatGivesWayToThePictureOfTheSameStem) {
+  TempDir tmp;
+  test::write_bytes(tmp / "in" / "favicon.png", test::encode(test::make_picture(64, 64, CV_8UC3), ".png"));
+  test::write_bytes(tmp / "in" / "favicon.ico", {0, 0, 1, 0, 1, 0, 16, 16, 0, 0, 1, 0, 32, 0});
+  test::write_bytes(tmp / "in" / "x.ico", {0, 0, 1, 0, 1, 0, 16, 16, 0, 0, 1, 0, 32, 0});
+  test::write_bytes(tmp / "in" / "x.psd", {'8', 'B', 'P', 'S', 0, 1, 0, 0, 0, 0, 0, 0});
+  const CommandResult r =
+      run_cli({(tmp / "in").string(), "-o", (tmp / "out").string(), "--no-html", "-s", "32", "-v"});
+  ASSERT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_EQ(files_under(tmp / "out"), std::vector<std::string>{"favicon_thumbnail.png"}) << r.err;
+  EXPECT_EQ(r.err.find("{srcext}"), std::string::npos) << r.err;
+  EXPECT_EQ(lines_with(r.err, ": unsupported format").size(), 3u) << r.err;
+  EXPECT_EQ(lines_with(r.err, "does not read .psd files").size(), 1u) << r.err;
+  EXPECT_EQ(lines_with(r.err, "does not read .ico files (and its thumbnail name").size(), 1u) << r.err;
 }
 
 // {srcext} is checked per file: a source whose extension thumbflow cannot write fails alone, with

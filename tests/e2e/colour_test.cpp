@@ -82,6 +82,21 @@ TEST_F(Colour, AdobeRgbFilesLookLikeTheSrgbOriginal) {
   }
 }
 
+// Cameras set to Adobe RGB embed no profile: EXIF says ColorSpace "uncalibrated" + index R03.
+TEST_F(Colour, CameraAdobeRgbJpegWithoutAProfileLooksLikeTheSrgbOriginal) {
+  const std::vector<std::uint8_t> stored = jpeg(test::from_srgb(picture, adobe), {});
+  const Distances d =
+      compare(tmp, "camera_adobe.jpg", test::with_exif(stored, test::exif_colour_space(0xFFFF, "R03")),
+              "original.jpg");
+  EXPECT_LE(d.managed, kTolerance);
+  EXPECT_GT(d.unmanaged, 10.0);
+  // The same pixels stated as sRGB (R98) are taken as they are.
+  const Distances srgb = compare(tmp, "camera_srgb.jpg",
+                                 test::with_exif(stored, test::exif_colour_space(1, "R98")), "original.jpg");
+  EXPECT_GT(srgb.managed, 10.0);
+  EXPECT_LT(std::abs(srgb.managed - srgb.unmanaged), 0.01);
+}
+
 TEST_F(Colour, DisplayP3JpegLooksLikeTheSrgbOriginal) {
   const test::Icc p3 = test::display_p3_profile();
   const Distances d = compare(tmp, "p3.jpg", jpeg(test::from_srgb(picture, p3), p3), "original.jpg");

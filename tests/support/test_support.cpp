@@ -144,16 +144,53 @@ std::vector<std::uint8_t> jpeg_with_orientation(const cv::Mat& bgr, int orientat
   u16(tiff, unsigned(orientation));
   u16(tiff, 0);
   u32(tiff, 0);  // no next IFD
+  return with_exif(plain, tiff);
+}
+
+std::vector<std::uint8_t> with_exif(const std::vector<std::uint8_t>& jpeg,
+                                    const std::vector<std::uint8_t>& tiff) {
   std::vector<std::uint8_t> app1 = {'E', 'x', 'i', 'f', 0, 0};
   app1.insert(app1.end(), tiff.begin(), tiff.end());
   const std::size_t len = app1.size() + 2;
   std::vector<std::uint8_t> out;
-  out.reserve(6 + app1.size() + plain.size());
+  out.reserve(6 + app1.size() + jpeg.size());
   for (const unsigned b : {0xFFu, 0xD8u, 0xFFu, 0xE1u, unsigned(len >> 8), unsigned(len & 0xFF)})
     out.push_back(std::uint8_t(b));
   std::copy(app1.begin(), app1.end(), std::back_inserter(out));
-  std::copy(plain.begin() + 2, plain.end(), std::back_inserter(out));  // skip the encoder's SOI
+  std::copy(jpeg.begin() + 2, jpeg.end(), std::back_inserter(out));  // skip the encoder's SOI
   return out;
+}
+
+std::vector<std::uint8_t> exif_colour_space(int colour_space, const std::string& interop_index) {
+  std::vector<std::uint8_t> t = {'M', 'M', 0, 42, 0, 0, 0, 8};
+  const auto u16 = [&](unsigned x) {
+    t.push_back(std::uint8_t(x >> 8));
+    t.push_back(std::uint8_t(x));
+  };
+  const auto u32 = [&](unsigned x) { u16(x >> 16), u16(x & 0xFFFF); };
+  const auto entry = [&](unsigned tag, unsigned type, unsigned count, unsigned value) {
+    u16(tag), u16(type), u32(count);
+    if (type == 3)
+      u16(value), u16(0);
+    else
+      u32(value);
+  };
+  const bool interop = !interop_index.empty();
+  u16(1);  // IFD0 at 8: the Exif IFD pointer
+  entry(0x8769, 4, 1, 26);
+  u32(0);
+  u16(interop ? 2 : 1);  // Exif IFD at 26
+  entry(0xA001, 3, 1, unsigned(colour_space));
+  if (interop) entry(0xA005, 4, 1, 56);  // the interoperability IFD follows
+  u32(0);
+  if (interop) {
+    u16(1);
+    u16(0x0001), u16(2), u32(4);  // InteroperabilityIndex, ASCII, 3 characters and a NUL, inline
+    for (std::size_t i = 0; i < 4; ++i)
+      t.push_back(i < interop_index.size() ? std::uint8_t(interop_index[i]) : 0);
+    u32(0);
+  }
+  return t;
 }
 
 cv::Mat store_for_orientation(const cv::Mat& upright, int orientation) {

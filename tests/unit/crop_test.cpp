@@ -112,7 +112,8 @@ TEST(Crop, GravityAtTheCornersPinsTheWindow) {
 // reported in original pixels.
 TEST(Crop, ReportsTheWindowInOriginalPixels) {
   const test::Scene s = test::make_scene(300, 200, 0.9, 0.5, false);
-  const CropPlan plan = plan_crop(s.picture, {300, 200}, {3000, 2000}, crop_options(CropMode::Attention));
+  const CropPlan plan =
+      plan_crop(s.picture, cv::Rect2d(0, 0, 300, 200), {3000, 2000}, crop_options(CropMode::Attention));
   EXPECT_EQ(plan.window.size(), cv::Size(200, 200));
   EXPECT_EQ(plan.original.w, 2000);
   EXPECT_EQ(plan.original.h, 2000);

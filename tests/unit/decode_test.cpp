@@ -200,6 +200,66 @@ TEST(Decode, SixteenBitBmpsAreRead) {
   EXPECT_NE(decode_error_of(cut).find("truncated BMP"), std::string::npos) << decode_error_of(cut);
 }
 
+// An OS/2 1.x BMP (12-byte header) of 3x2 pixels at `bits` per pixel: 24-bit stores `colours`
+// themselves, palette files store indices 0..5 (clamped to the palette) into `colours`.
+std::vector<std::uint8_t> os2_bmp(int bits, const std::vector<cv::Vec3b>& colours) {
+  const int w = 3, h = 2;
+  const std::size_t palette = bits == 24 ? 0 : std::min<std::size_t>(colours.size(), 1u << bits);
+  const std::size_t offset = 26 + 3 * palette, stride = (std::size_t(w) * std::size_t(bits) + 31) / 32 * 4;
+  std::vector<std::uint8_t> b(offset + stride * h, 0);
+  const auto put16 = [&](std::size_t at, unsigned v) {
+    b[at] = std::uint8_t(v), b[at + 1] = std::uint8_t(v >> 8);
+  };
+  b[0] = 'B';
+  b[1] = 'M';
+  put16(2, unsigned(b.size()));
+  put16(10, unsigned(offset));
+  put16(14, 12);
+  put16(18, w);
+  put16(20, h);
+  put16(22, 1);
+  put16(24, unsigned(bits));
+  for (std::size_t i = 0; i < palette; ++i)
+    for (int c = 0; c < 3; ++c) b[26 + 3 * i + std::size_t(c)] = colours[i][c];
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const std::size_t index = std::min<std::size_t>(std::size_t(y * w + x), palette > 0 ? palette - 1 : 5);
+      std::uint8_t* row = b.data() + offset + std::size_t(h - 1 - y) * stride;  // bottom-up
+      if (bits == 24) {
+        for (int c = 0; c < 3; ++c) row[3 * x + c] = colours[index][c];
+      } else {
+        const int per_byte = 8 / bits;
+        row[x / per_byte] |= std::uint8_t(index << (8 - bits * (x % per_byte + 1)));
+      }
+    }
+  return b;
+}
+
+// OS/2 1.x BMPs came out as one grey channel from OpenCV 4.6; every bit depth keeps its colours.
+TEST(Decode, Os2BmpsKeepTheirColours) {
+  const std::vector<cv::Vec3b> colours = {{0, 0, 255},     {0, 255, 0},   {255, 0, 0},
+                                          {255, 255, 255}, {0, 128, 255}, {30, 60, 90}};
+  for (const int bits : {1, 4, 8, 24}) {
+    SCOPED_TRACE(bits);
+    const DecodedImage got = decode_for_thumbnail(os2_bmp(bits, colours), {});
+    ASSERT_EQ(got.pixels.type(), CV_8UC3);
+    ASSERT_EQ(got.pixels.size(), cv::Size(3, 2));
+    const std::size_t palette =
+        bits == 24 ? colours.size() : std::min<std::size_t>(colours.size(), 1u << bits);
+    for (int y = 0; y < 2; ++y)
+      for (int x = 0; x < 3; ++x)
+        EXPECT_EQ(got.pixels.at<cv::Vec3b>(y, x),
+                  colours[std::min<std::size_t>(std::size_t(y * 3 + x), palette - 1)])
+            << x << "," << y;
+  }
+  std::vector<std::uint8_t> cut = os2_bmp(24, colours);
+  cut.resize(cut.size() - 3);
+  EXPECT_NE(decode_error_of(cut).find("truncated BMP"), std::string::npos) << decode_error_of(cut);
+  std::vector<std::uint8_t> odd = os2_bmp(24, colours);
+  odd[24] = 16;
+  EXPECT_EQ(decode_error_of(odd), "invalid BMP (OS/2 header with 16 bits per pixel)");
+}
+
 // A 32-bit BMP of 2x2 BGRA pixels (alpha as given), BI_BITFIELDS with a 40-byte header and three
 // masks (X8R8G8B8) or a V5 header (124 bytes) with an alpha mask.
 std::vector<std::uint8_t> bmp32(std::uint8_t alpha, bool v5) {
@@ -263,6 +323,24 @@ TEST(Decode, PixelLimitIsOnWhatASequentialJpegHolds) {
       test::encode(picture, ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
   EXPECT_NE(decode_error_of(progressive, small).find("declares 1600x1200 pixels (1.9 MP)"),
             std::string::npos);
+}
+
+// A sequential Huffman JPEG spends at least 2 bits per block: a few hundred bytes that declare
+// 65500x65500 are refused before any decoder allocates its rows (it cost 214 MB, then "truncated").
+// A file with its data whole but no end-of-image marker is still read.
+TEST(Decode, SequentialJpegWithFarTooLittleDataIsRefusedAtTheHeader) {
+  const std::vector<std::uint8_t> bomb = test::jpeg_declaring(65500, 65500);
+  const std::string e = decode_error_of(bomb);
+  EXPECT_EQ(e.rfind("truncated JPEG (", 0), 0u) << e;
+  EXPECT_NE(e.find("65500x65500 pixels need at least"), std::string::npos) << e;
+  ThumbnailOptions no_limit;
+  no_limit.max_pixels = 0;
+  EXPECT_EQ(decode_error_of(bomb, no_limit).rfind("truncated JPEG (", 0), 0u);
+  std::vector<std::uint8_t> no_end = test::encode(test::make_picture(640, 480, CV_8UC3, 3), ".jpg");
+  no_end.resize(no_end.size() - 2);  // without FF D9
+  ThumbnailOptions full;
+  full.decode = DecodeMode::Full;
+  EXPECT_EQ(decode_for_thumbnail(no_end, full).pixels.size(), cv::Size(640, 480));
 }
 
 TEST(Decode, RefusesOversizedHeadersBeforeDecoding) {
@@ -514,8 +592,7 @@ TEST(Decode, FastPathMatchesFullDecodeOnEverySample) {
       ASSERT_EQ(f.target, r.target);
       // Composited onto white (keep_alpha = false): colours under fully transparent pixels are
       // invisible and carry no meaning, so images with alpha are compared as a viewer sees them.
-      const cv::Mat a =
-          resize_for_thumbnail(f.pixels, f.target, false, {}, {f.extent_width, f.extent_height});
+      const cv::Mat a = resize_for_thumbnail(f.pixels, f.target, false, {}, f.extent);
       const cv::Mat b = resize_for_thumbnail(r.pixels, r.target, false, {});
       EXPECT_GE(test::psnr_luma(a, b), 38.0) << entry.path().filename() << " box " << box;
       ++checked;
@@ -535,7 +612,7 @@ cv::Mat fast_thumbnail(const std::vector<std::uint8_t>& bytes, int box, DecodeMo
   options.box_width = options.box_height = box;
   options.decode = mode;
   const DecodedImage d = decode_for_thumbnail(bytes, options);
-  return resize_for_thumbnail(d.pixels, d.target, false, {}, {d.extent_width, d.extent_height});
+  return resize_for_thumbnail(d.pixels, d.target, false, {}, d.extent);
 }
 
 // A web-size photo: a sample photo from data/ scaled to width x height, JPEG quality 85.
@@ -566,6 +643,31 @@ TEST(Decode, WebSizePhotosKeepTheQualityBar) {
         }
       }
   EXPECT_EQ(checked, 4 * 4 * 2 * 2);
+}
+
+// JPEG DCT scaling leaves a partial last column/row of blocks; under an orientation that mirrors or
+// turns the picture it comes first. A fast thumbnail is where a full decode puts it (a white
+// rectangle's centroid moved by ~0.44 px at 1/8 under orientations 2, 3, 6, 7 and 3, 4, 7, 8).
+TEST(Decode, FastJpegThumbnailIsNotShiftedByOrientation) {
+  const auto centroid = [](const cv::Mat& m) {
+    cv::Mat grey;
+    cv::cvtColor(m, grey, cv::COLOR_BGR2GRAY);
+    const cv::Moments mm = cv::moments(grey);
+    return cv::Point2d(mm.m10 / mm.m00, mm.m01 / mm.m00);
+  };
+  for (int o = 1; o <= 8; ++o) {
+    const cv::Size size = o >= 5 ? cv::Size(1537, 2049) : cv::Size(2049, 1537);  // stored 2049x1537
+    cv::Mat upright(size, CV_8UC3, cv::Scalar::all(0));
+    cv::rectangle(upright, cv::Rect(size.width / 3, size.height / 4, size.width / 5, size.height / 3),
+                  cv::Scalar::all(255), cv::FILLED);
+    const auto bytes = test::jpeg_with_orientation(test::store_for_orientation(upright, o), o);
+    const cv::Mat fast = fast_thumbnail(bytes, 128, DecodeMode::Fast);
+    const cv::Mat full = fast_thumbnail(bytes, 128, DecodeMode::Full);
+    ASSERT_EQ(fast.size(), full.size()) << o;
+    const cv::Point2d a = centroid(fast), b = centroid(full);
+    EXPECT_LT(std::abs(a.x - b.x), 0.15) << "orientation " << o << ": " << a << " vs " << b;
+    EXPECT_LT(std::abs(a.y - b.y), 0.15) << "orientation " << o << ": " << a << " vs " << b;
+  }
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "image/webp_decoder.hpp"
+#include "test_support.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -274,6 +275,26 @@ TEST(Exif, PngExifChunkWithABadCrcIsNotRead) {
   const std::size_t crc_at = 33 + 8 + tiff_orientation(false, 6).size();  // IHDR, eXIf's header, data
   png[crc_at] ^= 0x80;
   EXPECT_EQ(read_exif_orientation(png, ImageFormat::Png), 1);
+}
+
+// DCF: a camera set to Adobe RGB writes no profile, only ColorSpace "uncalibrated" and the
+// interoperability index R03; sRGB files say 1 and R98. Some cameras write ColorSpace 2.
+TEST(Exif, CameraAdobeRgbStatementIsRead) {
+  const Buffer jpeg = plain_jpeg();
+  const auto adobe = [&](int space, const std::string& index) {
+    return read_exif(test::with_exif(jpeg, test::exif_colour_space(space, index)), ImageFormat::Jpeg)
+        .adobe_rgb;
+  };
+  EXPECT_TRUE(adobe(0xFFFF, "R03"));
+  EXPECT_TRUE(adobe(2, ""));
+  EXPECT_FALSE(adobe(1, "R98"));
+  EXPECT_FALSE(adobe(0xFFFF, "R98"));
+  EXPECT_FALSE(adobe(0xFFFF, ""));  // uncalibrated, nothing more said: unknown, shown as sRGB
+  EXPECT_FALSE(adobe(1, "R03"));    // the colour space tag wins
+  EXPECT_FALSE(read_exif(jpeg, ImageFormat::Jpeg).adobe_rgb);
+  EXPECT_EQ(
+      read_exif(test::with_exif(jpeg, test::exif_colour_space(0xFFFF, "R03")), ImageFormat::Jpeg).orientation,
+      1);
 }
 
 TEST(Exif, SampleFiles) {

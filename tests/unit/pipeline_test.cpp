@@ -141,6 +141,24 @@ TEST(Pipeline, FailuresSayWhetherTryingAgainCouldHelp) {
   }
 }
 
+// Names that are not UTF-8 (any bytes are legal in a Linux file name) stay apart in the report:
+// both showed as "a\uFFFD.jpg" before; their exact bytes now follow, percent-encoded.
+TEST(Report, NamesThatAreNotUtf8KeepTheirBytes) {
+  BatchReport report;
+  for (const char* name : {"a\xff.jpg", "a\xfe.jpg", "caf\xc3\xa9 100%.jpg"}) {
+    ItemResult& r = report.items.emplace_back();
+    r.input = name;
+    r.output = std::string(name) + "_thumbnail.jpg";
+  }
+  const std::string json = report_to_json(report, -1);
+  EXPECT_NE(json.find(R"("input_bytes":"a%FF.jpg")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("input_bytes":"a%FE.jpg")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("output_bytes":"a%FE.jpg_thumbnail.jpg")"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"input\":\"caf\xc3\xa9 100%.jpg\""), std::string::npos) << json;  // UTF-8 as it is
+  EXPECT_EQ(json.find("caf\xc3\xa9 100%.jpg\",\"input_bytes"), std::string::npos) << json;
+  EXPECT_EQ(json.find("%25"), std::string::npos) << json;
+}
+
 TEST(Pipeline, RerunSkipsAndCancelStopsBeforeStarting) {
   test::TempDir dir;
   const auto items = make_items(dir, 5);

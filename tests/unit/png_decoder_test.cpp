@@ -218,8 +218,8 @@ struct PhotoPng {
     options.box_width = options.box_height = box;
     const DecodedImage fast = decode_for_thumbnail(png, options);
     decoded = fast.pixels.size();
-    const cv::Mat thumb = resize_for_thumbnail(fast.pixels, fast.target, false, options.background,
-                                               {fast.extent_width, fast.extent_height});
+    const cv::Mat thumb =
+        resize_for_thumbnail(fast.pixels, fast.target, false, options.background, fast.extent);
     cv::Mat reference;
     cv::resize(full, reference, thumb.size(), 0, 0, cv::INTER_AREA);
     return test::psnr_luma(thumb, reference);

@@ -282,7 +282,7 @@ TEST(TiffDecoder, ShrinkOnLoadAveragesBlocksOfStrips) {
   spec.rows_per_strip = 5;  // blocks straddle strips
   const DecodedImage d = decode_for_thumbnail(test::make_tiff(rgb_of(bgr), spec), fast);
   EXPECT_LE(max_difference(d.pixels, expected), 1);
-  EXPECT_DOUBLE_EQ(d.extent_width, 600);
+  EXPECT_DOUBLE_EQ(d.extent.width, 600);
   EXPECT_EQ(d.stored, (Dimensions{1200, 900}));
   spec.photometric = 5;
   const DecodedImage cmyk = decode_for_thumbnail(test::make_tiff(test::naive_cmyk(bgr), spec), fast);

@@ -114,8 +114,10 @@ struct BatchReport {
 // The whole report as JSON: {"summary": {...}, "items": [{...}, ...]}, with `indent` spaces per
 // level (default 2; -1 puts it all on one line). The summary also gets images_per_second and
 // megapixels_per_second; an item's "error" and "failure" ("transient" or "permanent") keys are
-// present only when it failed. Bytes that are not valid UTF-8 in names are replaced by U+FFFD rather than
-// failing. Never throws (but bad_alloc).
+// present only when it failed. A name ("input", "output") that is not valid UTF-8 is shown with
+// U+FFFD for its bad bytes, and its exact bytes follow in "input_bytes" / "output_bytes",
+// percent-encoded ('%' and every byte outside printable ASCII as %XX), so that two names that
+// differ only there stay apart. Never throws (but bad_alloc).
 std::string report_to_json(const BatchReport& report, int indent = 2);
 
 // The summary alone as JSON, the "summary" object of report_to_json (for --json on stdout). Same

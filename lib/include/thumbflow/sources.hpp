@@ -41,6 +41,10 @@ struct CollectOptions {
 // only a leading one, has no extension.
 bool has_image_extension(const std::string& filename);
 
+// The extensions of has_image_extension whose formats thumbflow has no decoder for: jp2 j2k ico psd
+// (case-insensitive). Such a file gives way when its thumbnail name is another picture's.
+bool has_unread_image_extension(const std::string& filename);
+
 // Camera RAW extensions (case-insensitive): dng cr2 cr3 crw nef nrw arw srf sr2 orf rw2 raf pef srw
 // x3f 3fr iiq erf kdc dcr mef mrw. In a folder, a RAW file beside a picture of the same stem (the
 // camera's JPEG of the same shot) is left out, unless the name template has {srcext}.

@@ -9,6 +9,7 @@
 
 #include "colour/profile_build.hpp"
 #include "image/byte_order.hpp"
+#include "image/exif.hpp"
 #include "image/integrity.hpp"
 
 namespace thumbflow::detail {
@@ -180,8 +181,14 @@ ExtractedProfile from_tiff(Bytes d) {
 
 ExtractedProfile embedded_profile(Bytes data, ImageFormat format) {
   switch (format) {
-    case ImageFormat::Jpeg:
-      return from_jpeg(data);
+    case ImageFormat::Jpeg: {
+      ExtractedProfile p = from_jpeg(data);
+      // A camera JPEG in Adobe RGB carries no profile, only the EXIF statement (DCF); a damaged
+      // profile container (a warning) still means "not sRGB as far as we know": sRGB, as before.
+      if (p.icc.empty() && p.warnings.empty() && read_exif(data, format).adobe_rgb)
+        p.icc = adobe_rgb_profile();
+      return p;
+    }
     case ImageFormat::Png:
       return from_png(data);
     case ImageFormat::Webp:

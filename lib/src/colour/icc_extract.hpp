@@ -21,6 +21,7 @@ struct ExtractedProfile {
 
 // The profile stated by `data` in `format`:
 // - JPEG: APP2 "ICC_PROFILE" segments before the first scan, put together by sequence number;
+//   without them, Adobe RGB (1998) when the EXIF block states it the DCF way (a camera's setting);
 // - PNG: iCCP (inflated); without it, gAMA/cHRM as a profile made with lcms2, gray for a gray PNG
 //   (an sRGB chunk, or a gamma of about 1/2.2 alone, means sRGB: nothing);
 // - WebP: the ICCP chunk; TIFF: tag 34675 of the first directory.

@@ -17,6 +17,7 @@ constexpr cmsCIExyY kD65{0.3127, 0.3290, 1.0};
 constexpr Primaries kSrgb{kD65, {{0.64, 0.33, 1}, {0.30, 0.60, 1}, {0.15, 0.06, 1}}};
 constexpr Primaries kBt2020{kD65, {{0.708, 0.292, 1}, {0.170, 0.797, 1}, {0.131, 0.046, 1}}};
 constexpr Primaries kDisplayP3{kD65, {{0.680, 0.320, 1}, {0.265, 0.690, 1}, {0.150, 0.060, 1}}};
+constexpr Primaries kAdobeRgb{kD65, {{0.64, 0.33, 1}, {0.21, 0.71, 1}, {0.15, 0.06, 1}}};
 constexpr Primaries kDciP3{{0.314, 0.351, 1}, {{0.680, 0.320, 1}, {0.265, 0.690, 1}, {0.150, 0.060, 1}}};
 
 // HDR signals are shown on an SDR display by taking the reference white (ITU-R BT.2408: 203 cd/m2)
@@ -144,6 +145,12 @@ std::vector<std::uint8_t> profile_from_cicp(const Cicp& cicp, std::vector<std::s
       curve = srgb_curve();
   }
   return rgb_profile(*p, curve);
+}
+
+const std::vector<std::uint8_t>& adobe_rgb_profile() {
+  // Adobe RGB (1998): D65, its primaries, a pure power curve of 563/256 (about 2.2).
+  static const std::vector<std::uint8_t> bytes = rgb_profile(kAdobeRgb, gamma_curve(563.0 / 256));
+  return bytes;
 }
 
 }  // namespace thumbflow::detail

@@ -31,4 +31,7 @@ std::vector<std::uint8_t> profile_from_png_chunks(std::optional<std::uint32_t> g
 // sRGB's, with a warning.
 std::vector<std::uint8_t> profile_from_cicp(const Cicp& cicp, std::vector<std::string>& warnings);
 
+// Adobe RGB (1998) as ICC bytes (made once), for files that state the colour space without a profile.
+const std::vector<std::uint8_t>& adobe_rgb_profile();
+
 }  // namespace thumbflow::detail

@@ -63,8 +63,8 @@ Dimensions cover_size(Dimensions in, Dimensions box, bool allow_enlarge) {
           std::max(box.height, at_least_one(in.height * cover))};
 }
 
-CropPlan plan_crop(const cv::Mat& pixels, cv::Size2d extent, Dimensions original, const ThumbnailOptions& t) {
-  if (extent.width <= 0 || extent.height <= 0) extent = cv::Size2d(pixels.cols, pixels.rows);
+CropPlan plan_crop(const cv::Mat& pixels, cv::Rect2d extent, Dimensions original, const ThumbnailOptions& t) {
+  if (extent.width <= 0 || extent.height <= 0) extent = cv::Rect2d(0, 0, pixels.cols, pixels.rows);
   if (original.width <= 0 || original.height <= 0) original = {pixels.cols, pixels.rows};
   const auto [target, window_original] = target_and_window(original, t);
   // Decoded pixels per original pixel, on each axis.
@@ -72,9 +72,9 @@ CropPlan plan_crop(const cv::Mat& pixels, cv::Size2d extent, Dimensions original
   const cv::Size window(std::min(pixels.cols, at_least_one(window_original.width * rx)),
                         std::min(pixels.rows, at_least_one(window_original.height * ry)));
 
-  cv::Point2d centre(extent.width / 2, extent.height / 2);
+  cv::Point2d centre(extent.x + extent.width / 2, extent.y + extent.height / 2);
   if (t.gravity.set())
-    centre = {t.gravity.x * extent.width, t.gravity.y * extent.height};
+    centre = {extent.x + t.gravity.x * extent.width, extent.y + t.gravity.y * extent.height};
   else if (t.crop != CropMode::Centre && t.crop != CropMode::None)
     centre = looked_centre(pixels, window, t.crop);
 
@@ -83,8 +83,8 @@ CropPlan plan_crop(const cv::Mat& pixels, cv::Size2d extent, Dimensions original
   CropPlan plan;
   plan.window = cv::Rect(x, y, window.width, window.height);
   plan.target = target;
-  const int ox = std::clamp(int(std::lround(x / rx)), 0, original.width - 1);
-  const int oy = std::clamp(int(std::lround(y / ry)), 0, original.height - 1);
+  const int ox = std::clamp(int(std::lround((x - extent.x) / rx)), 0, original.width - 1);
+  const int oy = std::clamp(int(std::lround((y - extent.y) / ry)), 0, original.height - 1);
   plan.original = {ox, oy, std::min(original.width - ox, at_least_one(window.width / rx)),
                    std::min(original.height - oy, at_least_one(window.height / ry))};
   return plan;

@@ -21,9 +21,10 @@ struct CropPlan {
 };
 
 // Chooses the window for options.crop (not None) and options.gravity on the decoded upright
-// `pixels`, which span `extent` pixels (see DecodedImage::extent_width) of an original upright
-// picture of size `original`. Throws std::runtime_error when the face cascade is missing.
-CropPlan plan_crop(const cv::Mat& pixels, cv::Size2d extent, Dimensions original,
+// `pixels`, whose rectangle `extent` (see DecodedImage::extent; empty: all of them) spans an
+// original upright picture of size `original`. Throws std::runtime_error when the face cascade is
+// missing.
+CropPlan plan_crop(const cv::Mat& pixels, cv::Rect2d extent, Dimensions original,
                    const ThumbnailOptions& options);
 
 }  // namespace thumbflow::detail

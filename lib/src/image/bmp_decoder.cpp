@@ -1,5 +1,6 @@
 #include "image/bmp_decoder.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstdlib>
@@ -75,6 +76,42 @@ std::optional<cv::Mat> decode_bmp16(Bytes d) {
       *o++ = g.value(p);
       *o++ = r.value(p);
       if (alpha != 0) *o++ = a.value(p);
+    }
+  }
+  return out;
+}
+
+std::optional<cv::Mat> decode_os2_bmp(Bytes d) {
+  constexpr std::size_t kCoreHeaderEnd = 14 + 12;
+  if (d.size() < kCoreHeaderEnd || le32(d, 14) != 12) return std::nullopt;
+  const int width = int(le16(d, 18)), height = int(le16(d, 20)), bits = int(le16(d, 24));
+  if (width == 0 || height == 0)
+    throw DecodeError("invalid BMP header (" + std::to_string(width) + "x" + std::to_string(height) + ")");
+  if (bits != 1 && bits != 4 && bits != 8 && bits != 24)
+    throw DecodeError("invalid BMP (OS/2 header with " + std::to_string(bits) + " bits per pixel)");
+  const std::uint64_t offset = le32(d, 10);
+  // The palette (3 bytes per colour, blue first) sits between the header and the pixels.
+  const std::size_t colours = bits == 24 || offset < kCoreHeaderEnd
+                                  ? 0
+                                  : std::min<std::uint64_t>(1u << bits, (offset - kCoreHeaderEnd) / 3);
+  if (bits != 24 && colours == 0) throw DecodeError("invalid BMP (OS/2 palette missing)");
+  const std::uint64_t stride = (std::uint64_t(width) * unsigned(bits) + 31) / 32 * 4;
+  if (offset > d.size() || stride * std::uint64_t(height) > d.size() - offset)
+    throw DecodeError("truncated BMP (" + std::to_string(d.size()) + " bytes, the header promises " +
+                      std::to_string(offset + stride * std::uint64_t(height)) + ")");
+  cv::Mat out(height, width, CV_8UC3);
+  for (int y = 0; y < height; ++y) {
+    const std::uint8_t* in = d.data() + offset + std::uint64_t(height - 1 - y) * stride;  // bottom-up
+    std::uint8_t* o = out.ptr<std::uint8_t>(y);
+    for (int x = 0; x < width; ++x, o += 3) {
+      if (bits == 24) {
+        o[0] = in[3 * x], o[1] = in[3 * x + 1], o[2] = in[3 * x + 2];
+        continue;
+      }
+      const int per_byte = 8 / bits, shift = 8 - bits * (x % per_byte + 1);
+      const std::size_t index = (in[x / per_byte] >> shift) & ((1u << bits) - 1);
+      const std::uint8_t* entry = index < colours ? d.data() + kCoreHeaderEnd + 3 * index : nullptr;
+      for (int c = 0; c < 3; ++c) o[c] = entry != nullptr ? entry[c] : 0;
     }
   }
   return out;

@@ -93,13 +93,15 @@ DecodedPixels webp_decode(Bytes data, const DecodeRequest& request) {
   return out;
 }
 
-// 16-bit BMPs are read here (bmp_decoder.hpp says why), the others by OpenCV. A BMP whose alpha is
+// 16-bit and OS/2 BMPs are read here (bmp_decoder.hpp says why), the others by OpenCV. A BMP whose alpha is
 // zero everywhere is opaque, as browsers show it: X8R8G8B8 bitfields, many V4/V5 writers and 16-bit
 // files with an unused alpha mask leave it 0 (they came out wholly transparent, or blank white).
 DecodedPixels bmp_decode(Bytes data, const DecodeRequest&) {
   DecodedPixels out;
   if (std::optional<cv::Mat> pixels = decode_bmp16(data))
     out.pixels = std::move(*pixels);
+  else if (std::optional<cv::Mat> os2 = decode_os2_bmp(data))
+    out.pixels = std::move(*os2);
   else
     out = decode_with_opencv(data, ImageFormat::Bmp);
   if (out.pixels.channels() == 4) {

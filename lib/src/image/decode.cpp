@@ -160,8 +160,14 @@ DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
   const bool exact = scale > 1 && header.size.width > 0;
   const Dimensions upright_stored = swapped(result.stored, swap);
   result.upright = upright_stored;
-  result.extent_width = exact ? upright_stored.width / scale : result.pixels.cols;
-  result.extent_height = exact ? upright_stored.height / scale : result.pixels.rows;
+  const double width = exact ? upright_stored.width / scale : result.pixels.cols;
+  const double height = exact ? upright_stored.height / scale : result.pixels.rows;
+  // The stored picture's partial last column/row ends up first (left/top) under these orientations.
+  const int o = result.orientation;
+  const bool partial_left = o == 2 || o == 3 || o == 6 || o == 7,
+             partial_top = o == 3 || o == 4 || o == 7 || o == 8;
+  result.extent = {partial_left ? result.pixels.cols - width : 0,
+                   partial_top ? result.pixels.rows - height : 0, width, height};
   result.target = fit_within(swapped(result.stored, swap), boxes_of(options).front(), options.allow_enlarge);
   return result;
 }

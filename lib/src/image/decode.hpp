@@ -16,10 +16,11 @@ struct DecodedImage {
   Dimensions target{};  // the thumbnail size the options ask for (upright)
   // `stored` after orientation
   Dimensions upright{};
-  // Width and height, in decoded pixels, that the whole picture spans (upright). Equal to the
-  // pixel size except after JPEG DCT scaling, where the last row/column of blocks stands for fewer
-  // pixels than the others (ceil(W/8) columns cover W/8 of them).
-  double extent_width = 0, extent_height = 0;
+  // The rectangle, in decoded pixels, that the whole picture spans (upright). The pixel rectangle
+  // except after JPEG DCT scaling, where the last row/column of blocks stands for fewer pixels than
+  // the others (ceil(W/8) columns cover W/8 of them); after an orientation that mirrors or turns
+  // the picture that partial row/column comes first, and the rectangle starts inside it.
+  cv::Rect2d extent;
   int orientation = 1;  // EXIF/TIFF orientation that was applied
   ImageFormat format = ImageFormat::Unknown;
   std::vector<std::uint8_t> icc;       // the embedded ICC profile, empty if none

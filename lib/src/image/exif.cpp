@@ -88,7 +88,8 @@ struct ExifDataUnref {
   void operator()(ExifData* exif) const { exif_data_unref(exif); }
 };
 
-int orientation_value(const ExifEntry& entry, ExifByteOrder order) {
+// The value of a SHORT entry (or of an off-spec but unambiguous LONG); 0 when unreadable.
+int short_value(const ExifEntry& entry, ExifByteOrder order) {
   if (entry.data == nullptr || entry.components < 1) return 0;
   if (entry.format == EXIF_FORMAT_SHORT && entry.size >= 2) return exif_get_short(entry.data, order);
   if (entry.format == EXIF_FORMAT_LONG && entry.size >= 4)  // off-spec, but unambiguous
@@ -96,8 +97,28 @@ int orientation_value(const ExifEntry& entry, ExifByteOrder order) {
   return 0;
 }
 
-int parse_orientation(Bytes tiff) {
-  if (tiff.size() < 8) return 1;
+// The value of `tag` in `ifd` as above; 0 when absent.
+int short_value(ExifContent* ifd, ExifTag tag, ExifByteOrder order) {
+  const ExifEntry* entry = ifd != nullptr ? exif_content_get_entry(ifd, tag) : nullptr;
+  return entry != nullptr ? short_value(*entry, order) : 0;
+}
+
+// DCF / EXIF 2.2: a camera that records in Adobe RGB (1998) and embeds no ICC profile says so
+// with ColorSpace = 0xFFFF ("uncalibrated") and the interoperability index "R03" (sRGB files say
+// ColorSpace 1 and "R98"). ColorSpace 2 is a non-standard "Adobe RGB" some cameras write.
+bool states_adobe_rgb(const ExifData& exif, ExifByteOrder order) {
+  const int space = short_value(exif.ifd[EXIF_IFD_EXIF], EXIF_TAG_COLOR_SPACE, order);
+  if (space == 2) return true;
+  if (space != 0xFFFF) return false;
+  const ExifEntry* index =
+      exif_content_get_entry(exif.ifd[EXIF_IFD_INTEROPERABILITY], EXIF_TAG_INTEROPERABILITY_INDEX);
+  return index != nullptr && index->data != nullptr && index->size >= 3 &&
+         std::memcmp(index->data, "R03", 3) == 0;
+}
+
+ExifFacts parse(Bytes tiff) {
+  ExifFacts facts;
+  if (tiff.size() < 8) return facts;
   tiff = tiff.first(std::min(tiff.size(), kMaxTiffBytes));
   // libexif wants the block as in APP1: "Exif\0\0" followed by the TIFF header.
   std::vector<unsigned char> block(sizeof kExifHeader + tiff.size());
@@ -105,33 +126,36 @@ int parse_orientation(Bytes tiff) {
   std::memcpy(block.data() + sizeof kExifHeader, tiff.data(), tiff.size());
 
   const std::unique_ptr<ExifData, ExifDataUnref> exif(exif_data_new());
-  if (!exif) return 1;
+  if (!exif) return facts;
   // Following the specification would make libexif add and "fix" tags: wasted work here.
   exif_data_unset_option(exif.get(), EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
   exif_data_load_data(exif.get(), block.data(), static_cast<unsigned>(block.size()));
-  const ExifEntry* entry = exif_content_get_entry(exif->ifd[EXIF_IFD_0], EXIF_TAG_ORIENTATION);
-  if (entry == nullptr) return 1;
-  const int value = orientation_value(*entry, exif_data_get_byte_order(exif.get()));
-  return value >= 1 && value <= 8 ? value : 1;
+  const ExifByteOrder order = exif_data_get_byte_order(exif.get());
+  const int orientation = short_value(exif->ifd[EXIF_IFD_0], EXIF_TAG_ORIENTATION, order);
+  facts.orientation = orientation >= 1 && orientation <= 8 ? orientation : 1;
+  facts.adobe_rgb = states_adobe_rgb(*exif, order);
+  return facts;
 }
 
 }  // namespace
 
-int read_exif_orientation(Bytes data, ImageFormat format) {
+ExifFacts read_exif(Bytes data, ImageFormat format) {
   try {
     switch (format) {
       case ImageFormat::Jpeg:
-        return parse_orientation(jpeg_exif(data));
+        return parse(jpeg_exif(data));
       case ImageFormat::Webp:
-        return parse_orientation(webp_exif(data));
+        return parse(webp_exif(data));
       case ImageFormat::Png:
-        return parse_orientation(png_exif(data));
+        return parse(png_exif(data));
       default:
-        return 1;
+        return {};
     }
   } catch (const std::bad_alloc&) {
-    return 1;  // at most a 64 KiB copy; not worth failing the image for
+    return {};  // at most a 64 KiB copy; not worth failing the image for
   }
 }
+
+int read_exif_orientation(Bytes data, ImageFormat format) { return read_exif(data, format).orientation; }
 
 }  // namespace thumbflow::detail

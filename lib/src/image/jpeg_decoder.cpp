@@ -344,7 +344,22 @@ int jpeg_scale_eighths(Dimensions stored, Dimensions min_size, bool progressive)
 JpegInfo read_jpeg_info(Bytes data) {
   Decompressor d;
   open(d, data);
-  return {stored_size(d.cinfo), d.cinfo.num_components, d.cinfo.progressive_mode != FALSE};
+  const jpeg_decompress_struct& c = d.cinfo;
+  // Huffman coding spends at least 2 bits on every block of a sequential file (a DC code and an
+  // end-of-block code), so data shorter than that is cut short, whatever the decoder would make
+  // of it: refused here, before a decoder allocates rows for a picture a few hundred bytes declare.
+  // (Arithmetic coding can spend less; progressive scans may be missing on purpose.)
+  if (!c.progressive_mode && !c.arith_code) {
+    std::uint64_t blocks = 0;
+    for (int i = 0; i < c.num_components; ++i)
+      blocks += std::uint64_t(c.comp_info[i].width_in_blocks) * c.comp_info[i].height_in_blocks;
+    const std::uint64_t needed = (blocks * 2 + 7) / 8, left = c.src->bytes_in_buffer;
+    if (left < needed)
+      throw DecodeError("truncated JPEG (" + std::to_string(left) + " bytes of image data; its " +
+                        std::to_string(c.image_width) + "x" + std::to_string(c.image_height) +
+                        " pixels need at least " + std::to_string(needed) + " bytes)");
+  }
+  return {stored_size(c), c.num_components, c.progressive_mode != FALSE};
 }
 
 cv::Mat decode_jpeg(Bytes data, Dimensions min_size) { return decode_jpeg(data, min_size, 0); }

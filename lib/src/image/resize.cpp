@@ -39,11 +39,21 @@ void area(const cv::Mat& in, cv::Mat& out, cv::Size size, double fx, double fy) 
 }
 
 // With a fractional extent, scales by target/extent and crops the partial last row/column away,
-// so the picture is not squeezed by the share of a pixel that lies outside it.
-void resize_area(const cv::Mat& in, cv::Mat& out, Dimensions target, cv::Size2d extent) {
+// so the picture is not squeezed by the share of a pixel that lies outside it. A partial first
+// row/column (the extent starts inside it) is made the last one by mirroring, and the result
+// mirrored back: the area filter is symmetric, and the shift is a fraction of an output pixel.
+void resize_area(const cv::Mat& in, cv::Mat& out, Dimensions target, cv::Rect2d extent) {
   const bool shrinking = target.width <= in.cols && target.height <= in.rows;
   const bool fractional =
       extent.width > 0 && extent.height > 0 && (extent.width < in.cols || extent.height < in.rows);
+  if (fractional && shrinking && (extent.x > 0 || extent.y > 0)) {
+    const int axes = extent.x > 0 && extent.y > 0 ? -1 : extent.x > 0 ? 1 : 0;  // cv::flip's code
+    cv::Mat mirrored, small;
+    cv::flip(in, mirrored, axes);
+    resize_area(mirrored, small, target, {0, 0, extent.width, extent.height});
+    cv::flip(small, out, axes);
+    return;
+  }
   if (fractional && shrinking) {
     cv::Mat scaled;
     area(in, scaled, {}, target.width / extent.width, target.height / extent.height);
@@ -71,7 +81,7 @@ bool alpha_is_opaque(const cv::Mat& bgra) {
 
 // Alpha path in float: premultiply, resize, then either un-premultiply or composite.
 cv::Mat resize_with_alpha(const cv::Mat& bgra, Dimensions target, bool keep_alpha, Rgb bg,
-                          cv::Size2d extent) {
+                          cv::Rect2d extent) {
   cv::Mat f;
   bgra.convertTo(f, CV_32F, unit_scale(bgra.depth()));
   std::vector<cv::Mat> ch;
@@ -104,7 +114,7 @@ cv::Mat resize_with_alpha(const cv::Mat& bgra, Dimensions target, bool keep_alph
 }  // namespace
 
 cv::Mat resize_for_thumbnail(const cv::Mat& pixels, Dimensions target, bool keep_alpha, Rgb background,
-                             cv::Size2d extent) {
+                             cv::Rect2d extent) {
   cv::Mat in = pixels;
   if (in.channels() == 4 && alpha_is_opaque(in)) cv::cvtColor(in, in, cv::COLOR_BGRA2BGR);
   if (in.channels() == 2) cv::cvtColor(in, in, cv::COLOR_GRAY2BGR);  // not produced by our decoders

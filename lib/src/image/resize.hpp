@@ -12,9 +12,9 @@ namespace thumbflow::detail {
 // (cubic when enlarging), and returns 8-bit pixels: gray stays 1 channel; with alpha and
 // keep_alpha, BGRA (resized premultiplied, so no dark fringes); with alpha and !keep_alpha,
 // composited onto `background` (BGR). An alpha channel that is fully opaque is dropped.
-// extent: the width and height in pixels that the picture spans, when the last row/column only
-// partly belongs to it (JPEG DCT scaling); {0,0} = the pixel size.
+// extent: the rectangle, in pixels, that the picture spans when its first or last row/column only
+// partly belongs to it (JPEG DCT scaling, see DecodedImage::extent); empty = the pixel rectangle.
 cv::Mat resize_for_thumbnail(const cv::Mat& pixels, Dimensions target, bool keep_alpha, Rgb background,
-                             cv::Size2d extent = {});
+                             cv::Rect2d extent = {});
 
 }  // namespace thumbflow::detail

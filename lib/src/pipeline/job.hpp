@@ -37,7 +37,7 @@ struct Job {
   cv::Mat pixels;
   // --animated: every frame (BGRA canvases, then thumbnails); empty for a still.
   std::vector<AnimationFrame> frames;
-  cv::Size2d extent{};  // see DecodedImage::extent_width
+  cv::Rect2d extent{};  // see DecodedImage::extent
   // see DecodedImage::upright
   Dimensions upright{};
   std::vector<std::uint8_t> encoded;

@@ -1,15 +1,42 @@
 #include "pipeline/plan.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 
 #include "core/safe_path.hpp"
+#include "core/text.hpp"
 #include "thumbflow/naming.hpp"
 
 namespace thumbflow::detail {
+namespace {
+
+std::string file_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
+}  // namespace
 
 void Planner::add_input(const std::string& path) {
   if (!is_remote(path)) inputs_.insert(normalised_path(path));
+}
+
+void Planner::add_known(const Item& item) {
+  add_input(item.input);
+  if (!item.error.empty() || has_unread_image_extension(file_name(item.input))) return;
+  try {
+    for (const std::string& output : outputs_of(item))
+      read_owner_.emplace(normalised_path(output), item.input);
+  } catch (const std::invalid_argument&) {
+    // plan() refuses it with the reason
+  }
+}
+
+std::vector<std::string> Planner::outputs_of(const Item& item) const {
+  std::vector<std::string> outputs;
+  for (const Dimensions box : boxes_of(options_.thumbnail))
+    outputs.push_back(SafeRelativePath::check(output_relative_path(item.relative_path, options_.name_template,
+                                                                   with_box(options_.thumbnail, box)))
+                          .under(options_.output_dir));
+  return outputs;
 }
 
 // A remote input has no date to compare with: its thumbnail, once there, is up to date.
@@ -35,22 +62,31 @@ bool Planner::plan(const Item& item, ItemResult& r) {
   const std::vector<Dimensions> boxes = boxes_of(options_.thumbnail);
   std::vector<std::string> outputs;
   try {
-    for (const Dimensions box : boxes)
-      outputs.push_back(
-          SafeRelativePath::check(output_relative_path(item.relative_path, options_.name_template,
-                                                       with_box(options_.thumbnail, box)))
-              .under(options_.output_dir));
+    outputs = outputs_of(item);
   } catch (const std::invalid_argument& e) {
     r.error = std::string("thumbnail refused: ") + e.what();
     return false;
   }
   r.output = outputs.front();
-  for (const std::string& output : outputs)
-    if (const auto it = owner_of_output_.find(normalised_path(output)); it != owner_of_output_.end()) {
-      r.error = "its thumbnail " + output + " would also be the thumbnail of " + it->second +
-                "; add {srcext} to --name to keep both";
-      return false;
-    }
+  const std::string name = file_name(item.input);
+  const bool unread = has_unread_image_extension(name);
+  for (const std::string& output : outputs) {
+    const std::string key = normalised_path(output);
+    std::string other;
+    if (const auto it = owner_of_output_.find(key); it != owner_of_output_.end())
+      other = it->second;
+    else if (const auto wanted = read_owner_.find(key); unread && wanted != read_owner_.end())
+      other = wanted->second;
+    if (other.empty()) continue;
+    // A file thumbflow cannot read gives way, with its own reason rather than a naming hint.
+    r.error = unread ? "unsupported format: thumbflow does not read ." +
+                           ascii_lower(name.substr(name.rfind('.') + 1)) + " files (and its thumbnail name " +
+                           output + " is " + other + "'s)"
+                     : "its thumbnail " + output + " would also be the thumbnail of " + other +
+                           "; add {srcext} to --name to keep both";
+    r.failure = FailureKind::Permanent;
+    return false;
+  }
   for (const std::string& output : outputs) owner_of_output_.emplace(normalised_path(output), item.input);
   const bool remote = is_remote(item.input);
   for (const std::string& output : outputs)

@@ -29,18 +29,27 @@ class Planner {
   // always protected against overwriting themselves; this also covers items listed later.
   void add_input(const std::string& path);
 
+  // An item of this batch known before planning starts (add_input included). An output name that
+  // a picture thumbflow reads (by its extension) and a file it does not read (.ico, .psd, ... see
+  // has_unread_image_extension) would share goes to the picture, whichever is listed first
+  // (favicon.ico and favicon.png: the PNG's thumbnail is made).
+  void add_known(const Item& item);
+
   // Fills `result` for `item`. Returns true if the item needs to run (its status is then
   // Cancelled until a stage finishes it), false if its status is already final.
   bool plan(const Item& item, ItemResult& result);
 
  private:
   bool up_to_date(const std::string& output, const std::string& input, bool remote);
+  // The item's output paths, one per box; throws std::invalid_argument when one is refused.
+  std::vector<std::string> outputs_of(const Item& item) const;
 
   const BatchOptions& options_;
   Storage& storage_;
   const std::optional<std::filesystem::file_time_type> unsynced_since_;
   std::unordered_map<std::string, std::string> owner_of_output_;  // normalised output -> its input
   std::unordered_set<std::string> inputs_;                        // normalised input paths
+  std::unordered_map<std::string, std::string> read_owner_;       // normalised output -> first readable input
 };
 
 }  // namespace thumbflow::detail

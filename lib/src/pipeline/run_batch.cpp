@@ -249,7 +249,7 @@ BatchReport run_listing(const NextItem& next_item, const std::vector<Item>* know
   Planner planner(effective, storage, mark.since());
   bool may_download = known == nullptr;
   if (known != nullptr) {
-    for (const Item& item : *known) planner.add_input(item.input);
+    for (const Item& item : *known) planner.add_known(item);
     may_download =
         std::any_of(known->begin(), known->end(), [](const Item& i) { return is_remote(i.input); });
   }

@@ -74,7 +74,7 @@ std::vector<AnimationFrame> resize_frames(const Job& job, const Framing& f, Rgb 
                           std::max(1, int(f.window.height * sy + 0.5)));
     const cv::Mat cut = frame.pixels(scaled & cv::Rect(0, 0, frame.pixels.cols, frame.pixels.rows));
     AnimationFrame& made = out.emplace_back(frame);
-    made.pixels = resize_for_thumbnail(cut, f.target, true, background, {double(cut.cols), double(cut.rows)});
+    made.pixels = resize_for_thumbnail(cut, f.target, true, background);
   }
   return out;
 }
@@ -180,7 +180,7 @@ void stage_decode(Job& job, const StageContext& ctx) {
     job.result->in_size = decoded.stored;
     job.result->orientation = decoded.orientation;
     job.result->warnings.insert(job.result->warnings.end(), decoded.warnings.begin(), decoded.warnings.end());
-    job.extent = {decoded.extent_width, decoded.extent_height};
+    job.extent = decoded.extent;
     job.upright = decoded.upright;
     job.pixels = std::move(decoded.pixels);
     job.result->decoded = {job.pixels.cols, job.pixels.rows};
@@ -235,7 +235,7 @@ void stage_resize(Job& job, const StageContext& ctx) {
       const bool whole = t.crop == CropMode::None;  // a crop window is cut at whole pixels
       r.pixels = from != nullptr ? resize_for_thumbnail(from->pixels, f.target, alpha, t.background)
                                  : resize_for_thumbnail(job.pixels(f.window), f.target, alpha, t.background,
-                                                        whole ? job.extent : cv::Size2d{});
+                                                        whole ? job.extent : cv::Rect2d{});
       if (!job.frames.empty()) r.frames = resize_frames(job, f, t.background);
       made.push_back(i);
       if (OutputResult* o = report_of(job, r)) o->out_size = {r.pixels.cols, r.pixels.rows};

@@ -10,24 +10,47 @@ namespace {
 
 using nlohmann::json;
 
+bool valid_utf8(const std::string& text) {
+  try {
+    (void)json(text).dump();
+    return true;
+  } catch (const json::type_error&) {
+    return false;
+  }
+}
+
+// `j[key]` = `name`, and `j[key + "_bytes"]` = its bytes percent-encoded when it is not UTF-8.
+void put_name(json& j, const std::string& key, const std::string& name) {
+  j[key] = name;
+  if (valid_utf8(name)) return;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (const char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '%' || c < 0x20 || c >= 0x7F)
+      encoded += {'%', kHex[c >> 4], kHex[c & 15]};
+    else
+      encoded += ch;
+  }
+  j[key + "_bytes"] = std::move(encoded);
+}
+
 json size_json(Dimensions d) { return {{"width", d.width}, {"height", d.height}}; }
 
 json crop_json(const CropRect& c) { return {{"x", c.x}, {"y", c.y}, {"w", c.w}, {"h", c.h}}; }
 
 json output_json(const OutputResult& o) {
-  json j = {{"output", o.output},
-            {"box", size_json(o.box)},
+  json j = {{"box", size_json(o.box)},
             {"status", to_string(o.status)},
             {"out", size_json(o.out_size)},
             {"bytes_out", o.bytes_out}};
+  put_name(j, "output", o.output);
   if (o.crop.w > 0) j["crop"] = crop_json(o.crop);
   return j;
 }
 
 json item_json(const ItemResult& r) {
-  json j = {{"input", r.input},
-            {"output", r.output},
-            {"status", to_string(r.status)},
+  json j = {{"status", to_string(r.status)},
             {"bytes_in", r.bytes_in},
             {"bytes_out", r.bytes_out},
             {"in", size_json(r.in_size)},
@@ -38,6 +61,8 @@ json item_json(const ItemResult& r) {
               {"resize", r.times.resize_ms},
               {"encode", r.times.encode_ms},
               {"write", r.times.write_ms}}}};
+  put_name(j, "input", r.input);
+  put_name(j, "output", r.output);
   if (!r.error.empty()) j["error"] = r.error;
   if (r.failure != FailureKind::None) j["failure"] = to_string(r.failure);
   if (!r.warnings.empty()) j["warnings"] = r.warnings;

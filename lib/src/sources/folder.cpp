@@ -185,6 +185,12 @@ bool has_image_extension(const std::string& filename) {
          has_raw_extension(filename);
 }
 
+bool has_unread_image_extension(const std::string& filename) {
+  static constexpr std::array<std::string_view, 4> kUnread = {"jp2", "j2k", "ico", "psd"};
+  const std::string ext = stem_and_ext(filename).second;
+  return std::find(kUnread.begin(), kUnread.end(), ext) != kUnread.end();
+}
+
 std::vector<Item> collect_local_items(const std::vector<std::string>& paths, const CollectOptions& options) {
   std::vector<Item> items;
   Walk walk{options, items, options.output_dir.empty() ? fs::path() : normal(options.output_dir)};

@@ -80,8 +80,7 @@ double time_once(const Image& img, const ThumbnailOptions& options, bool resize)
   DecodedImage d = decode_for_thumbnail(img.bytes, options);
   if (resize) {
     const bool alpha = img.format == ImageFormat::Png || img.format == ImageFormat::Webp;
-    d.pixels = resize_for_thumbnail(d.pixels, d.target, alpha, options.background,
-                                    d.extent);
+    d.pixels = resize_for_thumbnail(d.pixels, d.target, alpha, options.background, d.extent);
   }
   const auto t1 = std::chrono::steady_clock::now();
   return std::chrono::duration<double, std::milli>(t1 - t0).count();
@@ -122,8 +121,7 @@ ThumbnailOptions options_for(const Config& cfg, DecodeMode mode) {
 }
 
 cv::Mat thumbnail(const DecodedImage& d, const ThumbnailOptions& options) {
-  return resize_for_thumbnail(d.pixels, d.target, false, options.background,
-                              d.extent);
+  return resize_for_thumbnail(d.pixels, d.target, false, options.background, d.extent);
 }
 
 double luma_psnr(const cv::Mat& a, const cv::Mat& b) {

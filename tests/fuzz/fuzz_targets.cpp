@@ -125,8 +125,7 @@ void thumbnail(const std::uint8_t* data, std::size_t size) {
       broken("frame size or type");
   const bool alpha = decoded.pixels.channels() == 4;
   const cv::Mat small =
-      detail::resize_for_thumbnail(decoded.pixels, decoded.target, alpha, options.background,
-                                   decoded.extent);
+      detail::resize_for_thumbnail(decoded.pixels, decoded.target, alpha, options.background, decoded.extent);
   if (small.cols != decoded.target.width || small.rows != decoded.target.height) broken("resize size");
   const auto encoded =
       detail::encode_image(small, alpha ? OutputFormat::Png : OutputFormat::Jpeg, 85, decoded.icc);

@@ -44,7 +44,8 @@ std::vector<std::uint8_t> encode(const cv::Mat& image, const std::string& ext, s
 std::vector<std::uint8_t> jpeg_with_orientation(const cv::Mat& bgr, int orientation, bool big_endian = false);
 
 // `jpeg` with an APP1 EXIF segment holding the TIFF-format block `tiff`, right after SOI.
-std::vector<std::uint8_t> with_exif(const std::vector<std::uint8_t>& jpeg, const std::vector<std::uint8_t>& tiff);
+std::vector<std::uint8_t> with_exif(const std::vector<std::uint8_t>& jpeg,
+                                    const std::vector<std::uint8_t>& tiff);
 
 // A big-endian EXIF (TIFF-format) block stating ColorSpace = `colour_space` in the Exif IFD and,
 // unless empty, InteroperabilityIndex = `interop_index` ("R98" sRGB, "R03" Adobe RGB) as cameras do.

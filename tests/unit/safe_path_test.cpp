@@ -72,6 +72,12 @@ TEST(SafeRelativePath, AcceptsOrdinaryNames) {
 TEST(SafeRelativePath, PrintablePathEscapesControlCharacters) {
   EXPECT_EQ(printable_path("a\nb\x1b[0m\\c"), "a\\nb\\x1b[0m\\\\c");
   EXPECT_EQ(printable_path(std::string(300, 'x')).size(), 203u);
+  // As printable(): C1 controls and bytes that are not UTF-8 are escaped too.
+  EXPECT_EQ(printable_path("a\xC2\x9b"
+                           "b\xFF"),
+            "a\\u009bb\\xff");
+  // Cut before a character, not inside it.
+  EXPECT_EQ(printable_path(std::string(199, 'x') + "\xC3\xA9" + "yz"), std::string(199, 'x') + "...");
 }
 
 TEST(SafeRelativePath, NormalisedPathResolvesSymlinksAndDots) {

@@ -1,7 +1,10 @@
 #include "core/safe_path.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
+
+#include "thumbflow/printable.hpp"
 
 namespace thumbflow::detail {
 namespace fs = std::filesystem;
@@ -58,22 +61,11 @@ std::string SafeRelativePath::under(const std::string& root) const {
 }
 
 std::string printable_path(std::string_view path) {
-  static constexpr char kHex[] = "0123456789abcdef";
   constexpr std::size_t kShown = 200;
-  std::string out;
-  for (std::size_t i = 0; i < path.size() && i < kShown; ++i) {
-    const auto c = static_cast<unsigned char>(path[i]);
-    if (c == '\n')
-      out += "\\n";
-    else if (c == '\\')
-      out += "\\\\";
-    else if (is_control(c))
-      out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
-    else
-      out += char(c);
-  }
-  if (path.size() > kShown) out += "...";
-  return out;
+  std::size_t shown = std::min(path.size(), kShown);
+  while (shown < path.size() && shown > 0 && (static_cast<unsigned char>(path[shown]) & 0xC0) == 0x80)
+    --shown;  // not inside a UTF-8 character
+  return printable(path.substr(0, shown), true) + (shown < path.size() ? "..." : "");
 }
 
 std::string normalised_path(const std::string& path) {

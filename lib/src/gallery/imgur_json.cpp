@@ -162,10 +162,9 @@ Envelope parse_envelope(std::string_view body, long http_status, std::string_vie
   const std::size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) fail("empty body", http_status);
 
-  json doc;
-  ImgurJsonFilter filter(limits.max_entries);
+  ImgurJsonReader reader(limits.max_entries);
   try {
-    doc = json::parse(body.begin(), body.end(), std::ref(filter));
+    json::sax_parse(body.begin(), body.end(), &reader);
   } catch (const TooDeep&) {
     fail("JSON nested deeper than " + std::to_string(kMaxDepth) + " levels", http_status);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
@@ -177,6 +176,7 @@ Envelope parse_envelope(std::string_view body, long http_status, std::string_vie
               : "not JSON (" + (content_type.empty() ? "" : one_line(content_type, 60) + ", ") + what + ")",
          http_status);
   }
+  json& doc = reader.document();
   if (!doc.is_object()) fail(std::string("expected a JSON object, got ") + doc.type_name(), http_status);
 
   long status = http_status;
@@ -208,7 +208,7 @@ Envelope parse_envelope(std::string_view body, long http_status, std::string_vie
   if (!is_2xx(status)) fail("envelope status " + std::to_string(status), status);
   if (!data) fail("no 'data' field", status);
   if (!data->is_array()) fail(std::string("'data' is ") + data->type_name() + ", expected an array", status);
-  return {std::move(doc["data"]), filter.dropped(), limits.max_entries};
+  return {std::move(doc["data"]), reader.dropped(), limits.max_entries};
 }
 
 // The one entry that stands for those past max_entries, when there were any: first, so that a

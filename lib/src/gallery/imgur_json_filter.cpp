@@ -8,7 +8,7 @@
 namespace thumbflow::detail {
 namespace {
 
-using Event = nlohmann::json::parse_event_t;
+using json = nlohmann::json;
 
 // What parse_gallery_page and parse_album_images read of an image, and of a gallery entry besides.
 constexpr std::array<std::string_view, 10> kImageFields = {"id",   "title", "type",   "animated", "nsfw",
@@ -30,7 +30,7 @@ void cut(std::string& s) {
 
 }  // namespace
 
-ImgurJsonFilter::Role ImgurJsonFilter::member_role(Role object, const std::string& key) {
+ImgurJsonReader::Role ImgurJsonReader::member_role(Role object, const std::string& key) {
   switch (object) {
     case Role::Root:
       if (key == "data") return Role::Data;
@@ -53,7 +53,7 @@ ImgurJsonFilter::Role ImgurJsonFilter::member_role(Role object, const std::strin
   }
 }
 
-ImgurJsonFilter::Role ImgurJsonFilter::element_role(Frame& array) {
+ImgurJsonReader::Role ImgurJsonReader::element_role(Frame& array) {
   const std::size_t index = array.elements++;
   switch (array.role) {
     case Role::Data:
@@ -71,39 +71,52 @@ ImgurJsonFilter::Role ImgurJsonFilter::element_role(Frame& array) {
   }
 }
 
-// nlohmann calls this for the start of containers and for keys inside skipped values too, but not
-// for their ends nor their scalars: the stack is set to `depth` (the containers open around the
-// event) at every call rather than popped at ends. A false answer leaves the value out without
-// building it.
-bool ImgurJsonFilter::operator()(int depth, Event event, nlohmann::json& parsed) {
-  const bool starts = event == Event::object_start || event == Event::array_start;
-  if (starts && depth > kMaxDepth) throw TooDeep{};
-  if (depth < 0 || std::size_t(depth) > stack_.size()) return true;  // no call of nlohmann's
-  stack_.resize(std::size_t(depth));
-  const auto role_here = [this] {
-    if (stack_.empty()) return Role::Root;
-    Frame& parent = stack_.back();
-    return parent.array ? element_role(parent) : parent.member;
-  };
-  switch (event) {
-    case Event::object_start:
-    case Event::array_start: {
-      const Role role = role_here();
-      stack_.push_back({role, event == Event::array_start});
-      return role != Role::Skip;
-    }
-    case Event::object_end:
-    case Event::array_end:
-      return true;
-    case Event::key:
-      if (stack_.empty()) return true;
-      stack_.back().member = member_role(stack_.back().role, parsed.get_ref<const std::string&>());
-      return stack_.back().member != Role::Skip;
-    case Event::value:
-      if (role_here() == Role::Skip) return false;
-      if (parsed.is_string()) cut(parsed.get_ref<std::string&>());
-      return true;
+json* ImgurJsonReader::place(Role& role) {
+  if (stack_.empty()) {
+    role = Role::Root;
+    return &root_;
   }
+  Frame& parent = stack_.back();
+  role = parent.array ? element_role(parent) : parent.member;
+  if (role == Role::Skip || parent.node == nullptr) return nullptr;
+  if (parent.array) {
+    parent.node->push_back(json());
+    return &parent.node->back();
+  }
+  return &(*parent.node)[parent.key];  // a repeated key: the last value is kept, as json::parse keeps it
+}
+
+bool ImgurJsonReader::scalar(json&& value) {
+  Role role;
+  if (json* slot = place(role)) *slot = std::move(value);
+  return true;
+}
+
+bool ImgurJsonReader::string(std::string& v) {
+  cut(v);
+  return scalar(json(std::move(v)));
+}
+
+// Pointers into a kept array stay valid while the value they point at is open: nothing is added
+// to that array before the value is closed.
+bool ImgurJsonReader::open(bool array) {
+  if (stack_.size() > std::size_t(kMaxDepth)) throw TooDeep{};
+  Role role;
+  json* slot = place(role);
+  if (slot) *slot = array ? json::array() : json::object();
+  stack_.push_back(Frame{role, array, slot, Role::Skip, std::string(), 0});
+  return true;
+}
+
+bool ImgurJsonReader::close() {
+  stack_.pop_back();
+  return true;
+}
+
+bool ImgurJsonReader::key(std::string& name) {
+  Frame& object = stack_.back();
+  object.member = object.node ? member_role(object.role, name) : Role::Skip;
+  if (object.member != Role::Skip) object.key = name;
   return true;
 }
 

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "io/storage.hpp"
+#include "thumbflow/printable.hpp"
 #include "thumbflow/report.hpp"
 
 namespace thumbflow {
@@ -10,19 +11,10 @@ namespace {
 
 using nlohmann::json;
 
-bool valid_utf8(const std::string& text) {
-  try {
-    (void)json(text).dump();
-    return true;
-  } catch (const json::type_error&) {
-    return false;
-  }
-}
-
 // `j[key]` = `name`, and `j[key + "_bytes"]` = its bytes percent-encoded when it is not UTF-8.
 void put_name(json& j, const std::string& key, const std::string& name) {
   j[key] = name;
-  if (valid_utf8(name)) return;
+  if (is_utf8(name)) return;
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string encoded;
   for (const char ch : name) {

@@ -3,7 +3,10 @@
 #include <signal.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include "http_server.hpp"
@@ -342,6 +345,39 @@ TEST(QueueSources, ThumbnailsInsideTheInputsAreNotEnqueued) {
   const CommandResult again = thumbflow(enqueue);
   EXPECT_TRUE(contains_ci(again.err, "0 jobs added")) << again.err;
   EXPECT_TRUE(contains_ci(again.err, "2 already enqueued")) << again.err;
+}
+
+// The README's ACL line (a user limited to the queue "photos"): enqueue, worker and status work
+// with it, and the worker's scripts go by EVALSHA, never with their text.
+TEST(QueueSources, TheReadmesAclUserCanDoTheWholeJob) {
+  TempDir tmp;
+  RedisServer redis;
+  std::ifstream readme(kDataDir.parent_path() / "README.md");
+  std::string line, acl;
+  while (acl.empty() && std::getline(readme, line))
+    if (const std::size_t at = line.find("`ACL SETUSER thumbflow "); at != std::string::npos)
+      acl = line.substr(at + 1, line.find('`', at + 1) - at - 1);
+  ASSERT_FALSE(acl.empty()) << "no ACL SETUSER line in the README";
+  std::istringstream words(acl);
+  std::vector<std::string> args{std::istream_iterator<std::string>(words),
+                                std::istream_iterator<std::string>()};
+  ASSERT_EQ(redis.cli(args), "OK\n") << acl;
+  const std::string url = "redis://thumbflow:SECRET@127.0.0.1:" + std::to_string(redis.port());
+  copy_from_data(tmp / "in", {"baboon.jpg", "fruits.jpg"});
+  const CommandResult enqueued =
+      thumbflow({"enqueue", (tmp / "in").string(), "--redis", url, "--queue", "photos"});
+  ASSERT_EQ(enqueued.exit_code, 0) << describe(enqueued);
+  redis.cli({"CONFIG", "RESETSTAT"});
+  const CommandResult worker = thumbflow({"worker", "-o", (tmp / "out").string(), "--burst", "--input-root",
+                                          (tmp / "in").string(), "--redis", url, "--queue", "photos"});
+  ASSERT_EQ(worker.exit_code, 0) << describe(worker);
+  EXPECT_TRUE(fs::exists(tmp / "out" / "baboon_thumbnail.jpg")) << describe(worker);
+  EXPECT_TRUE(fs::exists(tmp / "out" / "fruits_thumbnail.jpg")) << describe(worker);
+  const std::string stats = redis.cli({"INFO", "commandstats"});
+  EXPECT_NE(stats.find("cmdstat_evalsha:"), std::string::npos) << stats;
+  EXPECT_EQ(stats.find("cmdstat_eval:"), std::string::npos) << stats;
+  const CommandResult status = thumbflow({"status", "--redis", url, "--queue", "photos"});
+  EXPECT_EQ(status.exit_code, 0) << describe(status);
 }
 
 class QueueErrors : public ::testing::Test {

@@ -44,6 +44,23 @@ timeval to_timeval(std::chrono::milliseconds ms) {
 
 bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
 
+// A command as hiredis takes it; with `sha`, EVALSHA SHA in place of EVAL SCRIPT, the rest as it is.
+struct Argv {
+  Argv(const RedisArgs& args, const std::string* sha) {
+    for (const auto& a : args) {
+      words.push_back(a.data());
+      lengths.push_back(a.size());
+    }
+    if (sha == nullptr) return;
+    words[0] = "EVALSHA";
+    lengths[0] = 7;
+    words[1] = sha->data();
+    lengths[1] = sha->size();
+  }
+  std::vector<const char*> words;
+  std::vector<std::size_t> lengths;
+};
+
 }  // namespace
 
 std::int64_t RedisValue::as_int() const {
@@ -110,33 +127,58 @@ void RedisConnection::lost(const std::string& during) {
                             reason);
 }
 
-RedisValue RedisConnection::command(const RedisArgs& args) {
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lengths;
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lengths.push_back(a.size());
-  }
+RedisValue RedisConnection::send(const RedisArgs& args, const std::string* sha) {
+  Argv argv(args, sha);
   if (context_->err != 0) lost(args.front());
-  auto* reply =
-      static_cast<redisReply*>(redisCommandArgv(context_, int(argv.size()), argv.data(), lengths.data()));
+  auto* reply = static_cast<redisReply*>(
+      redisCommandArgv(context_, int(argv.words.size()), argv.words.data(), argv.lengths.data()));
   if (reply == nullptr) lost(args.front());
   RedisValue value = convert(reply);
   freeReplyObject(reply);
+  return value;
+}
+
+const std::string* RedisConnection::script_sha(const RedisArgs& args) {
+  if (!use_evalsha_ || args.size() < 2 || args[0] != "EVAL") return nullptr;
+  if (const auto known = shas_.find(args[1]); known != shas_.end()) return &known->second;
+  const RedisValue loaded = send({"SCRIPT", "LOAD", args[1]}, nullptr);
+  if (loaded.type != RedisValue::Type::String || loaded.str.empty()) {
+    use_evalsha_ = false;  // NOPERM (an ACL with +eval alone), or a proxy without SCRIPT: EVAL it is
+    return nullptr;
+  }
+  return &shas_.emplace(args[1], loaded.str).first->second;
+}
+
+RedisValue RedisConnection::run(const RedisArgs& args) {
+  if (const std::string* sha = script_sha(args)) {
+    RedisValue value = send(args, sha);
+    if (value.type != RedisValue::Type::Error) return value;
+    if (starts_with(value.str, "NOSCRIPT")) {
+      shas_.erase(args[1]);  // flushed (SCRIPT FLUSH, a restart behind a proxy): EVAL loads it again
+    } else if (starts_with(value.str, "NOPERM")) {
+      use_evalsha_ = false;
+    } else {
+      return value;
+    }
+  }
+  return send(args, nullptr);
+}
+
+RedisValue RedisConnection::command(const RedisArgs& args) {
+  RedisValue value = run(args);
   if (value.type == RedisValue::Type::Error) throw RedisServerError(value.str);
   return value;
 }
 
 std::vector<RedisValue> RedisConnection::pipeline(const std::vector<RedisArgs>& commands) {
   if (context_->err != 0) lost("a pipeline");
-  for (const auto& args : commands) {
-    std::vector<const char*> argv;
-    std::vector<std::size_t> lengths;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lengths.push_back(a.size());
-    }
-    if (redisAppendCommandArgv(context_, int(argv.size()), argv.data(), lengths.data()) != REDIS_OK)
+  std::vector<const std::string*> shas;
+  shas.reserve(commands.size());
+  for (const auto& args : commands) shas.push_back(script_sha(args));  // loads new scripts first
+  for (std::size_t c = 0; c < commands.size(); ++c) {
+    Argv argv(commands[c], shas[c]);
+    if (redisAppendCommandArgv(context_, int(argv.words.size()), argv.words.data(), argv.lengths.data()) !=
+        REDIS_OK)
       lost("a pipeline");
   }
   std::vector<RedisValue> values;
@@ -147,6 +189,11 @@ std::vector<RedisValue> RedisConnection::pipeline(const std::vector<RedisArgs>& 
     values.push_back(convert(static_cast<redisReply*>(raw)));
     freeReplyObject(raw);
   }
+  // A script flushed between its SCRIPT LOAD and its EVALSHA did not run: run it now.
+  for (std::size_t i = 0; i < commands.size(); ++i)
+    if (shas[i] != nullptr && values[i].type == RedisValue::Type::Error &&
+        (starts_with(values[i].str, "NOSCRIPT") || starts_with(values[i].str, "NOPERM")))
+      values[i] = run(commands[i]);
   return values;
 }
 

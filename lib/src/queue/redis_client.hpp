@@ -9,6 +9,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "thumbflow/queue.hpp"
@@ -55,7 +56,11 @@ class RedisConnection {
   RedisConnection(const RedisConnection&) = delete;
   RedisConnection& operator=(const RedisConnection&) = delete;
 
-  // One command. Throws RedisConnectionLost, RedisServerError.
+  // One command. Throws RedisConnectionLost, RedisServerError. An EVAL is sent as EVALSHA once
+  // its script is loaded (SCRIPT LOAD, once per script and connection): a worker's polls send
+  // the script's 40-byte SHA1, not its text. A server that does not know the script (flushed)
+  // gets it by EVAL again; one that does not allow SCRIPT LOAD or EVALSHA (an ACL user with
+  // +eval alone) gets EVAL from then on.
   RedisValue command(const RedisArgs& args);
   // Several commands in one round trip; error replies are returned as values, not thrown.
   std::vector<RedisValue> pipeline(const std::vector<RedisArgs>& commands);
@@ -64,9 +69,19 @@ class RedisConnection {
 
  private:
   [[noreturn]] void lost(const std::string& during);
+  // One round trip; an error reply is returned. With `sha`, `args` (an EVAL) goes as EVALSHA.
+  RedisValue send(const RedisArgs& args, const std::string* sha);
+  // The SHA1 of the script of `args` when it is an EVAL that can go as EVALSHA (loading the
+  // script the first time), else nullptr.
+  const std::string* script_sha(const RedisArgs& args);
+  // command() without the throw: EVALSHA when it can, EVAL when the server does not know the
+  // script or refuses EVALSHA.
+  RedisValue run(const RedisArgs& args);
 
   RedisAddress address_;
   redisContext* context_ = nullptr;
+  std::unordered_map<std::string, std::string> shas_;  // script text -> SHA1, as SCRIPT LOAD said
+  bool use_evalsha_ = true;
 };
 
 // A connection that survives Redis going away: every call that loses the connection (or meets a

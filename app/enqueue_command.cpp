@@ -109,6 +109,10 @@ void add_enqueue_command(CLI::App& app, std::function<int()>& command) {
   cmd->add_option("--client-id", g.client_id, "Gallery API client id (default: $IMGUR_CLIENT_ID)")
       ->envname("IMGUR_CLIENT_ID");
   add_gallery_listing_options(*cmd, g);
+  cmd->add_flag(
+      "--allow-private-urls", g.allow_private_addresses,
+      "Let the gallery API's redirects reach loopback, private and link-local addresses (refused by "
+      "default; workers download such links only with their own --allow-private-urls)");
   cmd->add_flag("--force", args->force,
                 "Enqueue again what was enqueued before, and redo existing thumbnails");
   cmd->add_flag("-q,--quiet", args->quiet, "No summary on stderr (errors are still printed)");

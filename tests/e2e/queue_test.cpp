@@ -261,6 +261,32 @@ TEST(QueueGallery, ListedImagesAreEnqueuedAndWorkersDownloadThem) {
   }
 }
 
+// --allow-private-urls reaches the gallery API's redirects when enqueueing, as it does for
+// `gallery`: an API that moves its page to another loopback port is listed with it, refused
+// without it (before, enqueue had no such flag).
+TEST(QueueSources, EnqueueFromAGalleryWhoseApiRedirectsToAPrivateAddress) {
+  RedisServer redis;
+  test::HttpServer api, moved;
+  nlohmann::json data = nlohmann::json::array();
+  data.push_back(gallery_image_json("m1", "http://192.0.2.1/m1.jpg", 1000));
+  moved.set("/3/gallery/hot/viral/day/0",
+            test::Response::ok(nlohmann::json{{"data", data}, {"success", true}, {"status", 200}}.dump(),
+                               "application/json"));
+  api.set("/3/gallery/hot/viral/day/0",
+          test::Response::redirect(302, moved.url("/3/gallery/hot/viral/day/0")));
+  const std::vector<std::string> enqueue = {"enqueue", "--gallery", api.url(""), "--pages", "1",
+                                            "--redis", redis.url(), "--queue",   "hot"};
+  const CommandResult refused = thumbflow(enqueue);
+  EXPECT_EQ(lines_with(refused.err, "127.0.0.1 is a loopback address").size(), 1u) << describe(refused);
+  EXPECT_EQ(redis.cli({"XLEN", "hot"}), "0\n");
+  std::vector<std::string> allowed_args = enqueue;
+  allowed_args.push_back("--allow-private-urls");
+  const CommandResult allowed = thumbflow(allowed_args);
+  EXPECT_EQ(allowed.exit_code, 0) << describe(allowed);
+  EXPECT_TRUE(contains_ci(allowed.err, "1 job added")) << describe(allowed);
+  EXPECT_EQ(redis.cli({"XLEN", "hot"}), "1\n");
+}
+
 // A job that takes longer than --claim-after on a live worker is not taken over: the worker's
 // heartbeat keeps it fresh, so the slow download happens once.
 TEST(QueueHeartbeat, SlowJobOfALiveWorkerIsNotTakenOver) {

@@ -111,8 +111,13 @@ int main(int argc, char** argv) {
   thumbflow::cli::add_worker_command(app, command);
   thumbflow::cli::add_status_command(app, command);
   thumbflow::cli::add_requeue_command(app, command);
-  // CLI11 would only say that a subcommand is required.
-  if (argc > 1 && argv[1][0] != '-') {
+  // CLI11 would only say that a subcommand is required: with no arguments at all, the help (on
+  // stderr: nothing was done, exit status 1).
+  if (argc <= 1) {
+    std::cerr << app.help();
+    return 1;
+  }
+  if (argv[1][0] != '-') {
     const std::string wanted = argv[1];
     std::string names;
     bool known = false;

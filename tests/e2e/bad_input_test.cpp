@@ -319,6 +319,16 @@ TEST(Usage, EveryCommandHasHelpWithExamples) {
   }
 }
 
+// `thumbflow` alone shows what it can do (the commands and examples), not only that a command is
+// missing; nothing was done, so the exit status is 1.
+TEST(Usage, NoArgumentsShowTheCommands) {
+  const CommandResult r = test::run_command({kCli});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_EQ(r.out, "");
+  for (const char* command : {"run", "fetch", "gallery", "enqueue", "worker", "Examples:\n  thumbflow "})
+    EXPECT_NE(r.err.find(command), std::string::npos) << command << ": " << r.err;
+}
+
 TEST(Usage, VersionNamesTheLibrariesInUse) {
   const CommandResult r = test::run_command({kCli, "--version"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);

@@ -3,8 +3,10 @@
 // The speed bar of issue 4, measured side by side in one run against the loopback test server
 // (tests/support/http_server, every response delayed by --latency-ms): `thumbflow fetch --serial`,
 // `thumbflow fetch` (concurrent, overlapped), `curl --parallel --parallel-max 16 --parallel-immediate`
-// and `aria2c -j16` (downloads alone; aria2c skipped with a note if not installed), `thumbflow run` on
-// the same originals (thumbnails alone) and, with --sweep, `fetch --connections 1/4/16/64`. Wall time around
+// and `aria2c -j16` (downloads alone; aria2c skipped with a note if not installed), fetch's own
+// downloader without the thumbnails (thumbflow_download_alone: fetch's download options, loading
+// every library the CLI loads, and again loading libcurl's alone), `thumbflow run` on the same
+// originals (thumbnails alone) and, with --sweep, `fetch --connections 1/4/16/64`. Wall time around
 // the whole process; one warm-up round, then R rounds with the modes interleaved (rotated each round) so that
 // noise hits all of them alike. Every run writes into a fresh folder that is removed afterwards.
 // --fetch-args: more options (space-separated) for every `thumbflow fetch` run, e.g. "--in-flight 64
@@ -38,6 +40,8 @@ using thumbflow::test::TempDir;
 namespace {
 
 constexpr const char* kRunMode = "run (thumbnails alone)";
+constexpr const char* kAloneMode = "downloader alone";            // the CLI's libraries loaded
+constexpr const char* kAloneLightMode = "downloader, curl libs";  // libcurl's libraries alone
 constexpr int kRunTimeoutS = 600;  // one command; a hang ends the bench with an error
 const std::string kCurl = "/usr/bin/curl";
 const std::string kAria2c = "/usr/bin/aria2c";  // Debian package aria2
@@ -54,6 +58,7 @@ struct Mode {
   bool thumbflow = true;          // prints the JSON summary (done, seconds)
   std::vector<double> wall, cli_seconds;
   int peak_requests = 0, connections = 0;  // from the server, last measured run
+  bool writes_files = true;                // one file per image in the run's folder
 };
 
 double median(std::vector<double> v) {
@@ -121,7 +126,7 @@ void measure(Mode& mode, HttpServer& server, const fs::path& out, int images, bo
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::size_t files = count_files(out);
   fs::remove_all(out);
-  if (r.exit_code != 0 || files != static_cast<std::size_t>(images))
+  if (r.exit_code != 0 || (mode.writes_files && files != static_cast<std::size_t>(images)))
     throw std::runtime_error(mode.name + ": exit " + std::to_string(r.exit_code) + ", " +
                              std::to_string(files) + " files of " + std::to_string(images) + "\n" + r.err);
   if (!keep) return;
@@ -131,8 +136,8 @@ void measure(Mode& mode, HttpServer& server, const fs::path& out, int images, bo
   mode.connections = server.connections_accepted();
 }
 
-std::vector<Mode> make_modes(const Config& c, const std::string& cli, const fs::path& list,
-                             const fs::path& originals, const fs::path& curl_config,
+std::vector<Mode> make_modes(const Config& c, const std::string& cli, const fs::path& tools,
+                             const fs::path& list, const fs::path& originals, const fs::path& curl_config,
                              const fs::path& aria2_input) {
   auto fetch = [&](std::string name, std::vector<std::string> extra) {
     std::vector<std::string> argv = {cli, "fetch", list.string(), "-o", "{out}", "--json", "-q", "--no-html"};
@@ -166,6 +171,12 @@ std::vector<Mode> make_modes(const Config& c, const std::string& cli, const fs::
              0});
   else
     std::printf("note: %s not installed (apt-get install aria2): aria2c peer skipped\n", kAria2c.c_str());
+  for (const auto& [name, tool] :
+       {std::pair{kAloneMode, "download_alone_full"}, {kAloneLightMode, "download_alone"}}) {
+    Mode alone{name, {(tools / tool).string(), list.string()}, true, {}, {}, 0, 0};
+    alone.writes_files = false;
+    modes.push_back(std::move(alone));
+  }
   modes.push_back(Mode{kRunMode,
                        {cli, "run", originals.string(), "-o", "{out}", "--json", "-q", "--no-html"},
                        true,
@@ -248,8 +259,10 @@ int bench(const Config& c) {
 
   // A private copy: others may relink the build tree's binary while the bench runs.
   fs::copy_file(THUMBFLOW_CLI, work / "thumbflow");
-  std::vector<Mode> modes = make_modes(c, (work / "thumbflow").string(), work / "urls.txt", originals,
-                                       work / "curl.cfg", work / "aria2.txt");
+  fs::copy_file(THUMBFLOW_DOWNLOAD_ALONE, work / "download_alone");
+  fs::copy_file(THUMBFLOW_DOWNLOAD_ALONE_FULL, work / "download_alone_full");
+  std::vector<Mode> modes = make_modes(c, (work / "thumbflow").string(), work.path(), work / "urls.txt",
+                                       originals, work / "curl.cfg", work / "aria2.txt");
   for (int round = 0; round <= c.repeat; ++round)
     for (std::size_t k = 0; k < modes.size(); ++k)
       measure(modes[(k + static_cast<std::size_t>(round)) % modes.size()], server, out, c.images, round > 0);
@@ -289,7 +302,8 @@ int bench(const Config& c) {
     return m == modes.end() ? 0.0 : median(m->wall);
   };
   const double concurrent = median(modes[1].wall), curl = median(modes[2].wall),
-               aria2 = median_of("aria2c -j16"), thumbs = median_of(kRunMode);
+               aria2 = median_of("aria2c -j16"), thumbs = median_of(kRunMode), alone = median_of(kAloneMode),
+               alone_light = median_of(kAloneLightMode);
   const double best_download = aria2 > 0 ? std::min(curl, aria2) : curl;
   json ratios = json::array();
   ratios.push_back(ratio("fetch --serial / fetch (concurrent)", serial / concurrent, 10.0, true));
@@ -299,11 +313,26 @@ int bench(const Config& c) {
                          concurrent / best_download, 1.0, false));
   ratios.push_back(ratio("fetch (overlapped) / max(curl alone, run alone)",
                          concurrent / std::max(curl, thumbs), 1.2, false));
+  std::printf(
+      "\nWhere fetch's time goes (medians):\n"
+      "  fetch's downloader alone / faster download-only peer             %7.2f\n"
+      "  fetch - downloader alone (thumbnail work the network does not hide) %5.0f ms\n"
+      "  downloader alone - with libcurl's libraries only (start cost)    %7.0f ms\n",
+      alone / best_download, (concurrent - alone) * 1000, (alone - alone_light) * 1000);
 
   if (!c.json_path.empty()) {
-    const json doc = {{"images", c.images},         {"size", c.size},  {"latency_ms", c.latency_ms},
-                      {"repeat", c.repeat},         {"cores", cores},  {"total_mb", total_mb},
-                      {"fetch_args", c.fetch_args}, {"modes", jmodes}, {"ratios", ratios}};
+    const json doc = {{"images", c.images},
+                      {"size", c.size},
+                      {"latency_ms", c.latency_ms},
+                      {"repeat", c.repeat},
+                      {"cores", cores},
+                      {"total_mb", total_mb},
+                      {"fetch_args", c.fetch_args},
+                      {"modes", jmodes},
+                      {"ratios", ratios},
+                      {"downloader_alone_vs_best_peer", alone / best_download},
+                      {"fetch_minus_downloader_alone_s", concurrent - alone},
+                      {"downloader_alone_minus_light_start_s", alone - alone_light}};
     std::ofstream f(c.json_path);
     f << doc.dump(2) << "\n";
     if (!f) throw std::runtime_error("cannot write " + c.json_path);

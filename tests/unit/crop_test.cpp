@@ -2,10 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 #include <stdexcept>
 #include <string>
 
 #include "crop/crop_plan.hpp"
+#include "crop/focus.hpp"
 #include "crop_scenes.hpp"
 
 namespace thumbflow::detail {
@@ -145,6 +147,28 @@ TEST(Crop, CoverSizeCoversTheBox) {
   EXPECT_EQ(cover_size({2000, 3000}, {300, 100}, false), (Dimensions{300, 450}));
   EXPECT_EQ(cover_size({100, 60}, {256, 256}, false), (Dimensions{100, 60}));
   EXPECT_EQ(cover_size({100, 60}, {256, 256}, true), (Dimensions{427, 256}));
+}
+
+// The working copy the scores look at: the picture's shape and what is where, at any size (it is
+// halved, then resampled; an odd last column or row is left out of the halving).
+TEST(Crop, WorkingCopyKeepsShapeAndPlace) {
+  cv::Mat picture(1001, 1501, CV_8UC3, cv::Scalar(100, 100, 100));
+  picture(cv::Rect(900, 300, 150, 150)).setTo(cv::Scalar(255, 255, 255));
+  const cv::Mat work = working_copy(picture, 256);
+  ASSERT_EQ(work.size(), cv::Size(256, 171));
+  cv::Mat bright;
+  cv::extractChannel(work, bright, 1);
+  const cv::Moments m = cv::moments(bright > 178, true);
+  ASSERT_GT(m.m00, 0);
+  EXPECT_NEAR(m.m10 / m.m00, 975 * 256.0 / 1501, 1.5);
+  EXPECT_NEAR(m.m01 / m.m00, 375 * 171.0 / 1001, 1.5);
+  EXPECT_NEAR(cv::mean(work)[0], cv::mean(picture)[0], 1.0);
+
+  const cv::Mat thin = working_copy(cv::Mat(2000, 3, CV_16UC1, cv::Scalar(257 * 40)), 256);
+  EXPECT_EQ(thin.size(), cv::Size(1, 256));
+  EXPECT_EQ(thin.type(), CV_8UC3);
+  EXPECT_EQ(cv::mean(thin)[2], 40);
+  EXPECT_EQ(working_copy(picture(cv::Rect(0, 0, 200, 100)), 256).size(), cv::Size(200, 100));
 }
 
 TEST(Crop, OptionsAreChecked) {

@@ -8,8 +8,9 @@
 
 namespace thumbflow::detail {
 
-// `pixels` (CV_8U/16U/32F; 1, 3 or 4 channels) as 8-bit BGR, shrunk (area filter) so that its long
-// side is at most `long_side`; alpha is ignored.
+// `pixels` (CV_8U/16U/32F; 1, 3 or 4 channels) as 8-bit BGR, shrunk so that its long side is at
+// most `long_side` (halved by 2x2 means while at least twice too long, then bilinear); alpha is
+// ignored.
 cv::Mat working_copy(const cv::Mat& pixels, int long_side);
 
 // The position (top-left) of a window of `window` size over `score` (CV_32F, >= 0) that holds the

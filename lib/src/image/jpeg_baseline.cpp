@@ -105,8 +105,14 @@ void idct_2x2_low(const std::int16_t* coef, const std::int16_t* q, std::uint8_t*
 // 4:2:0 chroma up to 1.6 dB against libjpeg's 1/4 decode. libjpeg's 2x2 and 4x4 IDCTs also take
 // frequencies 5-7, which the quantiser mostly zeroes. [n == 4][m][u]: C(u)/2 times the mean of
 // cos((2x+1)u pi/16) over the pixels x of output m.
+// Four floats, one per output pixel of a block's row (GCC/Clang vector extension: the per-pixel
+// arithmetic below runs as one instruction for all of them, in the same order as one at a time).
+using Lanes = float __attribute__((vector_size(16)));
+using IntLanes = std::int32_t __attribute__((vector_size(16)));
+
 struct BoxIdct {
   float w[2][4][4] = {};
+  Lanes across[2][4] = {};  // [n == 4][u]: w[n == 4][m][u] in lane m (0 past n)
   BoxIdct() {
     for (int big = 0; big < 2; ++big) {
       const int n = big != 0 ? 4 : 2, span = 8 / n;
@@ -115,7 +121,11 @@ struct BoxIdct {
           double sum = 0;
           for (int x = m * span; x < (m + 1) * span; ++x)
             sum += std::cos((2 * x + 1) * u * 3.14159265358979323846 / 16);
-          w[big][m][u] = float((u == 0 ? 1 / std::sqrt(2.0) : 1.0) / 2 * sum / span);
+          // At n = 2, u = 2 cancels over each half (cos((2x+1) pi/8) for x = 0..3 sums to 0):
+          // exactly 0, not the ~1e-17 of rounding, so that block_box may leave it out.
+          w[big][m][u] =
+              n == 2 && u == 2 ? 0.0f : float((u == 0 ? 1 / std::sqrt(2.0) : 1.0) / 2 * sum / span);
+          across[big][u][m] = w[big][m][u];
         }
     }
   }
@@ -123,40 +133,86 @@ struct BoxIdct {
 
 const BoxIdct kBoxIdct;
 
+// The first n lanes as pixels: clamped to 0..255 and truncated, as
+// static_cast<std::uint8_t>(std::clamp(x, 0.0f, 255.0f)) one at a time.
+template <int n>
+void store_pixels(Lanes x, std::uint8_t* out) {
+  const Lanes zero = {}, top = zero + 255.0f;
+  x = x < zero ? zero : x;
+  x = x > top ? top : x;
+  const IntLanes v = __builtin_convertvector(x, IntLanes);
+  for (int m = 0; m < n; ++m) out[m] = static_cast<std::uint8_t>(v[m]);
+}
+
 // The nx x ny pixels of one block from its frequencies below 4 across and down (see BoxIdct).
-void block_box(const std::int16_t* coef, const std::int16_t* q, int nx, int ny, std::uint8_t* out,
-               std::size_t stride) {
-  const float(*wx)[4] = kBoxIdct.w[nx == 4];
+// Two across (luma, 4:4:0 chroma) one at a time, without the frequencies that weigh 0 at two
+// outputs per axis (see BoxIdct): fewer operations than lanes half empty.
+template <int nx, int ny>
+void block_box(const std::int16_t* coef, const std::int16_t* q, std::uint8_t* out, std::size_t stride) {
   const float(*wy)[4] = kBoxIdct.w[ny == 4];
-  float z[4][4], rows[4][4];
-  for (int v = 0; v < 4; ++v)
-    for (int u = 0; u < 4; ++u) z[v][u] = float(int(coef[8 * v + u]) * int(q[8 * v + u]));
-  for (int v = 0; v < 4; ++v)
-    for (int m = 0; m < 4; ++m)
-      rows[v][m] = wx[m][0] * z[v][0] + wx[m][1] * z[v][1] + wx[m][2] * z[v][2] + wx[m][3] * z[v][3];
-  for (int k = 0; k < ny; ++k, out += stride)
-    for (int m = 0; m < nx; ++m) {
-      const float sum = 128.5f + wy[k][0] * rows[0][m] + wy[k][1] * rows[1][m] + wy[k][2] * rows[2][m] +
-                        wy[k][3] * rows[3][m];
-      out[m] = static_cast<std::uint8_t>(std::clamp(sum, 0.0f, 255.0f));
+  if constexpr (nx == 2) {
+    const float(*wx)[4] = kBoxIdct.w[0];
+    constexpr int n_down = ny == 2 ? 3 : 4;
+    constexpr int down[4] = {0, 1, ny == 2 ? 3 : 2, 3};  // the frequencies down that count
+    float rows[4][2];
+    for (int i = 0; i < n_down; ++i) {
+      const int v = down[i];
+      const auto z = [&](int u) { return float(int(coef[8 * v + u]) * int(q[8 * v + u])); };
+      const float z0 = z(0), z1 = z(1), z3 = z(3);
+      for (int m = 0; m < 2; ++m) rows[i][m] = wx[m][0] * z0 + wx[m][1] * z1 + wx[m][3] * z3;
     }
+    for (int k = 0; k < ny; ++k, out += stride)
+      for (int m = 0; m < 2; ++m) {
+        float sum = 128.5f;
+        for (int i = 0; i < n_down; ++i) sum += wy[k][down[i]] * rows[i][m];
+        out[m] = static_cast<std::uint8_t>(std::clamp(sum, 0.0f, 255.0f));
+      }
+    return;
+  }
+  const Lanes* wx = kBoxIdct.across[1];
+  Lanes rows[4];  // per frequency down: lane m, the row's box means across
+  for (int v = 0; v < 4; ++v) {
+    const auto z = [&](int u) { return float(int(coef[8 * v + u]) * int(q[8 * v + u])); };
+    rows[v] = wx[0] * z(0) + wx[1] * z(1) + wx[2] * z(2) + wx[3] * z(3);
+  }
+  for (int k = 0; k < ny; ++k, out += stride)
+    store_pixels<nx>(
+        128.5f + wy[k][0] * rows[0] + wy[k][1] * rows[1] + wy[k][2] * rows[2] + wy[k][3] * rows[3], out);
 }
 
 // Writes the nx x ny pixels of one block whose only frequencies are those four (see BoxIdct) at
 // `out`, rows `stride` apart.
-void block_low(const std::int16_t* coef, const std::int16_t* q, int nx, int ny, std::uint8_t* out,
-               std::size_t stride) {
-  const float(*wx)[4] = kBoxIdct.w[nx == 4];
+template <int nx, int ny>
+void block_low(const std::int16_t* coef, const std::int16_t* q, std::uint8_t* out, std::size_t stride) {
+  const Lanes slope_x = kBoxIdct.across[nx == 4][1];
   const float(*wy)[4] = kBoxIdct.w[ny == 4];
-  const float c0 = wx[0][0];  // C(0)/2, the same for every output
+  const float c0 = kBoxIdct.w[0][0][0];  // C(0)/2, the same for every output
   const float dc = float(int(coef[0]) * int(q[0])) * 0.125f + 128.5f;
   const float z01 = float(int(coef[1]) * int(q[1])), z10 = float(int(coef[8]) * int(q[8])),
               z11 = float(int(coef[9]) * int(q[9]));
   for (int r = 0; r < ny; ++r, out += stride) {
     const float row = dc + z10 * wy[r][1] * c0, slope = z01 * c0 + z11 * wy[r][1];
-    for (int c = 0; c < nx; ++c)
-      out[c] = static_cast<std::uint8_t>(std::clamp(row + slope * wx[c][1], 0.0f, 255.0f));
+    store_pixels<nx>(row + slope * slope_x, out);
   }
+}
+
+// One block's pixels at 1/4: block_low when `low`, else block_box.
+using QuarterPixels = void (*)(const std::int16_t* coef, const std::int16_t* q, bool low, std::uint8_t* out,
+                               std::size_t stride);
+
+template <int nx, int ny>
+void quarter_pixels(const std::int16_t* coef, const std::int16_t* q, bool low, std::uint8_t* out,
+                    std::size_t stride) {
+  if (low)
+    block_low<nx, ny>(coef, q, out, stride);
+  else
+    block_box<nx, ny>(coef, q, out, stride);
+}
+
+// quarter_pixels for an nx x ny block (2 or 4 each).
+QuarterPixels quarter_pixels_for(int nx, int ny) {
+  if (nx == 4) return ny == 4 ? quarter_pixels<4, 4> : quarter_pixels<4, 2>;
+  return ny == 4 ? quarter_pixels<2, 4> : quarter_pixels<2, 2>;
 }
 
 // libjpeg's YCbCr->RGB tables (jdcolor.c: 16 fraction bits, rounding folded into two of them).
@@ -262,7 +318,8 @@ void Decoder::decode_scan() {
     return static_cast<std::int16_t>(pred[ci]);  // libjpeg's coefficients are 16-bit
   };
   // One block at 1/4: its low coefficients, then its nx x ny pixels at `out`.
-  const auto quarter_block = [&](std::size_t ci, std::uint8_t* out, std::size_t stride, int nx, int ny) {
+  const auto quarter_block = [&](std::size_t ci, std::uint8_t* out, std::size_t stride,
+                                 QuarterPixels pixels) {
     // Rows and columns 0-3 are read; decode_ac may store others anywhere up to 79 (a run
     // carried past 63), left unset.
     std::int16_t coef[80];
@@ -271,11 +328,10 @@ void Decoder::decode_scan() {
     bool more = false;
     const int k = decode_ac(br, *ac[ci], coef, kQuarterLast, &more);
     if (more) skip_ac(br, *ac[ci], k);
-    if (k <= 3 || (k <= 5 && coef[16] == 0))  // nothing past (1,1): the same pixels, cheaper
-      block_low(coef, q[ci], nx, ny, out, stride);
-    else
-      block_box(coef, q[ci], nx, ny, out, stride);
+    // Nothing past (1,1): the same pixels, cheaper.
+    pixels(coef, q[ci], k <= 3 || (k <= 5 && coef[16] == 0), out, stride);
   };
+  const QuarterPixels chroma_pixels = quarter_pixels_for(per_chroma_x, per_chroma_y);
   int restarts = 0;
   for (int my = 0, mcu = 0; my < mcus_y; ++my)
     for (int mx = 0; mx < mcus_x; ++mx, ++mcu) {
@@ -288,7 +344,7 @@ void Decoder::decode_scan() {
           std::uint8_t* out = &luma[std::size_t((my * maxv + by) * per_luma) * std::size_t(yw) +
                                     std::size_t((mx * maxh + bx) * per_luma)];
           if (quarter) {
-            quarter_block(0, out, std::size_t(yw), 2, 2);
+            quarter_block(0, out, std::size_t(yw), quarter_pixels<2, 2>);
           } else {
             *out = dc_pixel(dc_value(0), q[0][0]);
             skip_ac(br, *ac[0]);
@@ -298,7 +354,7 @@ void Decoder::decode_scan() {
         std::uint8_t* out = &chroma[ci - 1][std::size_t(my * per_chroma_y) * std::size_t(cw) +
                                             std::size_t(mx * per_chroma_x)];
         if (quarter) {
-          quarter_block(ci, out, std::size_t(cw), per_chroma_x, per_chroma_y);
+          quarter_block(ci, out, std::size_t(cw), chroma_pixels);
         } else if (chroma_2x2) {
           std::int16_t coef[64] = {};
           coef[0] = dc_value(ci);

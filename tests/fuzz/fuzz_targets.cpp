@@ -5,6 +5,7 @@
 #include <opencv2/core.hpp>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 #include "colour/convert.hpp"
@@ -17,6 +18,8 @@
 #include "image/jpeg_baseline.hpp"
 #include "image/jpeg_decoder.hpp"
 #include "image/resize.hpp"
+#include "queue/job_fields.hpp"
+#include "thumbflow/naming.hpp"
 #include "thumbflow/sources.hpp"
 
 namespace thumbflow::fuzz {
@@ -33,6 +36,18 @@ void check_safe_name(const std::string& name, std::size_t max_bytes) {
   for (const char c : name)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
       broken("unsafe character in " + name);
+}
+
+// A relative path a job may write to: not empty, not absolute, no "." or ".." part, no NUL.
+void check_safe_path(const std::string& path) {
+  if (path.empty() || path.front() == '/' || path.find('\0') != std::string::npos)
+    broken("unsafe path " + path);
+  for (std::size_t at = 0; at <= path.size();) {
+    const std::size_t end = std::min(path.find('/', at), path.size());
+    const std::string_view part = std::string_view(path).substr(at, end - at);
+    if (part.empty() || part == "." || part == "..") broken("unsafe path " + path);
+    at = end + 1;
+  }
 }
 
 void check_image(const detail::GalleryImage& image) {
@@ -163,10 +178,42 @@ void url_names(const std::uint8_t* data, std::size_t size) {
   }
 }
 
+void queue_job(const std::uint8_t* data, std::size_t size) {
+  // Fields as a stream entry holds them (name, value, name, value, ...), separated by NUL bytes.
+  std::vector<std::string> fields;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  for (std::size_t at = 0; at <= text.size();) {
+    const std::size_t end = std::min(text.find('\0', at), text.size());
+    fields.emplace_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  detail::QueueJob job;
+  try {
+    job = detail::decode_job(fields);
+  } catch (const std::invalid_argument& e) {
+    // The reason goes into one line of the worker's log and into NAME:dead: printable and short.
+    const std::string_view why = e.what();
+    if (why.empty() || why.size() > 1500)
+      broken("decode_job reason of " + std::to_string(why.size()) + " bytes");
+    for (const char c : why)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+        broken("control character in a decode_job reason");
+    return;
+  }
+  // Every std::exception is a malformed job to the worker, but only std::invalid_argument is
+  // documented: anything else (std::out_of_range from a number parser, ...) reaches the abort.
+  check_safe_path(job.item.relative_path);
+  check_safe_path(output_relative_path(job.item.relative_path, job.name_template, job.thumbnail));
+  // What decode_job accepts, encode_job writes back as an entry decode_job reads to the same job.
+  const detail::QueueJob again = detail::decode_job(detail::encode_job(job));
+  if (detail::encode_job(again) != detail::encode_job(job)) broken("job does not survive encode_job");
+}
+
 Body body_named(std::string_view name) {
   if (name == "thumbnail") return thumbnail;
   if (name == "gallery_json") return gallery_json;
   if (name == "url_names") return url_names;
+  if (name == "queue_job") return queue_job;
   return nullptr;
 }
 

@@ -28,7 +28,12 @@ void gallery_json(const std::uint8_t* data, std::size_t size);
 // safe (no '/', no leading dot, only [A-Za-z0-9._-], at most 100 bytes) and distinct.
 void url_names(const std::uint8_t* data, std::size_t size);
 
-// The body named `name` ("thumbnail", "gallery_json", "url_names"), or nullptr.
+// A queue entry (fields separated by NUL bytes: name, value, name, value, ...) through decode_job:
+// only std::invalid_argument may come out, its reason one printable line; an accepted job writes
+// only safe relative paths and survives encode_job / decode_job unchanged.
+void queue_job(const std::uint8_t* data, std::size_t size);
+
+// The body named `name` ("thumbnail", "gallery_json", "url_names", "queue_job"), or nullptr.
 Body body_named(std::string_view name);
 
 }  // namespace thumbflow::fuzz

@@ -45,7 +45,7 @@ TEST(FuzzRegressions, EveryKeptInputAndSeedPasses) {
 }
 
 TEST(FuzzRegressions, BodiesHaveTheirNames) {
-  for (const char* name : {"thumbnail", "gallery_json", "url_names"})
+  for (const char* name : {"thumbnail", "gallery_json", "url_names", "queue_job"})
     EXPECT_NE(fuzz::body_named(name), nullptr);
   EXPECT_EQ(fuzz::body_named("nope"), nullptr);
 }

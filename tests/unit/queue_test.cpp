@@ -153,13 +153,18 @@ TEST(JobFields, MalformedEntriesNameTheField) {
   }
 }
 
+// `fields` with the value of `name` replaced.
+std::vector<std::string> with_field(std::vector<std::string> fields, const std::string& name,
+                                    const std::string& value) {
+  for (std::size_t i = 0; i + 1 < fields.size(); i += 2)
+    if (fields[i] == name) fields[i + 1] = value;
+  return fields;
+}
+
 TEST(JobFields, NumbersAreDigitsOnlyEachFieldOnceAndEveryFieldBounded) {
   const std::vector<std::string> fields = detail::encode_job(sample_job());
   const auto set = [&](const std::string& name, const std::string& value) {
-    std::vector<std::string> f = fields;
-    for (std::size_t i = 0; i + 1 < f.size(); i += 2)
-      if (f[i] == name) f[i + 1] = value;
-    return f;
+    return with_field(fields, name, value);
   };
   for (const char* bad : {" 70", "+70", "70abc", "70 ", "0x46", "7e1", ""})
     EXPECT_THROW(detail::decode_job(set("quality", bad)), std::invalid_argument) << "'" << bad << "'";
@@ -185,6 +190,31 @@ TEST(JobFields, NumbersAreDigitsOnlyEachFieldOnceAndEveryFieldBounded) {
   for (int i = 0; i < detail::kMaxEntryFields; ++i) many.insert(many.end(), {"x" + std::to_string(i), "1"});
   EXPECT_THROW(detail::decode_job(many), std::invalid_argument);
   EXPECT_EQ(detail::quote_field("a\nb"), "'a\\nb'");
+}
+
+// A reason goes into the worker's log line and into NAME:dead: whatever field a control character
+// (an escape sequence, a tab, a newline) came in, it is shown escaped (found by the queue_job fuzzer:
+// the name template's and the crop mode's parsers quoted them raw).
+TEST(JobFields, ReasonsShowControlCharactersEscaped) {
+  const std::vector<std::string> fields = detail::encode_job(sample_job());
+  const auto set = [&](const std::string& name, const std::string& value) {
+    return with_field(fields, name, value);
+  };
+  const std::vector<std::pair<std::string, std::string>> bad = {{"name", "{stem}_{w\x1b[2J}.{ext}"},
+                                                                {"name", "{stem\x01.{ext}"},
+                                                                {"crop", "\tfill"},
+                                                                {"gravity", "0.5,\n0.5"},
+                                                                {"colour", "\x1b[31mkeep"}};
+  for (const auto& [name, value] : bad) {
+    try {
+      detail::decode_job(set(name, value));
+      ADD_FAILURE() << name << " accepted";
+    } catch (const std::invalid_argument& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(std::find_if(what.begin(), what.end(), [](char c) { return c >= 0 && c < 0x20; }), what.end())
+          << name << ": " << what;
+    }
+  }
 }
 
 // An entry over the bounds reaches the worker as its outline (kTakeScript): refused in the words

@@ -243,14 +243,21 @@ std::vector<std::string> encode_job(const QueueJob& job) {
 
 QueueJob decode_job(const std::vector<std::string>& fields) {
   check_entry_bounds(fields);
-  QueueJob job = decode_still_job(fields);
-  for (std::size_t i = 0; i + 1 < fields.size(); i += 2)
-    if (fields[i] == "animated_max_frame_pixels") {
-      job.thumbnail.animated = true;
-      job.thumbnail.max_frame_pixels =
-          std::uint64_t(parse_int({{fields[i], fields[i + 1]}}, fields[i], 0, 1LL << 62));
-    }
-  return job;
+  try {
+    QueueJob job = decode_still_job(fields);
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2)
+      if (fields[i] == "animated_max_frame_pixels") {
+        job.thumbnail.animated = true;
+        job.thumbnail.max_frame_pixels =
+            std::uint64_t(parse_int({{fields[i], fields[i + 1]}}, fields[i], 0, 1LL << 62));
+      }
+    return job;
+  } catch (const std::exception& e) {
+    // The parsers shared with the command line (name template, sizes, crop, gravity, colour)
+    // quote what they refuse as it is; from a queue entry that text goes into a log line and into
+    // NAME:dead, so its control characters are escaped here, for every field at once.
+    throw std::invalid_argument(printable(e.what()));
+  }
 }
 
 std::string job_settings_key(const QueueJob& job) {

@@ -2,11 +2,14 @@
 // readable format and variant the decoders treat differently (progressive and DC-only JPEG,
 // CMYK, 4:4:4, EXIF orientation, gray, 16-bit, alpha, palette, lossless WebP, ...). Small on
 // purpose (under 70 KB each): libFuzzer mutates faster on small inputs. Usage: thumbflow_fuzz_seeds DIR
+#include <tiffio.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -19,6 +22,7 @@
 #include "jxl_maker.hpp"
 #include "png_maker.hpp"
 #include "test_support.hpp"
+#include "tiff_maker.hpp"
 
 namespace {
 
@@ -178,6 +182,107 @@ std::vector<std::pair<std::string, Bytes>> colour_seeds() {
   };
 }
 
+// The libtiff reader's paths (tiff_decoder.cpp): CMYK (+alpha, 16-bit), tiles (partial at the
+// edges, separate planes), 16-bit, palettes, separate strips, JPEG-in-TIFF YCbCr, packed 1-12 bit
+// samples, signed and floating-point samples, CCITT G4, PackBits, L*a*b* through libtiff's RGBA
+// reader, two pages. Odd sizes, so tiles and strips overhang the picture.
+std::vector<std::pair<std::string, Bytes>> tiff_seeds() {
+  cv::Mat rgb, rgba;
+  cv::cvtColor(t::make_picture(37, 21, CV_8UC3), rgb, cv::COLOR_BGR2RGB);
+  cv::cvtColor(t::make_picture(37, 21, CV_8UC4), rgba, cv::COLOR_BGRA2RGBA);
+  cv::Mat rgb16, cmyk16;
+  rgb.convertTo(rgb16, CV_16U, 257.0);
+  const cv::Mat cmyk = t::naive_cmyk(t::make_picture(37, 21, CV_8UC3));
+  cv::Mat cmyka;
+  cv::mixChannels(std::vector<cv::Mat>{cmyk, t::make_picture(37, 21, CV_8UC1)},
+                  std::vector<cv::Mat>{cmyka = cv::Mat(21, 37, CV_8UC(5))}, {0, 0, 1, 1, 2, 2, 3, 3, 4, 4});
+  cmyka.convertTo(cmyk16, CV_16U, 257.0);
+  const cv::Mat grey = t::make_picture(37, 21, CV_8UC1);
+  cv::Mat grey12, grey16s, grey_float, rgb_float, grey2, bilevel, indexes4;
+  grey.convertTo(grey12, CV_16U, 16.0);
+  grey.convertTo(grey16s, CV_16U, 257.0);
+  grey.convertTo(grey_float, CV_32F, 1.0 / 255);
+  rgb.convertTo(rgb_float, CV_32F, 1.0 / 255);
+  grey.convertTo(grey2, CV_8U, 1.0 / 64);
+  cv::threshold(grey, bilevel, 127, 1, cv::THRESH_BINARY);
+  grey.convertTo(indexes4, CV_8U, 1.0 / 16);
+  std::vector<std::uint16_t> map8(3 * 256), map4(3 * 16);
+  for (std::size_t i = 0; i < map8.size(); ++i) map8[i] = std::uint16_t(i * 997 % 65536);
+  for (std::size_t i = 0; i < map4.size(); ++i) map4[i] = std::uint16_t(i * 4099 % 65536);
+  const auto spec = [](auto&& set) {
+    t::TiffSpec s;
+    set(s);
+    return s;
+  };
+  std::vector<std::pair<std::string, t::TiffSpec>> kinds = {
+      {"cmyk_lzw.tiff",
+       spec([](auto& s) { s.photometric = PHOTOMETRIC_SEPARATED, s.compression = COMPRESSION_LZW; })},
+      {"cmyk16_alpha_o6.tiff", spec([](auto& s) {
+         s.photometric = PHOTOMETRIC_SEPARATED, s.bits = 16, s.extra = {EXTRASAMPLE_UNASSALPHA},
+         s.orientation = 6;
+       })},
+      {"rgb16_deflate.tiff", spec([](auto& s) { s.bits = 16, s.compression = COMPRESSION_ADOBE_DEFLATE; })},
+      {"tiled.tiff", spec([](auto& s) { s.tile = 16, s.compression = COMPRESSION_ADOBE_DEFLATE; })},
+      {"tiled_separate_alpha.tiff",
+       spec([](auto& s) { s.tile = 16, s.separate = true, s.extra = {EXTRASAMPLE_ASSOCALPHA}; })},
+      {"separate_strips.tiff", spec([](auto& s) { s.separate = true, s.rows_per_strip = 5; })},
+      {"jpeg_ycbcr.tiff", spec([](auto& s) {
+         s.photometric = PHOTOMETRIC_YCBCR, s.compression = COMPRESSION_JPEG, s.rows_per_strip = 16;
+       })},
+      {"packbits.tiff", spec([](auto& s) { s.compression = COMPRESSION_PACKBITS; })},
+      {"float32.tiff", spec([](auto& s) { s.bits = 32, s.format = SAMPLEFORMAT_IEEEFP; })},
+      {"lab.tiff", spec([](auto& s) { s.photometric = PHOTOMETRIC_CIELAB; })},
+      {"two_pages.tiff", spec([](auto& s) { s.pages = 2; })},
+  };
+  const std::vector<cv::Mat> samples = {cmyk, cmyk16, rgb16, rgb, rgba, rgb, rgb, rgb, rgb_float, rgb, rgb};
+  std::vector<std::pair<std::string, Bytes>> out;
+  for (std::size_t i = 0; i < kinds.size(); ++i)
+    out.emplace_back(kinds[i].first, t::make_tiff(samples[i], kinds[i].second));
+  const std::vector<std::tuple<std::string, cv::Mat, t::TiffSpec>> grey_kinds = {
+      {"grey12_miniswhite.tiff", grey12,
+       spec([](auto& s) { s.bits = 12, s.photometric = PHOTOMETRIC_MINISWHITE; })},
+      {"grey16_signed.tiff", grey16s, spec([](auto& s) {
+         s.bits = 16, s.format = SAMPLEFORMAT_INT, s.photometric = PHOTOMETRIC_MINISBLACK;
+       })},
+      {"grey_float32_tiled.tiff", grey_float, spec([](auto& s) {
+         s.bits = 32, s.format = SAMPLEFORMAT_IEEEFP, s.photometric = PHOTOMETRIC_MINISBLACK, s.tile = 16;
+       })},
+      {"grey2.tiff", grey2, spec([](auto& s) { s.bits = 2, s.photometric = PHOTOMETRIC_MINISBLACK; })},
+      {"bilevel_g4.tiff", bilevel, spec([](auto& s) {
+         s.bits = 1, s.photometric = PHOTOMETRIC_MINISWHITE, s.compression = COMPRESSION_CCITTFAX4;
+       })},
+      {"palette8.tiff", grey, spec([&](auto& s) { s.photometric = PHOTOMETRIC_PALETTE, s.colormap = map8; })},
+      {"palette4_tiled.tiff", indexes4, spec([&](auto& s) {
+         s.bits = 4, s.photometric = PHOTOMETRIC_PALETTE, s.colormap = map4, s.tile = 16;
+       })},
+  };
+  for (const auto& [name, pixels, s] : grey_kinds) out.emplace_back(name, t::make_tiff(pixels, s));
+  return out;
+}
+
+// The hand-written BMP readers (bmp_decoder.cpp: 16-bit, OS/2 1.x), PAM, and a camera JPEG that
+// states Adobe RGB in its EXIF only (image/exif.cpp, colour/icc_extract.cpp).
+std::vector<std::pair<std::string, Bytes>> more_seeds() {
+  const std::vector<std::vector<std::uint16_t>> pixels = {
+      {0xF800, 0x07E0, 0x001F, 0xFFFF}, {0x0000, 0x8421, 0x7C00, 0x03E0}, {0x1234, 0xABCD, 0x5555, 0xAAAA}};
+  const std::vector<cv::Vec3b> colours = {{255, 0, 0},  {0, 255, 0},   {0, 0, 255},
+                                          {9, 99, 199}, {200, 100, 0}, {7, 7, 7}};
+  std::string pam = "P7\nWIDTH 4\nHEIGHT 3\nDEPTH 2\nMAXVAL 1000\nTUPLTYPE GRAYSCALE_ALPHA\nENDHDR\n";
+  for (int i = 0; i < 4 * 3 * 2; ++i) pam += {char((i * 40) >> 8 & 3), char(i * 40)};
+  return {
+      {"rgb565.bmp", t::bmp16(pixels, {0xF800, 0x07E0, 0x001F})},
+      {"argb1555_v4_top_down.bmp", t::bmp16(pixels, {0x7C00, 0x03E0, 0x001F, 0x8000}, true)},
+      {"rgb555.bmp", t::bmp16(pixels, {})},
+      {"os2_1bit.bmp", t::os2_bmp(1, colours)},
+      {"os2_4bit.bmp", t::os2_bmp(4, colours)},
+      {"os2_8bit.bmp", t::os2_bmp(8, colours)},
+      {"os2_24bit.bmp", t::os2_bmp(24, colours)},
+      {"gray_alpha16.pam", Bytes(pam.begin(), pam.end())},
+      {"camera_adobe_rgb.jpg", t::with_exif(t::encode(t::make_picture(64, 48, CV_8UC3), ".jpg"),
+                                            t::exif_colour_space(0xFFFF, "R03"))},
+  };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -191,5 +296,7 @@ int main(int argc, char** argv) {
   for (const auto& [name, bytes] : gif_seeds()) t::write_bytes(dir / name, bytes);
   t::write_bytes(dir / "animated.webp", animated_webp());
   for (const auto& [name, bytes] : colour_seeds()) t::write_bytes(dir / name, bytes);
+  for (const auto& [name, bytes] : tiff_seeds()) t::write_bytes(dir / name, bytes);
+  for (const auto& [name, bytes] : more_seeds()) t::write_bytes(dir / name, bytes);
   return 0;
 }

@@ -223,4 +223,65 @@ Bytes bmp_declaring(std::int32_t width, std::int32_t height, std::size_t pixel_b
   return b;
 }
 
+Bytes bmp16(const std::vector<std::vector<std::uint16_t>>& pixels, const std::vector<std::uint32_t>& masks,
+            bool top_down) {
+  const auto put = [](std::vector<std::uint8_t>& v, std::size_t at, std::uint32_t x, int n) {
+    for (int i = 0; i < n; ++i) v[at + std::size_t(i)] = std::uint8_t(x >> (8 * i));
+  };
+  const int h = int(pixels.size()), w = int(pixels[0].size());
+  const std::uint32_t header = masks.size() == 4 ? 108 : 40;
+  const std::size_t offset = 14 + header + (masks.size() == 3 ? 12 : 0),
+                    stride = (std::size_t(w) * 2 + 3) / 4 * 4;
+  std::vector<std::uint8_t> b(offset + stride * std::size_t(h), 0);
+  b[0] = 'B';
+  b[1] = 'M';
+  put(b, 2, std::uint32_t(b.size()), 4);
+  put(b, 10, std::uint32_t(offset), 4);
+  put(b, 14, header, 4);
+  put(b, 18, std::uint32_t(w), 4);
+  put(b, 22, std::uint32_t(top_down ? -h : h), 4);
+  put(b, 26, 1, 2);
+  put(b, 28, 16, 2);
+  put(b, 30, masks.empty() ? 0 : 3, 4);
+  for (std::size_t i = 0; i < masks.size(); ++i) put(b, 54 + 4 * i, masks[i], 4);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      put(b, offset + std::size_t(top_down ? y : h - 1 - y) * stride + 2 * std::size_t(x),
+          pixels[std::size_t(y)][std::size_t(x)], 2);
+  return b;
+}
+
+Bytes os2_bmp(int bits, const std::vector<cv::Vec3b>& colours) {
+  const int w = 3, h = 2;
+  const std::size_t palette = bits == 24 ? 0 : std::min<std::size_t>(colours.size(), 1u << bits);
+  const std::size_t offset = 26 + 3 * palette, stride = (std::size_t(w) * std::size_t(bits) + 31) / 32 * 4;
+  std::vector<std::uint8_t> b(offset + stride * h, 0);
+  const auto put16 = [&](std::size_t at, unsigned v) {
+    b[at] = std::uint8_t(v), b[at + 1] = std::uint8_t(v >> 8);
+  };
+  b[0] = 'B';
+  b[1] = 'M';
+  put16(2, unsigned(b.size()));
+  put16(10, unsigned(offset));
+  put16(14, 12);
+  put16(18, w);
+  put16(20, h);
+  put16(22, 1);
+  put16(24, unsigned(bits));
+  for (std::size_t i = 0; i < palette; ++i)
+    for (int c = 0; c < 3; ++c) b[26 + 3 * i + std::size_t(c)] = colours[i][c];
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const std::size_t index = std::min<std::size_t>(std::size_t(y * w + x), palette > 0 ? palette - 1 : 5);
+      std::uint8_t* row = b.data() + offset + std::size_t(h - 1 - y) * stride;  // bottom-up
+      if (bits == 24) {
+        for (int c = 0; c < 3; ++c) row[3 * x + c] = colours[index][c];
+      } else {
+        const int per_byte = 8 / bits;
+        row[x / per_byte] |= std::uint8_t(index << (8 - bits * (x % per_byte + 1)));
+      }
+    }
+  return b;
+}
+
 }  // namespace thumbflow::test

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <opencv2/core/matx.hpp>
 #include <string>
 #include <vector>
 
@@ -46,5 +47,15 @@ Bytes jpeg_with_thousands_of_scans(int width, int height);
 
 // A BMP header declaring width x height 24-bit pixels followed by `pixel_bytes` bytes.
 Bytes bmp_declaring(std::int32_t width, std::int32_t height, std::size_t pixel_bytes);
+
+// A 16-bit BMP of `pixels` (rows top to bottom, each value as stored), bottom-up unless
+// `top_down`; `masks` empty: BI_RGB (5-5-5), else BI_BITFIELDS with a 40-byte header and 3 masks
+// or a 108-byte (V4) header with 4.
+Bytes bmp16(const std::vector<std::vector<std::uint16_t>>& pixels, const std::vector<std::uint32_t>& masks,
+            bool top_down = false);
+
+// An OS/2 1.x BMP (12-byte header) of 3x2 pixels at `bits` per pixel: 24-bit stores `colours`
+// themselves, palette files store indices 0..5 (clamped to the palette) into `colours`.
+Bytes os2_bmp(int bits, const std::vector<cv::Vec3b>& colours);
 
 }  // namespace thumbflow::test

@@ -134,37 +134,6 @@ TEST(Decode, PamFilesAreRead) {
             "truncated PAM (49 bytes, the header promises 64)");
 }
 
-// A 16-bit BMP of `pixels` (rows top to bottom, each value as stored), bottom-up unless
-// `top_down`; `masks` empty: BI_RGB (5-5-5), else BI_BITFIELDS with a 40-byte header and 3 masks
-// or a 108-byte (V4) header with 4.
-std::vector<std::uint8_t> bmp16(const std::vector<std::vector<std::uint16_t>>& pixels,
-                                const std::vector<std::uint32_t>& masks, bool top_down = false) {
-  const auto put = [](std::vector<std::uint8_t>& v, std::size_t at, std::uint32_t x, int n) {
-    for (int i = 0; i < n; ++i) v[at + std::size_t(i)] = std::uint8_t(x >> (8 * i));
-  };
-  const int h = int(pixels.size()), w = int(pixels[0].size());
-  const std::uint32_t header = masks.size() == 4 ? 108 : 40;
-  const std::size_t offset = 14 + header + (masks.size() == 3 ? 12 : 0),
-                    stride = (std::size_t(w) * 2 + 3) / 4 * 4;
-  std::vector<std::uint8_t> b(offset + stride * std::size_t(h), 0);
-  b[0] = 'B';
-  b[1] = 'M';
-  put(b, 2, std::uint32_t(b.size()), 4);
-  put(b, 10, std::uint32_t(offset), 4);
-  put(b, 14, header, 4);
-  put(b, 18, std::uint32_t(w), 4);
-  put(b, 22, std::uint32_t(top_down ? -h : h), 4);
-  put(b, 26, 1, 2);
-  put(b, 28, 16, 2);
-  put(b, 30, masks.empty() ? 0 : 3, 4);
-  for (std::size_t i = 0; i < masks.size(); ++i) put(b, 54 + 4 * i, masks[i], 4);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x)
-      put(b, offset + std::size_t(top_down ? y : h - 1 - y) * stride + 2 * std::size_t(x),
-          pixels[std::size_t(y)][std::size_t(x)], 2);
-  return b;
-}
-
 // 16-bit BMPs, which OpenCV 4.6 refuses when they have masks: 565, 555 (with and without masks),
 // 1555 with alpha, both row orders; a cut file is one clear error.
 TEST(Decode, SixteenBitBmpsAreRead) {
@@ -181,58 +150,24 @@ TEST(Decode, SixteenBitBmpsAreRead) {
   };
   const std::vector<std::vector<std::uint16_t>> p565 = {{0xF800, 0x07E0, 0x001F}, {0xFFFF, 0, 0}};
   const std::vector<std::vector<std::uint16_t>> p555 = {{0x7C00, 0x03E0, 0x001F}, {0x7FFF, 0, 0}};
-  check(bmp16(p565, {0xF800, 0x07E0, 0x001F}), "565");
-  check(bmp16(p565, {0xF800, 0x07E0, 0x001F}, true), "565 top-down");
-  check(bmp16(p555, {0x7C00, 0x03E0, 0x001F}), "555 masks");
-  check(bmp16(p555, {}), "555 BI_RGB");
+  check(test::bmp16(p565, {0xF800, 0x07E0, 0x001F}), "565");
+  check(test::bmp16(p565, {0xF800, 0x07E0, 0x001F}, true), "565 top-down");
+  check(test::bmp16(p555, {0x7C00, 0x03E0, 0x001F}), "555 masks");
+  check(test::bmp16(p555, {}), "555 BI_RGB");
   // ARGB1555 in a V4 header: alpha kept (opaque pixels set its bit, the black ones are clear).
   std::vector<std::vector<std::uint16_t>> p1555 = p555;
   for (auto& row : p1555) row[0] |= 0x8000, row[1] |= 0x8000, row[2] |= 0x8000;
   p1555[1][1] = p1555[1][2] = 0;
-  const DecodedImage argb = decode_for_thumbnail(bmp16(p1555, {0x7C00, 0x03E0, 0x001F, 0x8000}), {});
+  const DecodedImage argb = decode_for_thumbnail(test::bmp16(p1555, {0x7C00, 0x03E0, 0x001F, 0x8000}), {});
   ASSERT_EQ(argb.pixels.type(), CV_8UC4);
   EXPECT_EQ(argb.pixels.at<cv::Vec4b>(0, 0), cv::Vec4b(0, 0, 255, 255));
   EXPECT_EQ(argb.pixels.at<cv::Vec4b>(1, 2), cv::Vec4b(0, 0, 0, 0));
   // An alpha mask no pixel uses: opaque BGR, as browsers show it.
-  EXPECT_EQ(decode_for_thumbnail(bmp16(p555, {0x7C00, 0x03E0, 0x001F, 0x8000}), {}).pixels.type(), CV_8UC3);
-  std::vector<std::uint8_t> cut = bmp16(p565, {0xF800, 0x07E0, 0x001F});
+  EXPECT_EQ(decode_for_thumbnail(test::bmp16(p555, {0x7C00, 0x03E0, 0x001F, 0x8000}), {}).pixels.type(),
+            CV_8UC3);
+  std::vector<std::uint8_t> cut = test::bmp16(p565, {0xF800, 0x07E0, 0x001F});
   cut.resize(cut.size() - 4);
   EXPECT_NE(decode_error_of(cut).find("truncated BMP"), std::string::npos) << decode_error_of(cut);
-}
-
-// An OS/2 1.x BMP (12-byte header) of 3x2 pixels at `bits` per pixel: 24-bit stores `colours`
-// themselves, palette files store indices 0..5 (clamped to the palette) into `colours`.
-std::vector<std::uint8_t> os2_bmp(int bits, const std::vector<cv::Vec3b>& colours) {
-  const int w = 3, h = 2;
-  const std::size_t palette = bits == 24 ? 0 : std::min<std::size_t>(colours.size(), 1u << bits);
-  const std::size_t offset = 26 + 3 * palette, stride = (std::size_t(w) * std::size_t(bits) + 31) / 32 * 4;
-  std::vector<std::uint8_t> b(offset + stride * h, 0);
-  const auto put16 = [&](std::size_t at, unsigned v) {
-    b[at] = std::uint8_t(v), b[at + 1] = std::uint8_t(v >> 8);
-  };
-  b[0] = 'B';
-  b[1] = 'M';
-  put16(2, unsigned(b.size()));
-  put16(10, unsigned(offset));
-  put16(14, 12);
-  put16(18, w);
-  put16(20, h);
-  put16(22, 1);
-  put16(24, unsigned(bits));
-  for (std::size_t i = 0; i < palette; ++i)
-    for (int c = 0; c < 3; ++c) b[26 + 3 * i + std::size_t(c)] = colours[i][c];
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      const std::size_t index = std::min<std::size_t>(std::size_t(y * w + x), palette > 0 ? palette - 1 : 5);
-      std::uint8_t* row = b.data() + offset + std::size_t(h - 1 - y) * stride;  // bottom-up
-      if (bits == 24) {
-        for (int c = 0; c < 3; ++c) row[3 * x + c] = colours[index][c];
-      } else {
-        const int per_byte = 8 / bits;
-        row[x / per_byte] |= std::uint8_t(index << (8 - bits * (x % per_byte + 1)));
-      }
-    }
-  return b;
 }
 
 // OS/2 1.x BMPs came out as one grey channel from OpenCV 4.6; every bit depth keeps its colours.
@@ -241,7 +176,7 @@ TEST(Decode, Os2BmpsKeepTheirColours) {
                                           {255, 255, 255}, {0, 128, 255}, {30, 60, 90}};
   for (const int bits : {1, 4, 8, 24}) {
     SCOPED_TRACE(bits);
-    const DecodedImage got = decode_for_thumbnail(os2_bmp(bits, colours), {});
+    const DecodedImage got = decode_for_thumbnail(test::os2_bmp(bits, colours), {});
     ASSERT_EQ(got.pixels.type(), CV_8UC3);
     ASSERT_EQ(got.pixels.size(), cv::Size(3, 2));
     const std::size_t palette =
@@ -252,10 +187,10 @@ TEST(Decode, Os2BmpsKeepTheirColours) {
                   colours[std::min<std::size_t>(std::size_t(y * 3 + x), palette - 1)])
             << x << "," << y;
   }
-  std::vector<std::uint8_t> cut = os2_bmp(24, colours);
+  std::vector<std::uint8_t> cut = test::os2_bmp(24, colours);
   cut.resize(cut.size() - 3);
   EXPECT_NE(decode_error_of(cut).find("truncated BMP"), std::string::npos) << decode_error_of(cut);
-  std::vector<std::uint8_t> odd = os2_bmp(24, colours);
+  std::vector<std::uint8_t> odd = test::os2_bmp(24, colours);
   odd[24] = 16;
   EXPECT_EQ(decode_error_of(odd), "invalid BMP (OS/2 header with 16 bits per pixel)");
 }

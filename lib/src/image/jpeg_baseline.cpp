@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -249,6 +250,16 @@ void expect_marker(BitReader& br, std::uint8_t code, bool may_be_missing = false
   br = BitReader(br.data, p + 1, br.end);
 }
 
+// Zeroes one block's 64 coefficients with vector stores: `= {}` compiled to `rep stos`, whose
+// start-up cost was ~5% of the 1/8 decode of 4:2:0 photos (it runs once per chroma block).
+void zero_block(std::int16_t* coef) {
+  using Row = std::int16_t __attribute__((vector_size(16)));
+  for (int i = 0; i < 64; i += 8) {
+    const Row zero = {};
+    std::memcpy(coef + i, &zero, sizeof zero);
+  }
+}
+
 struct Decoder {
   Decoder(const Header& header, Bytes bytes, bool quarter_scale)
       : h(header), data(bytes), quarter(quarter_scale) {}
@@ -356,7 +367,8 @@ void Decoder::decode_scan() {
         if (quarter) {
           quarter_block(ci, out, std::size_t(cw), chroma_pixels);
         } else if (chroma_2x2) {
-          std::int16_t coef[64] = {};
+          std::int16_t coef[64];
+          zero_block(coef);
           coef[0] = dc_value(ci);
           const int end = decode_ac(br, *ac[ci], coef);
           (end <= 6 ? idct_2x2_low : idct_2x2)(coef, q[ci], out, out + cw);

@@ -70,8 +70,11 @@ bool Planner::plan(const Item& item, ItemResult& r) {
   r.output = outputs.front();
   const std::string name = file_name(item.input);
   const bool unread = has_unread_image_extension(name);
-  for (const std::string& output : outputs) {
-    const std::string key = normalised_path(output);
+  std::vector<std::string> keys;  // each output's normal form, made once (it asks the file system)
+  for (const std::string& output : outputs) keys.push_back(normalised_path(output));
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const std::string& output = outputs[i];
+    const std::string& key = keys[i];
     std::string other;
     if (const auto it = owner_of_output_.find(key); it != owner_of_output_.end())
       other = it->second;
@@ -87,11 +90,12 @@ bool Planner::plan(const Item& item, ItemResult& r) {
     r.failure = FailureKind::Permanent;
     return false;
   }
-  for (const std::string& output : outputs) owner_of_output_.emplace(normalised_path(output), item.input);
+  for (const std::string& key : keys) owner_of_output_.emplace(key, item.input);
   const bool remote = is_remote(item.input);
-  for (const std::string& output : outputs)
-    if (!remote && (inputs_.count(normalised_path(output)) != 0 || storage_.same_file(output, item.input))) {
-      r.error = "its thumbnail " + output + " would overwrite an input; choose another --output or --name";
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    if (!remote && (inputs_.count(keys[i]) != 0 || storage_.same_file(outputs[i], item.input))) {
+      r.error =
+          "its thumbnail " + outputs[i] + " would overwrite an input; choose another --output or --name";
       return false;
     }
   std::vector<bool> fresh;

@@ -117,6 +117,30 @@ TEST(ContactSheet, AnIndexHtmlOfTheUsersIsLeftAlone) {
   EXPECT_TRUE(lines_with(r.err, "contact sheet in").empty()) << r.err;
 }
 
+// --html never replaces an image of the batch: not through a symlinked folder (same path once
+// resolved), not through a hard link (same file under another name). Exit 2, the image intact.
+TEST(ContactSheet, APageThatWouldReplaceAnImageIsRefused) {
+  TempDir tmp;
+  const fs::path in = tmp / "in";
+  copy_from_data(in, {"fruits.jpg", "baboon.jpg"});
+  fs::rename(in / "fruits.jpg", in / "page.html");  // an image by its bytes, named as a page
+  fs::create_directories(tmp / "other");
+  fs::create_directory_symlink(in, tmp / "other" / "link");
+  fs::create_hard_link(in / "baboon.jpg", tmp / "hard.html");
+  const auto original = test::read_bytes(kDataDir / "fruits.jpg");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {(in / "page.html").string(), (tmp / "other" / "link" / "page.html").string()},
+      {(in / "baboon.jpg").string(), (tmp / "hard.html").string()}};
+  for (const auto& [input, page] : cases) {
+    const CommandResult r = run_cli({input, "-o", (tmp / "out").string(), "--html", page});
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    EXPECT_EQ(lines_with(r.err, "would replace " + input + "; choose another --html file").size(), 1u)
+        << describe(r);
+  }
+  EXPECT_EQ(test::read_bytes(in / "page.html"), original);
+  EXPECT_EQ(test::read_bytes(in / "baboon.jpg"), test::read_bytes(kDataDir / "baboon.jpg"));
+}
+
 TEST(ContactSheet, HtmlOptionElsewhereAndNoHtml) {
   TempDir tmp;
   const fs::path in = tmp / "in", out = tmp / "out", sheets = tmp / "sheets";

@@ -1,5 +1,7 @@
 // Saving the contact sheet: completing what the report lacks from the files, refusing to replace
 // an image, and the atomic write.
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -64,15 +66,25 @@ void complete_from_files(ItemResult& r) {
   if (r.bytes_in == 0 && !ec) r.bytes_in = size;
 }
 
+// The page must not replace an input or a thumbnail: the same path once normalised (asked of the
+// file system only for images of the page's file name), or the same file (one stat per image,
+// when the page exists).
 void refuse_images(const BatchReport& report, const std::string& path) {
   const std::string page = detail::normalised_path(path);
-  std::error_code ec;
+  const fs::path page_name = fs::path(path).filename();
+  struct stat page_file {};
+  const bool page_exists = ::stat(path.c_str(), &page_file) == 0;
   for (const ItemResult& r : report.items) {
     std::vector<const std::string*> images = {&r.input, &r.output};
     for (const OutputResult& o : r.outputs) images.push_back(&o.output);
     for (const std::string* image : images) {
       if (image->empty() || is_remote(*image)) continue;
-      if (detail::normalised_path(*image) == page || fs::equivalent(*image, path, ec))
+      struct stat file {};
+      const bool same_path =
+          fs::path(*image).filename() == page_name && detail::normalised_path(*image) == page;
+      const bool same_file = page_exists && ::stat(image->c_str(), &file) == 0 &&
+                             file.st_dev == page_file.st_dev && file.st_ino == page_file.st_ino;
+      if (same_path || same_file)
         throw std::runtime_error("contact sheet " + path + " would replace " + *image +
                                  "; choose another --html file");
     }

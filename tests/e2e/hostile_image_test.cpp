@@ -128,6 +128,14 @@ INSTANTIATE_TEST_SUITE_P(
             "zero_width.jpg", [] { return test::jpeg_declaring(0, 64); }, "JPEG"),
         refused(
             "zero_width.bmp", [] { return test::bmp_declaring(0, 100, 300); }, "BMP"),
+        // 2000 tags sharing one 1 MB blob: libtiff would read them all (2 GB) on opening the file.
+        refused(
+            "tags_sharing_data.tif", [] { return test::tiff_with_shared_tag_data(2000, 1u << 20); },
+            "more than the whole file"),
+        // 20 MP of alpha from 88 KB: the alpha resize held the picture twice in float (721 MB
+        // peak), now once (488 MB).
+        handled(
+            "alpha_20MP.png", [] { return test::png_flat_rgba(4500, 4500); }, 128, 128),
         // Indices 2..255 into a 2-colour palette.
         handled(
             "palette_out_of_range.png", [] { return test::png_palette_out_of_range(256, 256); }, 128, 128)),

@@ -284,4 +284,33 @@ Bytes os2_bmp(int bits, const std::vector<cv::Vec3b>& colours) {
   return b;
 }
 
+Bytes tiff_with_shared_tag_data(int tags, std::uint32_t blob) {
+  Bytes b = {'I', 'I', 42, 0, 8, 0, 0, 0};
+  const auto put = [&](std::uint32_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) b.push_back(std::uint8_t(v >> (8 * i)));
+  };
+  const std::uint32_t entries = 9 + std::uint32_t(tags), data_at = 8 + 2 + 12 * entries + 4;
+  const auto entry = [&](std::uint32_t tag, std::uint32_t type, std::uint32_t count, std::uint32_t value) {
+    put(tag, 2), put(type, 2), put(count, 4), put(value, 4);
+  };
+  put(entries, 2);
+  entry(256, 4, 1, 16), entry(257, 4, 1, 16), entry(258, 3, 1, 8);
+  entry(259, 3, 1, 1), entry(262, 3, 1, 1), entry(273, 4, 1, data_at);
+  entry(277, 3, 1, 1), entry(278, 4, 1, 16);
+  entry(279, 4, 1, 256);
+  for (int i = 0; i < tags; ++i) entry(40000 + std::uint32_t(i), 7, blob, data_at);
+  put(0, 4);
+  b.resize(b.size() + std::max<std::size_t>(blob, 256), 0x80);
+  return b;
+}
+
+Bytes png_flat_rgba(std::uint32_t width, std::uint32_t height) {
+  Bytes png = png_header(width, height, 8, 6);
+  put_png_chunk(png, "IDAT", png_image_data(width * 4, height, [](std::uint32_t x, std::uint32_t) {
+                  return static_cast<std::uint8_t>(x % 4 == 3 ? 128 : 40 * (x % 4 + 1));
+                }));
+  put_png_chunk(png, "IEND", {});
+  return png;
+}
+
 }  // namespace thumbflow::test

@@ -58,4 +58,11 @@ Bytes bmp16(const std::vector<std::vector<std::uint16_t>>& pixels, const std::ve
 // themselves, palette files store indices 0..5 (clamped to the palette) into `colours`.
 Bytes os2_bmp(int bits, const std::vector<cv::Vec3b>& colours);
 
+// A 16x16 grey TIFF (one uncompressed strip) whose first directory also holds `tags` unknown tags
+// (UNDEFINED) that all point at one shared blob of `blob` bytes, as a crafted file does.
+Bytes tiff_with_shared_tag_data(int tags, std::uint32_t blob);
+
+// A width x height RGBA PNG of one half-transparent colour: a few hundred KB for 20 MP.
+Bytes png_flat_rgba(std::uint32_t width, std::uint32_t height);
+
 }  // namespace thumbflow::test

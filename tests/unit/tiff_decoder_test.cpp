@@ -17,6 +17,7 @@
 #include "colour/convert.hpp"
 #include "colour_images.hpp"
 #include "decode_error_of.hpp"
+#include "hostile_images.hpp"
 #include "image/decode.hpp"
 #include "image/decode_error.hpp"
 #include "test_support.hpp"
@@ -362,48 +363,18 @@ TEST(TiffDecoder, HugeTilesOverASmallPictureAreRefused) {
   EXPECT_NE(error.find("far larger than the picture"), std::string::npos) << error;
 }
 
-}  // namespace
-}  // namespace thumbflow::detail::tiff_test
-
-namespace thumbflow::detail::tiff_test {
-namespace {
-
-// A 16x16 grey TIFF (one uncompressed strip) whose first directory also holds `tags` unknown tags
-// (UNDEFINED) that all point at one shared blob of `blob` bytes, as a crafted file does.
-std::vector<std::uint8_t> tiff_with_shared_tag_data(int tags, std::uint32_t blob) {
-  std::vector<std::uint8_t> b = {'I', 'I', 42, 0, 8, 0, 0, 0};
-  const auto put = [&](std::uint32_t v, int bytes) {
-    for (int i = 0; i < bytes; ++i) b.push_back(std::uint8_t(v >> (8 * i)));
-  };
-  const std::uint32_t entries = 9 + std::uint32_t(tags), data_at = 8 + 2 + 12 * entries + 4;
-  const auto entry = [&](std::uint32_t tag, std::uint32_t type, std::uint32_t count, std::uint32_t value) {
-    put(tag, 2), put(type, 2), put(count, 4), put(value, 4);
-  };
-  put(entries, 2);
-  entry(TIFFTAG_IMAGEWIDTH, 4, 1, 16), entry(TIFFTAG_IMAGELENGTH, 4, 1, 16),
-      entry(TIFFTAG_BITSPERSAMPLE, 3, 1, 8);
-  entry(TIFFTAG_COMPRESSION, 3, 1, 1), entry(TIFFTAG_PHOTOMETRIC, 3, 1, 1),
-      entry(TIFFTAG_STRIPOFFSETS, 4, 1, data_at);
-  entry(TIFFTAG_SAMPLESPERPIXEL, 3, 1, 1), entry(TIFFTAG_ROWSPERSTRIP, 4, 1, 16);
-  entry(TIFFTAG_STRIPBYTECOUNTS, 4, 1, 256);
-  for (int i = 0; i < tags; ++i) entry(40000 + std::uint32_t(i), 7, blob, data_at);
-  put(0, 4);
-  b.resize(b.size() + std::max<std::size_t>(blob, 256), 0x80);
-  return b;
-}
-
 // libtiff reads every tag of the first directory when it opens a file: 2000 tags sharing one
 // megabyte took 2 GB. Refused before libtiff sees the file; the same tags with data of their own
 // (in all no more than the file) are fine.
 TEST(TiffDecoder, TagsSharingTheirDataAreRefusedBeforeLibtiffReadsThem) {
-  const std::vector<std::uint8_t> crafted = tiff_with_shared_tag_data(300, 100000);
+  const std::vector<std::uint8_t> crafted = test::tiff_with_shared_tag_data(300, 100000);
   const std::string error = test_decode::error_of(crafted);
   EXPECT_EQ(
       error,
       "cannot decode TIFF: the tags of its first directory hold 30000000 bytes, more than the whole file (" +
           std::to_string(crafted.size()) + " bytes)");
   EXPECT_THROW(read_tiff_header(crafted), DecodeError);
-  EXPECT_EQ(test_decode::error_of(tiff_with_shared_tag_data(3, 100000)), "");
+  EXPECT_EQ(test_decode::error_of(test::tiff_with_shared_tag_data(3, 100000)), "");
 }
 
 }  // namespace

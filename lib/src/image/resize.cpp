@@ -84,12 +84,17 @@ cv::Mat resize_with_alpha(const cv::Mat& bgra, Dimensions target, bool keep_alph
                           cv::Rect2d extent) {
   cv::Mat f;
   bgra.convertTo(f, CV_32F, unit_scale(bgra.depth()));
-  std::vector<cv::Mat> ch;
-  cv::split(f, ch);
-  for (int i = 0; i < 3; ++i) cv::multiply(ch[std::size_t(i)], ch[3], ch[std::size_t(i)]);
-  cv::merge(ch, f);
+  // Premultiplied in place: split into planes, the picture was held twice more in float (a 100 MP
+  // RGBA PNG of 400 KB: 3.6 GB peak; now 2.0 GB).
+  for (int y = 0; y < f.rows; ++y) {
+    cv::Vec4f* p = f.ptr<cv::Vec4f>(y);
+    for (int x = 0; x < f.cols; ++x)
+      p[x] = {p[x][0] * p[x][3], p[x][1] * p[x][3], p[x][2] * p[x][3], p[x][3]};
+  }
   cv::Mat small;
   resize_area(f, small, target, extent);
+  f.release();
+  std::vector<cv::Mat> ch;
   cv::split(small, ch);
   cv::Mat& alpha = ch[3];
   cv::max(cv::min(alpha, 1.0), 0.0, alpha);

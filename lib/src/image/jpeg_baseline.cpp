@@ -114,6 +114,9 @@ using IntLanes = std::int32_t __attribute__((vector_size(16)));
 struct BoxIdct {
   float w[2][4][4] = {};
   Lanes across[2][4] = {};  // [n == 4][u]: w[n == 4][m][u] in lane m (0 past n)
+  // 2x2 outputs on the lanes (row 0 col 0, row 0 col 1, row 1 col 0, row 1 col 1): [u] the
+  // weight across of each lane's column, [v] the weight down of its row.
+  Lanes square_across[4] = {}, square_down[4] = {};
   BoxIdct() {
     for (int big = 0; big < 2; ++big) {
       const int n = big != 0 ? 4 : 2, span = 8 / n;
@@ -129,6 +132,11 @@ struct BoxIdct {
           across[big][u][m] = w[big][m][u];
         }
     }
+    for (int u = 0; u < 4; ++u)
+      for (int lane = 0; lane < 4; ++lane) {
+        square_across[u][lane] = w[0][lane & 1][u];
+        square_down[u][lane] = w[0][lane >> 1][u];
+      }
   }
 };
 
@@ -151,7 +159,19 @@ void store_pixels(Lanes x, std::uint8_t* out) {
 template <int nx, int ny>
 void block_box(const std::int16_t* coef, const std::int16_t* q, std::uint8_t* out, std::size_t stride) {
   const float(*wy)[4] = kBoxIdct.w[ny == 4];
-  if constexpr (nx == 2) {
+  if constexpr (nx == 2 && ny == 2) {  // luma: all four outputs on one set of lanes
+    const Lanes* wx = kBoxIdct.square_across;
+    const Lanes* wy2 = kBoxIdct.square_down;
+    const auto row = [&](int v) {  // lanes: the row's box means across, twice
+      const auto z = [&](int u) { return float(int(coef[8 * v + u]) * int(q[8 * v + u])); };
+      return wx[0] * z(0) + wx[1] * z(1) + wx[3] * z(3);
+    };
+    const Lanes r0 = row(0), r1 = row(1), r3 = row(3);
+    std::uint8_t pixels[4];
+    store_pixels<4>(128.5f + wy2[0] * r0 + wy2[1] * r1 + wy2[3] * r3, pixels);
+    out[0] = pixels[0], out[1] = pixels[1], out[stride] = pixels[2], out[stride + 1] = pixels[3];
+    return;
+  } else if constexpr (nx == 2) {
     const float(*wx)[4] = kBoxIdct.w[0];
     constexpr int n_down = ny == 2 ? 3 : 4;
     constexpr int down[4] = {0, 1, ny == 2 ? 3 : 2, 3};  // the frequencies down that count

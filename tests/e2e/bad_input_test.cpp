@@ -173,6 +173,25 @@ TEST(BadInput, NamedPipeIsRefusedNotWaitedOn) {
   EXPECT_TRUE(fs::exists(tmp / "out" / "fruits_thumbnail.jpg"));
 }
 
+// In a folder, a picture's name that is no file to read is listed as failed with its reason, not
+// left out without a word (before: skipped silently, exit 0); a pipe is not opened.
+TEST(BadInput, PictureNamesInAFolderThatAreNoFileAreListed) {
+  TempDir tmp;
+  copy_from_data(tmp / "in", {"fruits.jpg"});
+  ASSERT_EQ(::mkfifo((tmp / "in" / "pipe.jpg").c_str(), 0600), 0);
+  fs::create_symlink(tmp / "gone" / "photo.jpg", tmp / "in" / "broken.jpg");
+  fs::create_directories(tmp / "in" / "folder.jpg");
+  const CommandResult r = run_cli({(tmp / "in").string(), "-o", (tmp / "out").string(), "-q"}, 10);
+  ASSERT_NE(r.exit_code, -1) << "still running after 10 s (blocked opening the pipe?)";
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_EQ(lines_with(r.err, (tmp / "in" / "pipe.jpg").string() + ": not a regular file").size(), 1u)
+      << r.err;
+  EXPECT_EQ(lines_with(r.err, (tmp / "in" / "broken.jpg").string() + ": broken symbolic link").size(), 1u)
+      << r.err;
+  EXPECT_TRUE(lines_with(r.err, "folder.jpg").empty()) << "a folder is entered, not an item: " << r.err;
+  EXPECT_TRUE(fs::exists(tmp / "out" / "fruits_thumbnail.jpg"));
+}
+
 TEST(MaxPixels, HugeDeclaredSizeIsRefusedQuickly) {
   TempDir tmp;
   test::write_bytes(tmp / "in" / "huge.png", png_declaring(100000, 100000));

@@ -157,9 +157,16 @@ struct Walk {
         const bool is_output = !output_dir.empty() && normal(entry.path()) == output_dir;
         if (options.recursive && !entry.is_symlink(type_ec) && !is_output)
           folder(entry.path(), rel, earlier, false);
-      } else if (entry.is_regular_file(type_ec) && has_image_extension(name) && !earlier_thumbnail(name)) {
-        // A name with a newline or an escape code is listed, but fails with the reason.
-        items.push_back({entry.path().string(), rel, detail::unsafe_path_error(rel), {}});
+      } else if (has_image_extension(name) && !earlier_thumbnail(name)) {
+        // A name with a newline or an escape code is listed, but fails with the reason; so does a
+        // picture's name that is no file to read (a broken symbolic link, a pipe, a device), so
+        // that nothing named as a picture is left out without a word.
+        std::string error = detail::unsafe_path_error(rel);
+        if (error.empty() && !entry.is_regular_file(type_ec))
+          error = entry.is_symlink(type_ec) && !entry.exists(type_ec)
+                      ? "broken symbolic link (its target is missing)"
+                      : "not a regular file";
+        items.push_back({entry.path().string(), rel, error, {}});
       }
     }
   }

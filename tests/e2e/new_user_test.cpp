@@ -34,6 +34,20 @@ TEST(NewUser, AnEarlierOutputFolderInsideTheInputIsNotReadAgain) {
   EXPECT_EQ(thumbnails, 6u) << "3 in photos/thumbs, 3 in photos";
 }
 
+// A symbolic link in the input that points at a thumbnail of this run's output is that thumbnail,
+// not a picture to make a thumbnail of (the check resolves links, whatever their name).
+TEST(NewUser, ALinkToAnEarlierThumbnailIsNotReadAgain) {
+  TempDir tmp;
+  const fs::path photos = tmp / "photos";
+  write_photos(photos, 2);
+  const CommandResult first = run_cli({photos.string(), "-o", (photos / "out").string(), "-q"});
+  ASSERT_EQ(first.exit_code, 0) << describe(first);
+  fs::create_symlink("out/p0_thumbnail.jpg", photos / "favourite.jpg");
+  const CommandResult second = run_cli({photos.string(), "-o", (photos / "out").string(), "-q"});
+  ASSERT_EQ(second.exit_code, 0) << describe(second);
+  EXPECT_FALSE(fs::exists(photos / "out" / "favourite_thumbnail.jpg"));
+}
+
 TEST(NewUser, FailuresAreSummedUpByReasonInInputOrder) {
   TempDir tmp;
   const fs::path photos = tmp / "photos";

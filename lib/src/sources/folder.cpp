@@ -25,21 +25,26 @@ fs::path normal(const fs::path& p) { return detail::normalised_path(p.string());
 // Drops the found files (items[from..]) that are the thumbnail another found file would get.
 void drop_earlier_outputs(std::vector<Item>& items, std::size_t from, const CollectOptions& options) {
   const fs::path out = normal(options.output_dir);
-  std::vector<fs::path> paths;
-  std::set<fs::path> outputs;
-  for (std::size_t i = from; i < items.size(); ++i) {
-    paths.push_back(normal(items[i].input));
-    if (items[i].error.empty())
-      outputs.insert(out /
-                     output_relative_path(items[i].relative_path, options.name_template, options.thumbnail));
-  }
+  std::set<fs::path> outputs, output_names;
+  for (std::size_t i = from; i < items.size(); ++i)
+    if (items[i].error.empty()) {
+      const fs::path output =
+          out / output_relative_path(items[i].relative_path, options.name_template, options.thumbnail);
+      outputs.insert(output);
+      output_names.insert(output.filename());
+    }
   std::size_t kept = from;
   for (std::size_t i = from; i < items.size(); ++i) {
-    const fs::path& self = paths[i - from];
-    const bool own_output =
-        self == out / output_relative_path(items[i].relative_path, options.name_template, options.thumbnail);
-    // A file that maps onto itself stays: planning refuses to overwrite it, loudly.
-    if (outputs.count(self) != 0 && !own_output) continue;
+    // Only a file named like some output, or a symbolic link, can be one: the others' paths are
+    // not resolved (it asks the file system for every component).
+    std::error_code ec;
+    if (output_names.count(fs::path(items[i].input).filename()) != 0 || fs::is_symlink(items[i].input, ec)) {
+      const fs::path self = normal(items[i].input);
+      const bool own_output = self == out / output_relative_path(items[i].relative_path,
+                                                                 options.name_template, options.thumbnail);
+      // A file that maps onto itself stays: planning refuses to overwrite it, loudly.
+      if (outputs.count(self) != 0 && !own_output) continue;
+    }
     if (kept != i) items[kept] = std::move(items[i]);
     ++kept;
   }

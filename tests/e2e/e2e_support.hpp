@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "http_server.hpp"
 #include "test_support.hpp"
 
 namespace thumbflow::e2e {
@@ -194,6 +195,18 @@ inline cv::Mat read_image(const fs::path& p, int flags = cv::IMREAD_UNCHANGED) {
 inline nlohmann::json gallery_image_json(const std::string& id, const std::string& link, std::size_t bytes) {
   return {{"id", id},      {"title", id},   {"type", "image/jpeg"}, {"animated", false}, {"width", 320},
           {"height", 240}, {"size", bytes}, {"nsfw", false},        {"link", link},      {"is_album", false}};
+}
+
+// A gallery API whose first hot page (one image, m1, linked at 192.0.2.1) has moved: `api` answers
+// it with a 302 to the same page on `moved`, another loopback port.
+inline void serve_moved_gallery_page(test::HttpServer& api, test::HttpServer& moved) {
+  nlohmann::json data = nlohmann::json::array();
+  data.push_back(gallery_image_json("m1", "http://192.0.2.1/m1.jpg", 1000));
+  moved.set("/3/gallery/hot/viral/day/0",
+            test::Response::ok(nlohmann::json{{"data", data}, {"success", true}, {"status", 200}}.dump(),
+                               "application/json"));
+  api.set("/3/gallery/hot/viral/day/0",
+          test::Response::redirect(302, moved.url("/3/gallery/hot/viral/day/0")));
 }
 
 inline nlohmann::json read_json(const fs::path& p) {

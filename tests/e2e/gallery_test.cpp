@@ -117,13 +117,7 @@ TEST(Gallery, ARemoteApiWithoutAClientIdIsAOneLineError) {
 // another loopback port is listed with it, refused without it. Before, it was refused either way.
 TEST(Gallery, AllowPrivateUrlsAppliesToTheApisRedirects) {
   test::HttpServer api, moved;
-  nlohmann::json data = nlohmann::json::array();
-  data.push_back(gallery_image_json("m1", "http://192.0.2.1/m1.jpg", 1000));
-  moved.set("/3/gallery/hot/viral/day/0",
-            test::Response::ok(nlohmann::json{{"data", data}, {"success", true}, {"status", 200}}.dump(),
-                               "application/json"));
-  api.set("/3/gallery/hot/viral/day/0",
-          test::Response::redirect(302, moved.url("/3/gallery/hot/viral/day/0")));
+  serve_moved_gallery_page(api, moved);
   const CommandResult refused = gallery({"--api", api.url(""), "--dry-run"});
   EXPECT_EQ(refused.exit_code, 2) << describe(refused);
   EXPECT_EQ(lines_with(refused.err, "page 0: refused: 127.0.0.1 is a loopback address").size(), 1u)

@@ -267,13 +267,7 @@ TEST(QueueGallery, ListedImagesAreEnqueuedAndWorkersDownloadThem) {
 TEST(QueueSources, EnqueueFromAGalleryWhoseApiRedirectsToAPrivateAddress) {
   RedisServer redis;
   test::HttpServer api, moved;
-  nlohmann::json data = nlohmann::json::array();
-  data.push_back(gallery_image_json("m1", "http://192.0.2.1/m1.jpg", 1000));
-  moved.set("/3/gallery/hot/viral/day/0",
-            test::Response::ok(nlohmann::json{{"data", data}, {"success", true}, {"status", 200}}.dump(),
-                               "application/json"));
-  api.set("/3/gallery/hot/viral/day/0",
-          test::Response::redirect(302, moved.url("/3/gallery/hot/viral/day/0")));
+  serve_moved_gallery_page(api, moved);
   const std::vector<std::string> enqueue = {"enqueue", "--gallery", api.url(""), "--pages", "1",
                                             "--redis", redis.url(), "--queue",   "hot"};
   const CommandResult refused = thumbflow(enqueue);

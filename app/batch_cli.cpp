@@ -100,7 +100,7 @@ void print_summary(const Summary& s, const ProgressCounts& counts, std::size_t w
   std::cerr << "\n";
   if (with_warnings)
     std::cerr << "thumbflow: " << count_of(with_warnings, "item")
-              << " with library warnings (-v or --report lists them)\n";
+              << " with warnings (-v or --report lists them)\n";
   if (s.temp_files_removed)
     std::cerr << "thumbflow: removed " << s.temp_files_removed << " temporary file"
               << (s.temp_files_removed == 1 ? "" : "s") << " left by an interrupted run\n";

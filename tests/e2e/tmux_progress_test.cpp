@@ -164,7 +164,7 @@ TEST(TmuxProgress, LibraryWarningsAreAttachedToTheirFile) {
       EXPECT_EQ(lines_with(screen, "more warnings (--report lists them)").size(), 1u) << screen;
     } else {
       EXPECT_TRUE(named.empty()) << screen;
-      EXPECT_EQ(lines_with(screen, "thumbflow: 2 items with library warnings").size(), 1u) << screen;
+      EXPECT_EQ(lines_with(screen, "thumbflow: 2 items with warnings").size(), 1u) << screen;
       EXPECT_EQ(lower(screen).find("lib/jxl"), std::string::npos) << screen;
     }
     // The report keeps every warning with its file either way.

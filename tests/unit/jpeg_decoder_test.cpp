@@ -196,9 +196,9 @@ TEST(JpegDecoder, AMissingEndMarkerAloneIsNoError) {
   const Buffer short_scan(jpeg.begin(), jpeg.end() - 3);
   EXPECT_THROW(decode_jpeg(short_scan, {0, 0}), DecodeError);
   // The note is for the caller of this decode only.
-  EXPECT_TRUE(take_missing_end_marker_note()) << "the last decode above took a file without EOI";
+  EXPECT_FALSE(take_jpeg_notes().empty()) << "the last decode above took a file without EOI";
   decode_jpeg(jpeg, {0, 0});
-  EXPECT_FALSE(take_missing_end_marker_note());
+  EXPECT_TRUE(take_jpeg_notes().empty());
   // Arithmetic coding takes zeros after the end of the data without a second warning: a cut
   // anywhere in its scan must stay an error, the end marker alone too.
   JpegSpec arithmetic;
@@ -209,6 +209,35 @@ TEST(JpegDecoder, AMissingEndMarkerAloneIsNoError) {
     EXPECT_THROW(decode_jpeg(Buffer(arith.begin(), arith.end() - static_cast<long>(cut)), {0, 0}),
                  DecodeError)
         << cut;
+}
+
+// A progressive file decoded at a small scale reads only its first scans. Cut inside the later
+// ones (an interrupted download or copy), it gives the whole file's thumbnail, and the cut is
+// noted for the item's warnings: the picture itself is damaged. Data after the end marker is not.
+TEST(JpegDecoder, AProgressiveFileCutInScansTheBoxDoesNotNeedIsNoted) {
+  JpegSpec spec;
+  spec.progressive = true;
+  const Buffer jpeg = encode_jpeg(synthetic(400, 300), spec);
+  const Dimensions box{50, 38};
+  take_jpeg_notes();
+  const cv::Mat whole = decode_jpeg(jpeg, box);
+  EXPECT_TRUE(take_jpeg_notes().empty());
+  Buffer trailing = jpeg;
+  trailing.insert(trailing.end(), {0x00, 0xFF, 0x12, 0x34, 0xFF});
+  decode_jpeg(trailing, box);
+  EXPECT_TRUE(take_jpeg_notes().empty()) << "bytes after the end marker";
+  for (const std::size_t cut : {std::size_t{2}, jpeg.size() / 10, jpeg.size() / 4}) {
+    const Buffer shorter(jpeg.begin(), jpeg.end() - static_cast<long>(cut));
+    const cv::Mat mine = decode_jpeg(shorter, box);
+    ASSERT_EQ(mine.size(), whole.size()) << cut;
+    EXPECT_EQ(cv::norm(mine, whole, cv::NORM_INF), 0) << cut;
+    const std::vector<std::string> notes = take_jpeg_notes();
+    ASSERT_EQ(notes.size(), 1u) << cut;
+    EXPECT_EQ(
+        notes[0],
+        "the file is cut short: its last progressive scans are missing (the thumbnail did not need them)");
+    EXPECT_THROW(decode_jpeg(shorter, {0, 0}), DecodeError) << "a full decode needs every scan";
+  }
 }
 
 TEST(JpegDecoder, MarkerInsideEntropyDataIsAnError) {

@@ -68,13 +68,12 @@ DecodedPixels jpeg_decode(Bytes data, const DecodeRequest& request) {
   out.warnings = std::move(profile.warnings);
   out.cmyk = icc_colour_space(out.icc) == "CMYK";
   int eighths = 8;
-  take_missing_end_marker_note();  // nothing left over from an earlier file on this thread
+  take_jpeg_notes();  // nothing left over from an earlier file on this thread
   if (out.cmyk)
     out.pixels = decode_jpeg_cmyk(data, request.min_size, 0, &eighths);
   else
     out.pixels = decode_jpeg(data, request.min_size, 0, &eighths);
-  if (take_missing_end_marker_note())
-    out.warnings.push_back("the file ends without its JPEG end-of-image marker (its data is whole)");
+  for (std::string& note : take_jpeg_notes()) out.warnings.push_back(std::move(note));
   out.cmyk = out.cmyk && out.pixels.channels() == 4;
   out.scale = 8.0 / eighths;
   return out;

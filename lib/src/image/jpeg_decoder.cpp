@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <csetjmp>
 #include <cstdio>  // jpeglib.h uses FILE without including it
+#include <cstring>
 #include <opencv2/core.hpp>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "image/decode_error.hpp"
 #include "image/jpeg_baseline.hpp"
@@ -24,6 +26,9 @@ namespace {
 // per sample) is the big item: 800 MB for 100 MP (the default pixel limit) with four unsubsampled
 // components. Past this libjpeg fails instead of asking the OS for more.
 constexpr long kMaxDecoderMemory = 1024L << 20;
+
+// The notes of this thread's last decode (take_jpeg_notes).
+thread_local std::vector<std::string> t_notes;
 
 // A coefficient known to within 2^shift quantisation steps is good enough for a scaled-down image
 // when shift is at most: DC 1 (an error of at most one grey level at typical qualities); AC 2 at
@@ -261,12 +266,40 @@ int absorb_scans(Decompressor& d, int output_block) {
   }
 }
 
+// Whether JPEG data from `p`, where a scan's entropy-coded data starts, goes on to the end-of-image
+// marker: entropy-coded data is passed over up to its next marker (stuffed 0xFF00 and restart
+// markers belong to it), marker segments by their length. Reads nothing outside the n bytes.
+bool reaches_end_marker(const std::uint8_t* p, std::size_t n) {
+  std::size_t i = 0;
+  while (i < n) {
+    const void* found = std::memchr(p + i, 0xFF, n - i);
+    if (found == nullptr) return false;
+    std::size_t j = std::size_t(static_cast<const std::uint8_t*>(found) - p) + 1;
+    while (j < n && p[j] == 0xFF) ++j;  // fill bytes
+    if (j >= n) return false;
+    const std::uint8_t code = p[j];
+    if (code == 0xD9) return true;
+    if (code == 0x00 || code == 0x01 || (code >= 0xD0 && code <= 0xD8)) {
+      i = j + 1;  // no length: stuffed byte, TEM, restart, SOI
+      continue;
+    }
+    if (n - j < 3) return false;
+    const std::size_t length = std::size_t{p[j + 1]} << 8 | p[j + 2];
+    if (length < 2) return false;
+    i = j + 1 + length;
+  }
+  return false;
+}
+
 // Progressive file at M/8 (M < 8): the scaled IDCT of a k x k output block is given the k x k
 // lowest frequencies, so the scans that only carry higher ones (and the last refinement bits) need
 // not be decoded; they are left out (zero), which removes exactly the detail the smaller image
 // cannot show. Every component gets the luma block's k, as chroma did at 1/8 before (DC only).
 // Block smoothing only estimates missing AC coefficients: off.
+// The scans left unread are not decoded, but a file cut inside them is still a damaged picture:
+// a cut there is the item's warning (its thumbnail is the whole file's).
 void decode_partial(Decompressor& d, cv::Mat& out) {
+  bool whole = true;
   guarded(d, [&] {
     d.cinfo.buffered_image = TRUE;
     d.cinfo.do_block_smoothing = FALSE;
@@ -274,8 +307,13 @@ void decode_partial(Decompressor& d, cv::Mat& out) {
     jpeg_start_output(&d.cinfo, absorb_scans(d, d.cinfo.min_DCT_scaled_size));
     read_rows(d.cinfo, out);
     jpeg_finish_output(&d.cinfo);
+    whole = jpeg_input_complete(&d.cinfo) != FALSE ||
+            reaches_end_marker(d.cinfo.src->next_input_byte, d.cinfo.src->bytes_in_buffer);
     jpeg_abort_decompress(&d.cinfo);
   });
+  if (!whole)
+    t_notes.emplace_back(
+        "the file is cut short: its last progressive scans are missing (the thumbnail did not need them)");
 }
 
 std::uint8_t scale(int value, int factor) { return static_cast<std::uint8_t>((value * factor + 127) / 255); }
@@ -288,13 +326,11 @@ cv::Mat decode_with_libjpeg(Bytes data, Dimensions min_size, std::uint64_t max_p
 
 }  // namespace
 
-namespace {
-thread_local bool t_missing_end_marker = false;
-}  // namespace
+void note_missing_end_marker() {
+  t_notes.emplace_back("the file ends without its JPEG end-of-image marker (its data is whole)");
+}
 
-void note_missing_end_marker() { t_missing_end_marker = true; }
-
-bool take_missing_end_marker_note() { return std::exchange(t_missing_end_marker, false); }
+std::vector<std::string> take_jpeg_notes() { return std::exchange(t_notes, {}); }
 
 cv::Mat cmyk_to_bgr(const cv::Mat& cmyk, bool inverted) {
   const bool alpha = cmyk.channels() == 5;

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <opencv2/core/mat.hpp>
+#include <string>
+#include <vector>
 
 #include "image/format.hpp"
 #include "thumbflow/geometry.hpp"
@@ -62,11 +64,11 @@ int jpeg_scale_denom(Dimensions stored, Dimensions min_size);
 // IDCTs are not vectorised and cost more than the vectorised 8x8 one of a full decode.
 int jpeg_scale_eighths(Dimensions stored, Dimensions min_size, bool progressive);
 
-// A decode on this thread took a file whose data ends without the end-of-image marker (see
-// jpeg_decoder.cpp): note_missing_end_marker records it, take_missing_end_marker_note tells and
-// forgets it, for the caller to make it a warning of the item.
+// What a decode on this thread found amiss in a file it still decoded, for the caller to make the
+// item's warnings (see jpeg_decoder.cpp): note_missing_end_marker records that the data is whole
+// but ends without the end-of-image marker; take_jpeg_notes tells and forgets every note.
 void note_missing_end_marker();
-bool take_missing_end_marker_note();
+std::vector<std::string> take_jpeg_notes();
 
 // Progressive JPEGs with more scans than this are refused ("too many scans"): each scan is a pass
 // over the whole image, and a hostile file can have thousands of tiny ones.

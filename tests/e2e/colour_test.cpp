@@ -1,8 +1,8 @@
 // Colour management (issue 14): files that embed a profile give thumbnails that look like the
 // thumbnail of the sRGB original. Inputs are made here: an sRGB picture converted with lcms2 into
 // Adobe RGB / Display P3 / a gray or CMYK profile and embedded by libjpeg, libspng, libwebpmux or
-// a hand-written TIFF. Tolerance: mean absolute difference per channel value (0..255) of the two
-// thumbnails <= 3 (JPEG and CMYK inputs: stated per test). `--colour keep` leaves the pixels as
+// a hand-written TIFF (BigTIFF: libtiff). Tolerance: mean absolute difference per channel value (0..255) of
+// the two thumbnails <= 3 (JPEG and CMYK inputs: stated per test). `--colour keep` leaves the pixels as
 // stored: the same comparison must then be far off, which proves the test can fail.
 #include <gtest/gtest.h>
 
@@ -11,6 +11,7 @@
 #include "colour_images.hpp"
 #include "e2e_support.hpp"
 #include "jpeg_maker.hpp"
+#include "tiff_maker.hpp"
 
 namespace thumbflow::e2e {
 namespace {
@@ -21,6 +22,16 @@ constexpr double kTolerance = 3.0;
 cv::Mat png_thumbnail_of(const fs::path& input, const fs::path& out, std::vector<std::string> extra = {}) {
   extra.insert(extra.begin(), {"--no-html", "--format", "png"});
   return thumbnail_of(input, out, extra);
+}
+
+// A BigTIFF (libtiff's writer, mode "w8") of BGR `pixels` embedding `icc`.
+std::vector<std::uint8_t> big_tiff(const cv::Mat& pixels, const test::Icc& icc) {
+  cv::Mat rgb;
+  cv::cvtColor(pixels, rgb, cv::COLOR_BGR2RGB);
+  test::TiffSpec spec;
+  spec.icc = icc;
+  spec.big_tiff = true;
+  return test::make_tiff(rgb, spec);
 }
 
 struct Distances {
@@ -74,6 +85,7 @@ TEST_F(Colour, AdobeRgbFilesLookLikeTheSrgbOriginal) {
            {"adobe.png", test::png_with_icc(stored, adobe), "original.png"},
            {"adobe.webp", test::webp_with_icc(stored, adobe), "original.png"},
            {"adobe.tif", test::tiff_with_icc(stored, adobe), "original.png"},
+           {"adobe_bigtiff.tif", big_tiff(stored, adobe), "original.png"},
            {"adobe.jpg", jpeg(stored, adobe), "original.jpg"}}) {
     SCOPED_TRACE(file);
     const Distances d = compare(tmp, file, bytes, reference);

@@ -53,6 +53,10 @@ void write_page(TIFF* tif, const cv::Mat& samples, const TiffSpec& spec) {
   if (!spec.extra.empty())
     TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, std::uint16_t(spec.extra.size()), spec.extra.data());
   if (spec.orientation != 0) TIFFSetField(tif, TIFFTAG_ORIENTATION, std::uint16_t(spec.orientation));
+  if (spec.dng_version) {
+    static const std::uint8_t version[4] = {1, 4, 0, 0};
+    TIFFSetField(tif, TIFFTAG_DNGVERSION, version);
+  }
   if (!spec.icc.empty())
     TIFFSetField(tif, TIFFTAG_ICCPROFILE, std::uint32_t(spec.icc.size()), spec.icc.data());
   if (!spec.colormap.empty()) {
@@ -98,7 +102,7 @@ std::vector<std::uint8_t> make_tiff(const cv::Mat& samples, const TiffSpec& spec
   const int fd = mkstemp(path);
   if (fd < 0) throw std::runtime_error("cannot make a temporary file");
   close(fd);
-  TIFF* tif = TIFFOpen(path, "w");
+  TIFF* tif = TIFFOpen(path, spec.big_tiff ? "w8" : "w");
   if (tif == nullptr) {
     std::remove(path);
     throw std::runtime_error("libtiff cannot open a temporary file");

@@ -21,6 +21,8 @@ struct TiffSpec {
   std::vector<std::uint8_t> icc;
   std::vector<std::uint16_t> colormap;  // 3 * 2^bits entries (all red, then green, then blue)
   int pages = 1;                        // further pages: half the size, all samples 0
+  bool big_tiff = false;                // BigTIFF (version 43, 8-byte offsets: libtiff's mode "w8")
+  bool dng_version = false;             // a DNGVersion tag (1.4): sniffed as a raw, which LibRaw refuses
 };
 
 // `samples` holds the file's samples in file order (R, G, B, alpha, ...; C, M, Y, K, ...), one

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <thread>
@@ -15,6 +16,8 @@
 #include "colour/profile_build.hpp"
 #include "colour/transform_cache.hpp"
 #include "colour_images.hpp"
+#include "decode_error_of.hpp"
+#include "image/decode.hpp"
 #include "image/integrity.hpp"
 #include "image/jpeg_decoder.hpp"
 #include "jpeg_maker.hpp"
@@ -72,6 +75,28 @@ TEST(IccExtract, MalformedJpegSegmentSetsAreIgnoredWithAWarning) {
   for (std::size_t n = 0; n < seq[1] + 100; n += 997) {
     const std::vector<std::uint8_t> cut(jpeg.begin(), jpeg.begin() + std::ptrdiff_t(n));
     EXPECT_NO_THROW(embedded_profile(cut, ImageFormat::Jpeg));
+  }
+}
+
+// The JPEG decoder reads the profile itself; the shared step looked again when it found none and
+// repeated the warning ("ICC profile segments missing (7 announced)" twice). One warning each.
+TEST(IccExtract, AMalformedProfileIsOneWarningOfTheItem) {
+  auto jpeg = jpeg_with_icc(kPicture, test::cmyk_swapping_profile());
+  const std::vector<std::size_t> seq = icc_sequence_bytes(jpeg);
+  ASSERT_GE(seq.size(), 2u);
+  jpeg[seq[0] - 15] = 0xE3;  // the first segment becomes APP3: piece 1 is missing
+  auto tiff = test::tiff_with_icc(kPicture, test::adobe_rgb_profile());
+  const std::uint8_t entry[] = {0x73, 0x87, 7, 0};  // tag 34675, UNDEFINED, little-endian
+  const auto at = std::search(tiff.begin(), tiff.end(), std::begin(entry), std::end(entry));
+  ASSERT_NE(at, tiff.end());
+  std::fill(at + 8, at + 12, std::uint8_t{0x7F});  // its offset, far past the end
+  for (const auto* bytes : {&jpeg, &tiff}) {
+    const DecodedImage d = decode_for_thumbnail(*bytes, test_decode::full_decode());
+    EXPECT_TRUE(d.icc.empty());
+    std::string all;
+    for (const std::string& w : d.warnings) all += w + " | ";
+    ASSERT_EQ(d.warnings.size(), 1u) << all;
+    EXPECT_NE(d.warnings[0].find("; ignored, colours treated as sRGB"), std::string::npos) << d.warnings[0];
   }
 }
 

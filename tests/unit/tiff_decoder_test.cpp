@@ -7,7 +7,9 @@
 #include <lcms2.h>
 #include <tiff.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
@@ -15,11 +17,13 @@
 #include <vector>
 
 #include "colour/convert.hpp"
+#include "colour/icc_extract.hpp"
 #include "colour_images.hpp"
 #include "decode_error_of.hpp"
 #include "hostile_images.hpp"
 #include "image/decode.hpp"
 #include "image/decode_error.hpp"
+#include "image/format.hpp"
 #include "test_support.hpp"
 #include "tiff_maker.hpp"
 
@@ -215,6 +219,59 @@ TEST(TiffDecoder, CmykGoesThroughItsEmbeddedProfileAt8And16Bits) {
   plain.photometric = 5;
   const DecodedImage d = decode_and_manage(test::make_tiff(cmyk, plain));
   EXPECT_LE(max_difference(d.pixels, kPicture), 2);
+}
+
+// A BigTIFF (version 43: 8-byte offsets and counts) was "not an image", and its profile (tag
+// 34675) was looked for by a walker of classic directories only, so its colours came out
+// unmanaged. It reads as the classic file does, profile included.
+TEST(TiffDecoder, BigTiffReadsAsTheClassicFileProfileIncluded) {
+  const test::Icc adobe = test::adobe_rgb_profile();
+  TiffSpec spec;
+  spec.icc = adobe;
+  spec.compression = COMPRESSION_LZW;
+  const std::vector<std::uint8_t> classic = test::make_tiff(rgb_of(kPicture), spec);
+  spec.big_tiff = true;
+  const std::vector<std::uint8_t> big = test::make_tiff(rgb_of(kPicture), spec);
+  ASSERT_EQ(big[2], 43);
+  EXPECT_EQ(sniff_format(big), ImageFormat::Tiff);
+  EXPECT_EQ(embedded_profile(big, ImageFormat::Tiff).icc, adobe);
+  std::vector<cv::Mat> thumbnails;
+  for (const auto* file : {&classic, &big}) {
+    DecodedImage d = decode_for_thumbnail(*file, test_decode::full_decode());
+    manage_colour(d, ColourMode::Srgb);
+    EXPECT_TRUE(d.warnings.empty()) << (d.warnings.empty() ? "" : d.warnings[0]);
+    thumbnails.push_back(d.pixels);
+  }
+  EXPECT_EQ(max_difference(thumbnails[1], thumbnails[0]), 0);
+  EXPECT_GT(mean_difference(thumbnails[1], kPicture), 3);  // converted from Adobe RGB, not as stored
+  // The profile tag of a BigTIFF pointing past the end is a warning, as in a classic file.
+  std::vector<std::uint8_t> outside = big;
+  const std::uint8_t entry[] = {0x73, 0x87, 7, 0};  // tag 34675, UNDEFINED, little-endian
+  const auto at = std::search(outside.begin(), outside.end(), std::begin(entry), std::end(entry));
+  ASSERT_NE(at, outside.end());
+  std::fill(at + 12, at + 20, std::uint8_t{0x7F});  // the 8-byte offset
+  const ExtractedProfile broken = embedded_profile(outside, ImageFormat::Tiff);
+  EXPECT_TRUE(broken.icc.empty());
+  ASSERT_EQ(broken.warnings.size(), 1u);
+  EXPECT_EQ(broken.warnings[0], "malformed TIFF ICC profile tag; ignored, colours treated as sRGB");
+}
+
+// A TIFF that looks like a camera raw (here a DNGVersion tag) but that LibRaw does not take is read
+// as a TIFF: its profile was then not looked for (the shared step asked for a raw's, which has
+// none), and its Adobe RGB colours came out as stored.
+TEST(TiffDecoder, ATiffTakenForARawKeepsItsProfile) {
+  const test::Icc adobe = test::adobe_rgb_profile();
+  TiffSpec spec;
+  spec.icc = adobe;
+  const DecodedImage plain =
+      decode_for_thumbnail(test::make_tiff(rgb_of(kPicture), spec), test_decode::full_decode());
+  spec.dng_version = true;
+  const std::vector<std::uint8_t> raw_like = test::make_tiff(rgb_of(kPicture), spec);
+  ASSERT_EQ(sniff_format(raw_like), ImageFormat::Raw);
+  const DecodedImage d = decode_for_thumbnail(raw_like, test_decode::full_decode());
+  EXPECT_EQ(d.icc, adobe);
+  EXPECT_EQ(d.icc, plain.icc);
+  EXPECT_EQ(max_difference(d.pixels, plain.pixels), 0);
 }
 
 TEST(TiffDecoder, CmykWithAlphaKeepsItsAlpha) {

@@ -11,6 +11,7 @@
 #include "image/byte_order.hpp"
 #include "image/exif.hpp"
 #include "image/integrity.hpp"
+#include "image/tiff_ifd.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -157,24 +158,13 @@ ExtractedProfile from_webp(Bytes d) {
 }
 
 ExtractedProfile from_tiff(Bytes d) {
-  if (d.size() < 8) return {};
-  const bool le = d[0] == 'I';
-  const auto u16 = [&](std::size_t at) { return le ? le16(d, at) : be16(d, at); };
-  const auto u32 = [&](std::size_t at) { return le ? le32(d, at) : be32(d, at); };
-  const std::size_t ifd = u32(4);
-  if (ifd > d.size() - 2) return {};
-  const std::size_t entries = u16(ifd);
-  for (std::size_t i = 0; i < entries; ++i) {
-    const std::size_t e = ifd + 2 + 12 * i;
-    if (e + 12 > d.size()) break;
-    if (u16(e) != 34675) continue;
-    const std::uint32_t type = u16(e + 2);
-    const std::size_t count = u32(e + 4), offset = u32(e + 8);
-    if ((type != 7 && type != 1) || count < 4 || offset > d.size() || count > d.size() - offset)
-      return warn("malformed TIFF ICC profile tag");
-    return found(d.subspan(offset, count));
-  }
-  return {};
+  const std::optional<TiffDirectory> dir = read_first_tiff_directory(d);
+  const TiffEntry* tag = dir ? dir->find(34675) : nullptr;
+  if (tag == nullptr) return {};
+  const std::optional<Bytes> icc = tag->value(d);
+  if ((tag->type != 7 && tag->type != 1) || tag->count < 4 || !icc)
+    return warn("malformed TIFF ICC profile tag");
+  return found(*icc);
 }
 
 }  // namespace

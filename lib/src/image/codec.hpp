@@ -54,7 +54,10 @@ struct DecodedPixels {
   // where the last block row stands for fewer pixels), else 1.
   double scale = 1;
   std::vector<std::uint8_t> icc;  // embedded ICC profile, empty if none
-  Cicp cicp;                      // when the file states colour as code points
+  // The decoder looked for the file's profile itself (`icc`, and any warning about a malformed one
+  // in `warnings`): the shared step does not look again (which would repeat the warning).
+  bool profile_read = false;
+  Cicp cicp;  // when the file states colour as code points
   // The pixels are CMYK (CV_8UC4, 0 = no ink; CV_8UC(5) with alpha last) for the colour step to
   // convert with `icc`.
   bool cmyk = false;

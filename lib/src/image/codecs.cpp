@@ -66,6 +66,7 @@ DecodedPixels jpeg_decode(Bytes data, const DecodeRequest& request) {
   ExtractedProfile profile = embedded_profile(data, ImageFormat::Jpeg);
   out.icc = std::move(profile.icc);
   out.warnings = std::move(profile.warnings);
+  out.profile_read = true;
   out.cmyk = icc_colour_space(out.icc) == "CMYK";
   int eighths = 8;
   take_jpeg_notes();  // nothing left over from an earlier file on this thread

@@ -29,7 +29,8 @@ std::string describe_unknown(Bytes data) {
   static const std::pair<std::string_view, const char*> kSignatures[] = {
       {"\xFF\xD8\xFF"sv, "JPEG"}, {"\x89PNG\r\n\x1A\n"sv, "PNG"},
       {"GIF87a"sv, "GIF"},        {"GIF89a"sv, "GIF"},
-      {"II*\0"sv, "TIFF"},        {"MM\0*"sv, "TIFF"}};
+      {"II*\0"sv, "TIFF"},        {"MM\0*"sv, "TIFF"},
+      {"II+\0"sv, "TIFF"},        {"MM\0+"sv, "TIFF"}};
   for (const auto& [magic, name] : kSignatures)
     if (data.size() >= 2 && data.size() < magic.size() &&
         std::equal(data.begin(), data.end(), magic.begin(),
@@ -147,7 +148,7 @@ DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
   result.warnings = std::move(decoded.warnings);
   result.warnings.insert(result.warnings.end(), integrity.begin(), integrity.end());
   result.frames = std::move(decoded.frames);
-  if (result.icc.empty()) {  // the codec did not look for a profile: find it in the bytes
+  if (result.icc.empty() && !decoded.profile_read) {  // the codec did not look: find it in the bytes
     ExtractedProfile profile = embedded_profile(data, result.format);
     result.icc = std::move(profile.icc);
     result.warnings.insert(result.warnings.end(), profile.warnings.begin(), profile.warnings.end());

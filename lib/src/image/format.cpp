@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "image/byte_order.hpp"
+#include "image/tiff_ifd.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -44,21 +46,10 @@ ImageFormat sniff_bmff(Bytes data) {
 // first directory), or a camera maker's raw (NEF, ARW, PEF, SRW, ...: a Make tag and sub-directories
 // for the raw data). LibRaw has the last word: a file it does not take is read as a TIFF.
 bool tiff_is_camera_raw(Bytes d) {
-  if (d.size() < 8) return false;
-  const bool big = d[0] == 'M';
-  const auto u16 = [&](std::size_t at) { return std::uint32_t(big ? be16(d, at) : le16(d, at)); };
-  const auto u32 = [&](std::size_t at) { return big ? be32(d, at) : le32(d, at); };
-  const std::size_t ifd = u32(4);
-  if (ifd < 8 || ifd > d.size() - 2) return false;
-  const std::size_t count = u16(ifd);
-  bool make = false, sub_directories = false;
-  for (std::size_t i = 0; i < count && ifd + 2 + 12 * (i + 1) <= d.size(); ++i) {
-    const std::uint32_t tag = u16(ifd + 2 + 12 * i);
-    if (tag == 50706) return true;  // DNGVersion
-    make |= tag == 271;
-    sub_directories |= tag == 330;
-  }
-  return make && sub_directories;
+  const std::optional<TiffDirectory> dir = read_first_tiff_directory(d);
+  if (!dir) return false;
+  if (dir->find(50706) != nullptr) return true;                   // DNGVersion
+  return dir->find(271) != nullptr && dir->find(330) != nullptr;  // Make, SubIFDs
 }
 
 }  // namespace
@@ -75,7 +66,9 @@ ImageFormat sniff_format(Bytes data) {
   if (starts_with(data, 0, "\x89PNG\r\n\x1A\n", 8)) return ImageFormat::Png;
   if (starts_with(data, 0, "RIFF", 4) && starts_with(data, 8, "WEBP", 4)) return ImageFormat::Webp;
   if (starts_with(data, 0, "BM", 2) && data.size() >= 26) return ImageFormat::Bmp;
-  if (starts_with(data, 0, "II*\0", 4) || starts_with(data, 0, "MM\0*", 4)) return ImageFormat::Tiff;
+  if (starts_with(data, 0, "II*\0", 4) || starts_with(data, 0, "MM\0*", 4) ||
+      starts_with(data, 0, "II+\0", 4) || starts_with(data, 0, "MM\0+", 4))
+    return ImageFormat::Tiff;  // classic TIFF or BigTIFF
   if (data.size() >= 3 && data[0] == 'P' && data[1] >= '1' && data[1] <= '7' &&
       (data[2] == ' ' || data[2] == '\n' || data[2] == '\r' || data[2] == '\t'))
     return ImageFormat::Pnm;

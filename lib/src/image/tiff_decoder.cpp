@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "colour/icc_extract.hpp"
 #include "image/alpha.hpp"
 #include "image/decode_error.hpp"
 #include "image/pixel_limit.hpp"
@@ -422,6 +423,11 @@ DecodedPixels decode_tiff(Bytes data, const DecodeRequest& request) {
   out.cmyk = l.cmyk;
   if (premultiplied && out.pixels.channels() == 4) unpremultiply(out.pixels);
   out.warnings = file.take_warnings();
+  // Read here, not by the shared step: a camera raw that LibRaw does not take comes here as a TIFF.
+  ExtractedProfile profile = embedded_profile(data, ImageFormat::Tiff);
+  out.icc = std::move(profile.icc);
+  out.warnings.insert(out.warnings.end(), profile.warnings.begin(), profile.warnings.end());
+  out.profile_read = true;
   warn_outside_unit_range(out);
   return out;
 }

@@ -6,9 +6,10 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 
-#include "image/byte_order.hpp"
 #include "image/decode_error.hpp"
+#include "image/tiff_ifd.hpp"
 
 namespace thumbflow::detail {
 namespace {
@@ -54,54 +55,12 @@ int on_warning(TIFF*, void* user, const char*, const char* fmt, va_list ap) {
 // array between two tags. A tag claiming more than the file is refused by libtiff itself.
 constexpr std::uint64_t kTagSlack = 1u << 20;
 
-std::uint64_t type_bytes(std::uint32_t type) {
-  switch (type) {
-    case 1:
-    case 2:
-    case 6:
-    case 7:
-      return 1;  // BYTE, ASCII, SBYTE, UNDEFINED
-    case 3:
-    case 8:
-      return 2;  // SHORT, SSHORT
-    case 4:
-    case 9:
-    case 11:
-    case 13:
-      return 4;  // LONG, SLONG, FLOAT, IFD
-    case 5:
-    case 10:
-    case 12:
-    case 16:
-    case 17:
-    case 18:
-      return 8;  // RATIONAL ..., DOUBLE, LONG8, IFD8
-    default:
-      return 0;  // unknown: libtiff skips the tag
-  }
-}
-
 void check_tag_data(Bytes d) {
-  if (d.size() < 16 || d[0] != d[1] || (d[0] != 'I' && d[0] != 'M')) return;  // libtiff says what is wrong
-  const bool le = d[0] == 'I';
-  const auto u16 = [&](std::uint64_t at) -> std::uint64_t { return le ? le16(d, at) : be16(d, at); };
-  const auto u32 = [&](std::uint64_t at) -> std::uint64_t { return le ? le32(d, at) : be32(d, at); };
-  const auto u64 = [&](std::uint64_t at) {
-    return le ? u32(at) | u32(at + 4) << 32 : u32(at) << 32 | u32(at + 4);
-  };
-  const bool big = u16(2) == 43;
-  if (!big && u16(2) != 42) return;
-  const std::uint64_t ifd = big ? u64(8) : u32(4), count_bytes = big ? 8 : 2, entry_bytes = big ? 20 : 12;
-  if (ifd > d.size() - count_bytes) return;
-  const std::uint64_t entries =
-      std::min<std::uint64_t>(big ? u64(ifd) : u16(ifd), (d.size() - ifd - count_bytes) / entry_bytes);
+  const std::optional<TiffDirectory> dir = read_first_tiff_directory(d);
+  if (!dir) return;  // libtiff says what is wrong
   std::uint64_t total = 0;
-  for (std::uint64_t i = 0; i < entries; ++i) {
-    const std::uint64_t e = ifd + count_bytes + i * entry_bytes, size = type_bytes(std::uint32_t(u16(e + 2)));
-    const std::uint64_t count = big ? u64(e + 4) : u32(e + 4);
-    if (size == 0 || count > d.size() / size || count * size <= (big ? 8 : 4)) continue;  // none, or inline
-    total += count * size;
-  }
+  for (const TiffEntry& entry : dir->entries)
+    if (!entry.in_entry) total += entry.size;  // an oversized one (size 0) is refused by libtiff
   if (total > d.size() + kTagSlack)
     throw DecodeError("cannot decode TIFF: the tags of its first directory hold " + std::to_string(total) +
                       " bytes, more than the whole file (" + std::to_string(d.size()) + " bytes)");

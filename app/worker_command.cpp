@@ -81,7 +81,8 @@ void add_worker_command(CLI::App& app, std::function<int()>& command) {
       "its slow jobs); a job that fails --max-deliveries times goes to QUEUE:dead with its error.\n"
       "Ctrl-C or SIGTERM: finish the images in hand, hand the rest back, exit 0.\n"
       "Jobs are untrusted: a job reads only under an --input-root (URL jobs aside), writes only under\n"
-      "-o, and stays within --max-pixels and --max-box; any other job goes to QUEUE:dead at once.\n"
+      "-o, and stays within --max-pixels, --max-frame-pixels and --max-box; any other job goes to QUEUE:dead "
+      "at once.\n"
       "Examples:\n"
       "  THUMBFLOW_REDIS=redis://:secret@queue-host:6379 thumbflow worker --queue photos -o /srv/thumbs \\\n"
       "      --input-root /srv/photos\n"
@@ -117,6 +118,10 @@ void add_worker_command(CLI::App& app, std::function<int()>& command) {
                   "Folder local-path jobs may read under (repeatable; none: local-path jobs are refused)");
   cmd->add_option("--max-pixels", a.max_pixels,
                   "Refuse images needing more pixels in memory; caps each job's limit (0 = no limit)")
+      ->capture_default_str();
+  cmd->add_option("--max-frame-pixels", a.max_frame_pixels,
+                  "Refuse animations of more frames x pixels, and animated thumbnails of more frames x "
+                  "pixels in all; caps each job's limit (0 = no limit)")
       ->capture_default_str();
   cmd->add_option("--max-box", a.worker.max_box, "Largest box side a job may ask for")
       ->check(CLI::Range(1, 65535))

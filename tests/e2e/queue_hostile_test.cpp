@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "e2e_support.hpp"
+#include "gif_maker.hpp"
 #include "http_server.hpp"
 #include "redis_server.hpp"
 
@@ -179,6 +180,28 @@ TEST_F(QueueHostile, EveryHostileEntryIsDeadWithItsReasonAndNothingLeavesTheRoot
       {"duplicated field", with(job(ok, "s6.jpg"), "quality", "10"), "'quality' appears twice"},
       {"100 KB input", job(std::string(100000, 'a'), "big.jpg"), "100000 bytes, over the limit of 8192"},
       {"long unknown field", job(ok, "s7.jpg", {{"note", std::string(5000, 'n')}}), "over the limit of 256"},
+      // Thumbnails with more pixels than the worker allows: a 200x200 input (40000 px, under the
+      // limit) enlarged to two sizes of 300 (179401 px in all). Found by a hostile sweep: sixteen
+      // enlarged sizes of 8192 took a worker to 3.4 GB.
+      {"enlarged sizes over the pixel limit",
+       job((in / "small.jpg").string(), "en.jpg",
+           {{"box_w", "300"},
+            {"box_h", "300"},
+            {"sizes", "300,299"},
+            {"enlarge", "1"},
+            {"name", "{stem}_{size}.{ext}"}}),
+       "thumbnails of 2 sizes are 0.2 MP in all, over the limit of 50000 pixels (--max-pixels)"},
+      // The animation budget: a job's 0 means the worker's (--max-frame-pixels 100000 here), not
+      // none. Found by a hostile sweep: a 2 KB GIF of 40 frames of 5000x5000 took a worker to 4.5 GB.
+      {"animation budget lifted",
+       job((in / "anim.gif").string(), "anim.gif", {{"animated_max_frame_pixels", "0"}}),
+       "over the limit of 100000 (--max-frame-pixels)"},
+      // Frames within the budget, enlarged past it: 20 frames of 16x16 (5120 pixels) to 96x96.
+      {"enlarged animation over the budget",
+       job((in / "anim_small.gif").string(), "anim_small.gif",
+           {{"animated_max_frame_pixels", "0"}, {"enlarge", "1"}, {"box_w", "96"}, {"box_h", "96"}}),
+       "animated thumbnails of 1 size are 20 frames x 9216 = 184320 pixels in all, over the limit of 100000 "
+       "(--max-frame-pixels)"},
   };
   std::map<std::string, const HostileCase*> by_id;
   const std::string first_good = add(job((in / "sub" / "ok2.png").string(), "sub/ok2.png"));
@@ -194,8 +217,16 @@ TEST_F(QueueHostile, EveryHostileEntryIsDeadWithItsReasonAndNothingLeavesTheRoot
   // 320x240 = 76800 px is over this worker's limit; 200x200 is not.
   test::write_bytes(in / "small.jpg", test::encode(test::make_picture(200, 200, CV_8UC3, 4), ".jpg"));
   const std::string under_limit = add(job((in / "small.jpg").string(), "small.jpg", {{"max_pixels", "0"}}));
+  // Animations of 1x1 frames: 20 on a 100x100 screen (200000 frame pixels), 20 on 16x16 (5120).
+  for (const auto& [name, side] : {std::pair{"anim.gif", 100}, std::pair{"anim_small.gif", 16}}) {
+    test::GifSpec gif{side, side, {{0, 0, 0}, {255, 255, 255}}, {}, true};
+    for (int i = 0; i < 20; ++i)
+      gif.frames.push_back({i % side, 0, cv::Mat(1, 1, CV_8UC1, cv::Scalar(1)), {}, 1, -1, 10});
+    test::write_bytes(in / name, test::make_gif(gif));
+  }
   const auto before_run = outside_output();
-  const CommandResult r = worker({"--input-root", in.string(), "--max-pixels", "50000"});
+  const CommandResult r =
+      worker({"--input-root", in.string(), "--max-pixels", "50000", "--max-frame-pixels", "100000"});
   EXPECT_EQ(r.exit_code, 0) << describe(r);
 
   const auto found = dead();

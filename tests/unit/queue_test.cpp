@@ -294,13 +294,31 @@ TEST(JobPolicy, AnInputWithANulByteIsNamedAsSuch) {
   job.thumbnail.allow_enlarge = false;
   job.item.input = std::string("/tmp/a\0b.jpg", 12);
   try {
-    detail::confine_job(job, detail::make_job_limits({"/tmp"}, 0, 8192));
+    detail::confine_job(job, detail::make_job_limits({"/tmp"}, 0, 0, 8192));
     FAIL();
   } catch (const std::invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()), "input '/tmp/a\\x00b.jpg' has a NUL byte");
   }
 }
 
+// Found by a hostile sweep: a job's animated_max_frame_pixels 0 ("no limit") was kept, and a 2 KB
+// GIF of 40 frames of 5000x5000 (1x1 pixel each) took the worker to 4.5 GB (400 frames: 45 GB).
+TEST(JobPolicy, AJobMayLowerItsPixelLimitsButNeverLiftThem) {
+  const detail::JobLimits limits = detail::make_job_limits({}, 1000, 5000, 8192);
+  const auto confined = [&](std::uint64_t max_pixels, std::uint64_t max_frame_pixels) {
+    detail::QueueJob job = sample_job();
+    job.item.input = "http://example.com/a.gif";  // a URL job: no input root needed
+    job.thumbnail.box_height = 300;
+    job.thumbnail.animated = true;
+    job.thumbnail.max_pixels = max_pixels;
+    job.thumbnail.max_frame_pixels = max_frame_pixels;
+    detail::confine_job(job, limits);
+    return std::pair{job.thumbnail.max_pixels, job.thumbnail.max_frame_pixels};
+  };
+  EXPECT_EQ(confined(0, 0), (std::pair<std::uint64_t, std::uint64_t>{1000, 5000}));
+  EXPECT_EQ(confined(1u << 30, 1u << 30), (std::pair<std::uint64_t, std::uint64_t>{1000, 5000}));
+  EXPECT_EQ(confined(10, 20), (std::pair<std::uint64_t, std::uint64_t>{10, 20}));
+}
 // Redis appends where in a script an error came from; messages leave it out.
 TEST(QueueKeys, ScriptErrorsLoseTheirScriptSuffix) {
   EXPECT_EQ(

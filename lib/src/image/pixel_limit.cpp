@@ -41,6 +41,23 @@ void check_frame_budget(std::uint64_t frames, Dimensions canvas, std::uint64_t m
                     " (--max-frame-pixels)");
 }
 
+void check_thumbnail_pixels(std::uint64_t pixels, std::size_t sizes, std::uint64_t frames,
+                            std::uint64_t max_pixels, std::uint64_t max_frame_pixels) {
+  const std::string what = "thumbnails of " + std::to_string(sizes) + (sizes == 1 ? " size" : " sizes");
+  if (frames == 0) {
+    if (max_pixels == 0 || pixels <= max_pixels) return;
+    throw DecodeError(what + " are " + amount(pixels) + " in all, over the limit of " + amount(max_pixels) +
+                      " (--max-pixels)");
+  }
+  std::uint64_t total = 0;
+  const bool overflow = __builtin_mul_overflow(pixels, frames, &total);
+  if (max_frame_pixels == 0 || (!overflow && total <= max_frame_pixels)) return;
+  throw DecodeError("animated " + what + " are " + std::to_string(frames) + " frames x " +
+                    std::to_string(pixels) + " = " + (overflow ? "over 2^64" : std::to_string(total)) +
+                    " pixels in all, over the limit of " + std::to_string(max_frame_pixels) +
+                    " (--max-frame-pixels)");
+}
+
 cv::Mat allocate_pixels(int rows, int cols, int type, const char* format) {
   try {
     return cv::Mat(rows, cols, type);

@@ -11,6 +11,7 @@
 #include "image/decode.hpp"
 #include "image/decode_error.hpp"
 #include "image/encode.hpp"
+#include "image/pixel_limit.hpp"
 #include "image/resize.hpp"
 #include "io/read_error.hpp"
 #include "pipeline/job.hpp"
@@ -215,6 +216,14 @@ void stage_resize(Job& job, const StageContext& ctx) {
     for (const Rendition& r : job.renditions) {
       order.push_back(framing.size());
       framing.push_back(frame_for(job, r, t));
+    }
+    std::uint64_t pixels = 0;
+    for (const Framing& f : framing) pixels += std::uint64_t(f.target.width) * std::uint64_t(f.target.height);
+    try {
+      check_thumbnail_pixels(pixels, framing.size(), job.frames.size(), t.max_pixels, t.max_frame_pixels);
+    } catch (const DecodeError& e) {
+      job.fail(e.what(), FailureKind::Permanent);
+      return;
     }
     const auto area = [&](std::size_t i) {
       return std::int64_t(framing[i].target.width) * framing[i].target.height;

@@ -50,8 +50,8 @@ std::string confined_input(const std::string& input, const std::vector<std::stri
 }  // namespace
 
 JobLimits make_job_limits(const std::vector<std::string>& input_roots, std::uint64_t max_pixels,
-                          int max_box) {
-  JobLimits limits{{}, max_pixels, max_box};
+                          std::uint64_t max_frame_pixels, int max_box) {
+  JobLimits limits{{}, max_pixels, max_frame_pixels, max_box};
   for (const std::string& root : input_roots) {
     std::error_code ec;
     const fs::path real = fs::canonical(root, ec);
@@ -73,8 +73,12 @@ void confine_job(QueueJob& job, const JobLimits& limits) {
     if (t.allow_enlarge && (box.width == 0 || box.height == 0))
       throw std::invalid_argument("an enlarged thumbnail needs a box bounded on both sides");
   }
-  if (t.max_pixels == 0 || (limits.max_pixels != 0 && t.max_pixels > limits.max_pixels))
-    t.max_pixels = limits.max_pixels;
+  // A job may lower a limit, never raise or lift it: its 0 ("no limit") means the worker's.
+  const auto cap = [](std::uint64_t& asked, std::uint64_t worker) {
+    if (asked == 0 || (worker != 0 && asked > worker)) asked = worker;
+  };
+  cap(t.max_pixels, limits.max_pixels);
+  cap(t.max_frame_pixels, limits.max_frame_pixels);
   if (!is_remote(job.item.input)) job.item.input = confined_input(job.item.input, limits.input_roots);
 }
 

@@ -14,16 +14,19 @@ namespace thumbflow::detail {
 struct JobLimits {
   std::vector<std::string> input_roots;  // real paths (symlinks resolved); empty = no local files
   std::uint64_t max_pixels = 0;          // the worker's --max-pixels; 0 = none
+  std::uint64_t max_frame_pixels = 0;    // the worker's --max-frame-pixels; 0 = none
   int max_box = 8192;                    // per side
 };
 
 // The limits of a worker, its roots resolved. Throws std::invalid_argument naming a root that is
 // not an existing folder.
-JobLimits make_job_limits(const std::vector<std::string>& input_roots, std::uint64_t max_pixels, int max_box);
+JobLimits make_job_limits(const std::vector<std::string>& input_roots, std::uint64_t max_pixels,
+                          std::uint64_t max_frame_pixels, int max_box);
 
 // Confines `job` to `limits`: a local input is replaced by its real path, which must lie under a
-// root (so what is read is what was checked); the pixel limit becomes the lower of the two (a job's
-// 0 means the worker's). Throws std::invalid_argument with the reason for a job the worker refuses.
+// root (so what is read is what was checked); the pixel limit and the animation budget
+// (--max-frame-pixels) each become the lower of the job's and the worker's (a job's 0 means the
+// worker's). Throws std::invalid_argument with the reason for a job the worker refuses.
 void confine_job(QueueJob& job, const JobLimits& limits);
 
 }  // namespace thumbflow::detail

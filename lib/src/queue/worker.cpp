@@ -72,7 +72,8 @@ class Worker {
         events_(on_event_),
         warnings_(options.on_notice),
         intake_(redis, keys, options, consumer_,
-                make_job_limits(options.input_roots, options.batch.thumbnail.max_pixels, options.max_box),
+                make_job_limits(options.input_roots, options.batch.thumbnail.max_pixels,
+                                options.batch.thumbnail.max_frame_pixels, options.max_box),
                 held_, events_, metrics_, warnings_),
         settler_(redis, keys, options, consumer_, held_, events_, warnings_),
         heartbeat_(std::make_unique<Heartbeat>(

@@ -253,21 +253,25 @@ struct YccTables {
 std::uint8_t clamp_byte(int v) { return static_cast<std::uint8_t>(std::clamp(v, 0, 255)); }
 
 // After a restart interval or the scan: at most the bits of the last byte may be left (libjpeg
-// counts whole unread bytes as extraneous data), then the marker `code`, after fill bytes.
-// With `may_be_missing` (EOI), data that simply ends there (fill bytes aside) is taken as libjpeg
-// takes it, with the same note (note_missing_end_marker).
-void expect_marker(BitReader& br, std::uint8_t code, bool may_be_missing = false) {
-  if (br.overran() || br.nbits - br.pad >= 8) throw Unsupported{};
-  std::size_t p = br.pos;
+// counts whole unread bytes as extraneous data), then the marker `code`, after fill bytes; the
+// reader then starts on the next segment. With `may_be_missing` (EOI), data that simply ends there
+// (fill bytes aside) is taken as libjpeg takes it, with the same note (note_missing_end_marker).
+BitReader expect_marker(EntropyWindow& window, BitReader br, Bytes data, std::uint8_t code,
+                        bool may_be_missing = false) {
+  br = window.ensure(br);
+  const std::ptrdiff_t unread = br.unread_bits();
+  if (!window.at_marker() || unread < 0 || unread >= 8) throw Unsupported{};
+  std::size_t p = window.marker();
+  const std::size_t end = data.size();
   if (may_be_missing &&
-      std::all_of(br.data + p, br.data + br.end, [](std::uint8_t b) { return b == 0xFF; })) {
+      std::all_of(data.data() + p, data.data() + end, [](std::uint8_t b) { return b == 0xFF; })) {
     note_missing_end_marker();
-    return;
+    return br;
   }
-  if (p >= br.end || br.data[p] != 0xFF) throw Unsupported{};
-  while (p < br.end && br.data[p] == 0xFF) ++p;
-  if (p >= br.end || br.data[p] != code) throw Unsupported{};
-  br = BitReader(br.data, p + 1, br.end);
+  if (p >= end || data[p] != 0xFF) throw Unsupported{};
+  while (p < end && data[p] == 0xFF) ++p;
+  if (p >= end || data[p] != code) throw Unsupported{};
+  return window.start(data.data(), p + 1, end);
 }
 
 // Zeroes one block's 64 coefficients with vector stores: `= {}` compiled to `rep stos`, whose
@@ -298,6 +302,7 @@ struct Decoder {
   int yw = mcus_x * maxh * per_luma, cw = mcus_x * per_chroma_x;
   int yh = mcus_y * maxv * per_luma, ch = mcus_y * per_chroma_y;
   std::vector<std::uint8_t> luma, chroma[2];
+  EntropyWindow window;
   std::unique_ptr<HuffmanTable> tables[2][4];   // [ac][index], those the scan uses
   const HuffmanTable *dc[3] = {}, *ac[3] = {};  // per component
 
@@ -305,6 +310,8 @@ struct Decoder {
 
   cv::Mat run();
   void decode_scan();
+  template <bool kQuarter>
+  void decode_mcus();
   cv::Mat to_bgr() const;
 };
 
@@ -337,8 +344,18 @@ void Decoder::decode_scan() {
   luma.resize(std::size_t(yw) * std::size_t(yh));
   if (!gray)
     for (auto& plane : chroma) plane.resize(std::size_t(cw) * std::size_t(ch));
+  if (quarter)
+    decode_mcus<true>();
+  else
+    decode_mcus<false>();
+}
 
-  BitReader br(data.data(), h.scan_data, data.size());
+// The MCUs of the scan at 1/4 or 1/8 (separate instances: the 1/8 one's reader, never shared with
+// the 1/4 block code, stays in registers from block to block).
+template <bool kQuarter>
+void Decoder::decode_mcus() {
+  const std::size_t n = h.components.size();
+  BitReader br = window.start(data.data(), h.scan_data, data.size());
   std::int64_t pred[3] = {};
   const std::int16_t* q[3] = {h.components[0].quant.data(), nullptr, nullptr};
   if (!gray) q[1] = h.components[1].quant.data(), q[2] = h.components[2].quant.data();
@@ -367,14 +384,15 @@ void Decoder::decode_scan() {
   for (int my = 0, mcu = 0; my < mcus_y; ++my)
     for (int mx = 0; mx < mcus_x; ++mx, ++mcu) {
       if (h.restart_interval != 0 && mcu != 0 && mcu % h.restart_interval == 0) {
-        expect_marker(br, std::uint8_t(0xD0 + (restarts++ & 7)));
+        br = expect_marker(window, br, data, std::uint8_t(0xD0 + (restarts++ & 7)));
         pred[0] = pred[1] = pred[2] = 0;
       }
+      br = window.ensure(br);
       for (int by = 0; by < maxv; ++by)
         for (int bx = 0; bx < maxh; ++bx) {
           std::uint8_t* out = &luma[std::size_t((my * maxv + by) * per_luma) * std::size_t(yw) +
                                     std::size_t((mx * maxh + bx) * per_luma)];
-          if (quarter) {
+          if constexpr (kQuarter) {
             quarter_block(0, out, std::size_t(yw), quarter_pixels<2, 2>);
           } else {
             *out = dc_pixel(dc_value(0), q[0][0]);
@@ -384,7 +402,7 @@ void Decoder::decode_scan() {
       for (std::size_t ci = 1; ci < n; ++ci) {
         std::uint8_t* out = &chroma[ci - 1][std::size_t(my * per_chroma_y) * std::size_t(cw) +
                                             std::size_t(mx * per_chroma_x)];
-        if (quarter) {
+        if constexpr (kQuarter) {
           quarter_block(ci, out, std::size_t(cw), chroma_pixels);
         } else if (chroma_2x2) {
           std::int16_t coef[64];
@@ -399,7 +417,7 @@ void Decoder::decode_scan() {
       }
       if (br.overran()) throw Unsupported{};  // libjpeg: "premature end of data segment"
     }
-  expect_marker(br, 0xD9, true);  // EOI
+  expect_marker(window, br, data, 0xD9, true);  // EOI
 }
 
 cv::Mat Decoder::to_bgr() const {

@@ -1,43 +1,66 @@
 #include "image/jpeg_huffman.hpp"
 
+#include <algorithm>
+
 namespace thumbflow::detail::baseline {
 namespace {
+
+// Segment bytes per window (then zeros): a few slides per picture, each moving under kMcuBytes.
+constexpr std::size_t kWindowBytes = 32 * 1024;
 
 int advance(int sym) {
   const int r = sym >> 4, s = sym & 15;
   return s != 0 ? r + 1 : r == 15 ? 16 : 64;  // 64: end of block
 }
 
-// For each prefix, the coefficients whose codes it holds, greedily, up to an end of block, a
-// coefficient whose extra bits go past the prefix, or the index having moved 63 (then no next
-// coefficient can start inside the block).
+// The code at the top of `window` (kSkipBits bits) when it is no longer than `avail` bits: its
+// length (0 if not) and symbol.
+int code_at(const HuffmanTable& t, std::uint32_t window, int avail, int& sym) {
+  const std::uint32_t e = t.fast[window >> (kSkipBits - kLookahead)];
+  if (e & 0xFF) {
+    sym = int(e >> 8 & 0xFF);
+    return int(e & 0xFF) <= avail ? int(e & 0xFF) : 0;
+  }
+  for (int len = kLookahead + 1; len <= avail; ++len) {
+    const std::int32_t code = std::int32_t(window >> (kSkipBits - len));
+    if (code <= t.maxcode[std::size_t(len)]) {
+      sym = t.symbols[std::size_t(code + t.valoffset[std::size_t(len)]) & 0xFF];
+      return len;
+    }
+  }
+  return 0;
+}
+
+// For each prefix, the coefficients whose codes it holds, greedily, up to and with an end of
+// block, up to a coefficient whose extra bits go past the prefix, or until the index has moved 63
+// (then no next coefficient can start inside the block).
 void fill_skip(HuffmanTable& t) {
   constexpr std::uint32_t mask = (1u << kSkipBits) - 1;
   for (std::uint32_t prefix = 0; prefix <= mask; ++prefix) {
-    int used = 0, moved = 0, before_last = 0, count = 0;
-    std::uint32_t first = 0;
+    int used = 0, moved = 0, count = 0;
+    bool eob = false;
     while (moved < 63 && used < kSkipBits) {
       const std::uint32_t window = (prefix << used) & mask;  // the rest, zeros after
-      const std::uint32_t e = t.fast[window >> (kSkipBits - kLookahead)];
-      const int len = int(e & 0xFF), sym = int(e >> 8 & 0xFF), whole = len + (sym & 15);
-      if (len == 0 || used + len > kSkipBits) break;
-      if (count++ == 0) first = std::uint32_t(whole) << 19 | std::uint32_t(advance(sym)) << 24;
-      before_last = moved;
+      int sym = 0;
+      const int len = code_at(t, window, kSkipBits - used, sym);
+      if (len == 0) break;
+      ++count;
+      eob = advance(sym) == 64;
+      used += len + (sym & 15);
+      if (eob) break;
       moved += advance(sym);
-      used += whole;
     }
     if (count != 0)
-      t.skip[prefix] =
-          first | std::uint32_t(used) | std::uint32_t(moved) << 5 | std::uint32_t(before_last) << 12;
+      t.skip[prefix] = static_cast<std::uint16_t>(used | (moved + (eob ? 1 : 0)) << 6 | (eob ? 1 << 13 : 0));
   }
 }
 
 void fill_value(HuffmanTable& t) {
-  for (std::uint32_t prefix = 0; prefix < (1u << kSkipBits); ++prefix) {
-    const std::uint32_t e = t.fast[prefix >> (kSkipBits - kLookahead)];
+  for (std::uint32_t prefix = 0; prefix < (1u << kValueBits); ++prefix) {
+    const std::uint32_t e = t.fast[prefix >> (kValueBits - kLookahead)];
     const int len = int(e & 0xFF), sym = int(e >> 8 & 0xFF), r = sym >> 4, s = sym & 15;
-    if (len == 0 || len + s > kSkipBits) continue;
-    const int bits = s == 0 ? 0 : int(prefix >> (kSkipBits - len - s)) & ((1 << s) - 1);
+    if (len == 0 || len + s > kValueBits) continue;
+    const int bits = s == 0 ? 0 : int(prefix >> (kValueBits - len - s)) & ((1 << s) - 1);
     const int v = s == 0 ? 0 : extend(bits, s);
     const bool eob = s == 0 && r != 15;
     t.value[prefix] = (len + s) | r << 5 | (eob ? 512 : 0) | int(std::uint32_t(v) << 16);
@@ -45,6 +68,43 @@ void fill_value(HuffmanTable& t) {
 }
 
 }  // namespace
+
+BitReader EntropyWindow::start(const std::uint8_t* data, std::size_t from, std::size_t size) {
+  data_ = data, pos_ = from, end_ = size, at_marker_ = false;
+  bytes_.resize(kWindowBytes + kMcuBytes + 8);
+  BitReader br;
+  br.next = br.real_end = bytes_.data();
+  return slide(br);
+}
+
+// Keeps the bytes the reader has not loaded, then takes the segment's next bytes up to the
+// window's size or the marker, undoing the stuffing: as libjpeg reads them, a 0xFF followed by
+// 0x00 is a 0xFF, any other 0xFF (or the end of the data) is where the segment ends.
+BitReader EntropyWindow::slide(BitReader br) {
+  std::uint8_t* const window = bytes_.data();
+  std::size_t fill = std::size_t(br.real_end - br.next);
+  std::memmove(window, br.next, fill);
+  while (fill < kWindowBytes && !at_marker_) {
+    const std::size_t take = std::min(kWindowBytes - fill, end_ - pos_);
+    const void* ff = std::memchr(data_ + pos_, 0xFF, take);
+    const std::size_t n =
+        ff != nullptr ? std::size_t(static_cast<const std::uint8_t*>(ff) - (data_ + pos_)) : take;
+    std::memcpy(window + fill, data_ + pos_, n);
+    fill += n, pos_ += n;
+    if (ff == nullptr) {
+      at_marker_ = pos_ >= end_;
+    } else if (pos_ + 1 < end_ && data_[pos_ + 1] == 0x00) {
+      window[fill++] = 0xFF;
+      pos_ += 2;
+    } else {
+      at_marker_ = true;  // pos_ stays on the marker's 0xFF
+    }
+  }
+  std::memset(window + fill, 0, kMcuBytes + 8);
+  br.next = window;
+  br.real_end = window + fill;
+  return br;
+}
 
 HuffmanTable build_table(const HuffmanSpec& spec, TableUse use) {
   const bool dc = use == TableUse::Dc;

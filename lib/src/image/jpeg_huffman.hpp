@@ -1,14 +1,17 @@
 // Huffman decoding of baseline JPEG entropy data for the DC-only 1/8 decoder: a bit reader over
-// the byte-stuffed data, and tables whose one lookup gives, for the common short codes, the
-// symbol and, for AC tables, the whole length of a coefficient (code + extra bits) to skip it.
-// Anything libjpeg would warn about (a bad code, data running into a marker) throws Unsupported,
-// and the caller lets libjpeg decode the file and report the error in its own words.
+// the data with its byte stuffing undone a window at a time, and tables whose one lookup gives,
+// for the common short codes, the symbol and, for AC tables, the whole length of a coefficient
+// (code + extra bits) to skip it. Anything libjpeg would warn about (a bad code, data running
+// into a marker) throws Unsupported, and the caller lets libjpeg decode the file and report the
+// error in its own words.
 #pragma once
 
 #include <array>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "image/jpeg_baseline_header.hpp"
 
@@ -17,79 +20,55 @@ namespace thumbflow::detail::baseline {
 struct Unsupported {};  // "leave this file to libjpeg"
 
 inline constexpr int kLookahead = 10;
-inline constexpr int kSkipBits = 12;
+inline constexpr int kSkipBits = 13;
+inline constexpr int kValueBits = 12;
 // A top-up guarantees 56 bits. skip_ac makes up to two lookups per top-up, each consuming at most
 // kSkipBits + 15 (the extra bits of the last coefficient may lie past the prefix); decode_ac up
 // to four, each within the prefix.
-static_assert(2 * (kSkipBits + 15) <= 56 && 4 * kSkipBits <= 56 && kLookahead <= kSkipBits);
+static_assert(2 * (kSkipBits + 15) <= 56 && 4 * kValueBits <= 56 && kLookahead <= kValueBits);
 
 struct HuffmanTable {
   // Per kLookahead-bit prefix: bits 0-7 code length (0: longer code), 8-15 symbol.
   std::array<std::uint32_t, 1 << kLookahead> fast{};
-  // AC tables only, per kSkipBits-bit prefix: the coefficients whose codes it holds (up to the
-  // first end-of-block), for skipping them; the last one's extra bits may go past the prefix. Bits 0-4: their
-  // length, 5-11: how far they move the index, 12-18: how far all but the last move it; 19-23 and 24-30:
-  // length and move of the first alone. 0: not even the first coefficient fits.
-  std::array<std::uint32_t, 1 << kSkipBits> skip{};
-  // AC tables only, per kSkipBits-bit prefix: its first coefficient when whole. Bits 0-4: length,
+  // AC tables only, per kSkipBits-bit prefix: the coefficients whose codes it holds, up to and with
+  // the first end-of-block, for skipping them (the last one's extra bits may go past the prefix).
+  // Bits 0-4: their length; bit 5 clear (the length alone is a shift count); 6-12: how far the
+  // index must be from 64 for all of them to lie in the block (how far they move it, + 1 with an
+  // end-of-block); 13: they end with an end-of-block. 0: not even the first coefficient fits.
+  // 16 bits a prefix: the table (16 KiB) stays in the L1 cache beside the others.
+  std::array<std::uint16_t, 1 << kSkipBits> skip{};
+  // AC tables only, per kValueBits-bit prefix: its first coefficient when whole. Bits 0-4: length,
   // 5-8: zero run before it, 9: end of block, 16-31: value (signed). 0: it does not fit.
-  std::array<std::int32_t, 1 << kSkipBits> value{};
+  std::array<std::int32_t, 1 << kValueBits> value{};
   std::array<std::int32_t, 18> maxcode{};  // largest code of each length, -1 if none; [17] sentinel
   std::array<std::int32_t, 17> valoffset{};
   std::array<std::uint8_t, 256> symbols{};
 };
 
-// What a table is used for: which of the AC lookups to fill (each costs a pass over 4096 prefixes).
+// What a table is used for: which of the AC lookups to fill (each costs a pass over its prefixes).
 enum class TableUse { Dc, AcSkip, AcValues, AcBoth };
 
 // Builds the table, or throws Unsupported where libjpeg's jpeg_make_d_derived_tbl refuses it
 // (over-subscribed codes, DC symbols over 15).
 HuffmanTable build_table(const HuffmanSpec& spec, TableUse use);
 
-// Reads the entropy-coded segment from `pos`, undoing 0xFF00 stuffing. At a marker (or the end of
-// the data) it stops and feeds zero bits, counting them in `pad`: when more bits were consumed
-// than the segment had (nbits < pad), the data ended early.
+// Reads bits from an EntropyWindow (below): the segment's bytes with the 0xFF00 stuffing undone,
+// then zero bytes. Zero bits past the segment's end are what libjpeg feeds at a marker: when more
+// bits were consumed than the segment had (unread_bits() < 0), the data ended early.
 struct BitReader {
-  BitReader(const std::uint8_t* bytes, std::size_t from, std::size_t size)
-      : data(bytes), pos(from), end(size) {}
-  const std::uint8_t* data;
-  std::size_t pos, end;
-  std::uint64_t buf = 0;  // valid bits at the top
-  int nbits = 0, pad = 0;
-  bool at_marker = false;
+  const std::uint8_t* next = nullptr;      // the next byte to load into buf
+  const std::uint8_t* real_end = nullptr;  // the end of the segment's bytes in the window so far
+  std::uint64_t buf = 0;                   // valid bits at the top
+  int nbits = 0;
 
-  // Tops the buffer up to at least 56 bits, at most 63 (the fast path shifts by nbits). Fast path
-  // (no 0xFF among the next 8 bytes): one load; the bits of a partial byte past nbits are loaded
-  // again, identically, next time.
+  // Tops the buffer up to at least 56 bits, at most 63 (one load; the bits of a partial byte past
+  // nbits are loaded again, identically, next time). The window keeps the bytes it reads there.
   void refill() {
-    if (!at_marker && end - pos >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, data + pos, 8);
-      w = be64(w);
-      const std::uint64_t inv = ~w;  // a zero byte of inv is a 0xFF byte of w
-      if (((inv - 0x0101010101010101u) & ~inv & 0x8080808080808080u) == 0) {
-        buf |= w >> nbits;
-        pos += std::size_t((63 - nbits) >> 3);
-        nbits |= 56;
-        return;
-      }
-    }
-    while (nbits <= 55) {
-      std::uint64_t byte = 0;
-      if (!at_marker) {
-        if (pos < end && data[pos] != 0xFF) {
-          byte = data[pos++];
-        } else if (pos + 1 < end && data[pos + 1] == 0x00) {
-          byte = 0xFF;
-          pos += 2;
-        } else {
-          at_marker = true;  // pos stays on the marker's 0xFF (or the end)
-        }
-      }
-      if (at_marker) pad += 8;
-      buf |= byte << (56 - nbits);
-      nbits += 8;
-    }
+    std::uint64_t w;
+    std::memcpy(&w, next, 8);
+    buf |= be64(w) >> nbits;
+    next += (63 - nbits) >> 3;
+    nbits |= 56;
   }
   static std::uint64_t be64(std::uint64_t raw) {
     if constexpr (std::endian::native == std::endian::little) return __builtin_bswap64(raw);
@@ -105,7 +84,39 @@ struct BitReader {
     skip(n);
     return v;
   }
-  bool overran() const { return nbits < pad; }
+  // Bits of the segment's data not consumed yet (negative: zero bits past its end were).
+  std::ptrdiff_t unread_bits() const { return (real_end - next) * 8 + nbits; }
+  bool overran() const { return unread_bits() < 0; }
+};
+
+// The entropy-coded segment being read, with its 0xFF00 stuffing undone, a window at a time: the
+// reader's refills need no check for 0xFF or for the end. `ensure` before each MCU keeps at least
+// kMcuBytes (the most one MCU can consume: 6 blocks, as parse_baseline_header allows at most,
+// of up to 64 codes of 31 bits) unread ahead of the reader, followed by zeros, or all of the
+// segment's rest.
+class EntropyWindow {
+ public:
+  static constexpr std::size_t kMcuBytes = 6 * 64 * 31 / 8 + 16;
+
+  // Starts the segment at `from` in `data` (size `size`); returns its reader.
+  BitReader start(const std::uint8_t* data, std::size_t from, std::size_t size);
+  // Moves the window on when fewer than kMcuBytes of the segment are left in it ahead of `br`.
+  // (Readers go in and out by value: one whose address is never taken stays in registers.)
+  BitReader ensure(BitReader br) {
+    if (!at_marker_ && br.real_end - br.next < std::ptrdiff_t(kMcuBytes)) return slide(br);
+    return br;
+  }
+  // Where the segment ends in `data`: its marker's first 0xFF, or the end of the data. Known once
+  // the window has reached it (at_marker()).
+  bool at_marker() const { return at_marker_; }
+  std::size_t marker() const { return pos_; }
+
+ private:
+  BitReader slide(BitReader br);
+  const std::uint8_t* data_ = nullptr;
+  std::size_t pos_ = 0, end_ = 0;  // the next byte of `data` to take into the window
+  bool at_marker_ = false;
+  std::vector<std::uint8_t> bytes_;
 };
 
 // The value of s extra bits v (JPEG's EXTEND: a clear top bit means negative), without a branch.
@@ -132,33 +143,32 @@ inline int decode_symbol(BitReader& br, const HuffmanTable& t) {
   throw Unsupported{};  // libjpeg: "bad Huffman code"
 }
 
-// The block decoders below work on a local copy of the reader (kept in registers: stores to the
-// pixel planes could alias the caller's) and top it up before every symbol, which costs less
+// The block decoders below work on the caller's reader in place (a local copy, written back at the
+// end, was copied through the stack with loads wider than the stores before them: store-forwarding
+// stalls that cost more than the copy saved) and top it up before every symbol, which costs less
 // than a hard-to-predict "is it low?" branch.
 
 // The DC difference of one block.
-inline int decode_dc(BitReader& reader, const HuffmanTable& t) {
-  BitReader br = reader;
+inline int decode_dc(BitReader& br, const HuffmanTable& t) {
   br.refill();
   const int s = decode_symbol(br, t);
   const int diff = s == 0 ? 0 : extend(br.get(s), s);
-  reader = br;
   return diff;
 }
 
 // Skips the AC coefficients of one block, as libjpeg's decoder does when it needs none of them:
 // mostly several coefficients per lookup, and up to two lookups per top-up.
 // `k`: the zigzag position of the first coefficient to skip (1: all of them).
-inline void skip_ac(BitReader& reader, const HuffmanTable& t, int k = 1) {
-  BitReader br = reader;
-  // One lookup: false when the prefix holds no whole coefficient.
+inline void skip_ac(BitReader& br, const HuffmanTable& t, int k = 1) {
+  // One lookup: false when the prefix holds no whole coefficient or its coefficients do not all
+  // start inside the block (then one symbol at a time, below).
   const auto step = [&] {
     const std::uint32_t e = t.skip[br.peek(kSkipBits)];
-    if (e == 0) return false;
-    // All of them if the last still starts inside the block, else the first alone.
-    const bool all = k + int(e >> 12 & 127) < 64;
-    br.skip(all ? int(e & 31) : int(e >> 19 & 31));
-    k += all ? int(e >> 5 & 127) : int(e >> 24 & 127);
+    const int need = int(e >> 6 & 127);
+    if (e == 0 || k + need > 64) return false;
+    br.buf <<= e & 63;  // bit 5 is clear
+    br.nbits -= int(e & 31);
+    k += need + int(e >> 7 & 64);  // past 63 at an end of block
     return true;
   };
   while (k < 64) {
@@ -176,7 +186,6 @@ inline void skip_ac(BitReader& reader, const HuffmanTable& t, int k = 1) {
       break;
     }
   }
-  reader = br;
 }
 
 // Decodes the AC coefficients of one block into `coef` (natural order, zeroed by the caller):
@@ -184,14 +193,13 @@ inline void skip_ac(BitReader& reader, const HuffmanTable& t, int k = 1) {
 // position past the last coefficient decoded (every later one is zero). With `last` below 63 it
 // stops once it has passed zigzag position `last`; `*more` (if given) tells whether the block goes
 // on from the position returned, for the caller to skip (skip_ac from there).
-inline int decode_ac(BitReader& reader, const HuffmanTable& t, std::int16_t* coef, int last = 63,
+inline int decode_ac(BitReader& br, const HuffmanTable& t, std::int16_t* coef, int last = 63,
                      bool* more = nullptr) {
-  BitReader br = reader;
   int k = 1;
   bool ended = false;
   // One lookup: 1 coefficient stored (k moved past it), 0 end of block, -1 not in the table.
   const auto step = [&] {
-    const std::int32_t e = t.value[br.peek(kSkipBits)];
+    const std::int32_t e = t.value[br.peek(kValueBits)];
     if (e == 0) return -1;
     br.skip(e & 31);
     if (e & 512) return 0;
@@ -221,7 +229,6 @@ inline int decode_ac(BitReader& reader, const HuffmanTable& t, std::int16_t* coe
       break;
     }
   }
-  reader = br;
   if (more != nullptr) *more = !ended && k < 64;
   return k;
 }

@@ -76,8 +76,8 @@ void idct_2x2(const std::int16_t* coef, const std::int16_t* q, std::uint8_t* row
   }
 }
 
-// idct_2x2 for a block whose coefficients past zigzag position 5 are zero: of those it reads,
-// only (0,0), (0,1), (1,0) and (1,1) are left. The same arithmetic with the zero terms dropped
+// idct_2x2 for a block whose coefficients that it reads are zero but (0,0), (0,1), (1,0) and (1,1)
+// (all past zigzag position 5 zero, or only_low_read). The same arithmetic with the zero terms dropped
 // (its shortcuts give the same values as the full formulas), the same limits.
 void idct_2x2_low(const std::int16_t* coef, const std::int16_t* q, std::uint8_t* row0, std::uint8_t* row1) {
   constexpr std::int64_t c1 = 29692;
@@ -285,6 +285,23 @@ void zero_block(std::int16_t* coef) {
   }
 }
 
+// Whether idct_2x2_low gives the block's pixels: every coefficient idct_2x2 reads (rows and
+// columns 0, 1, 3, 5, 7) but (0,0), (0,1), (1,0) and (1,1) is zero, wherever the block ends. With
+// vector masks over the rows read.
+bool only_low_read(const std::int16_t* coef) {
+  using Row = std::int16_t __attribute__((vector_size(16)));
+  constexpr Row low_rows = {0, 0, 0, -1, 0, -1, 0, -1}, other_rows = {-1, -1, 0, -1, 0, -1, 0, -1};
+  Row any = {};
+  for (const int r : {0, 1, 3, 5, 7}) {
+    Row v;
+    std::memcpy(&v, coef + 8 * r, sizeof v);
+    any |= v & (r < 2 ? low_rows : other_rows);
+  }
+  std::uint64_t halves[2];
+  std::memcpy(halves, &any, sizeof halves);
+  return (halves[0] | halves[1]) == 0;
+}
+
 struct Decoder {
   Decoder(const Header& header, Bytes bytes, bool quarter_scale)
       : h(header), data(bytes), quarter(quarter_scale) {}
@@ -410,7 +427,7 @@ void Decoder::decode_mcus() {
           zero_block(coef);
           coef[0] = dc_value(ci);
           const int end = decode_ac(br, *ac[ci], coef);
-          (end <= 6 ? idct_2x2_low : idct_2x2)(coef, q[ci], out, out + cw);
+          (end <= 6 || only_low_read(coef) ? idct_2x2_low : idct_2x2)(coef, q[ci], out, out + cw);
         } else {
           *out = dc_pixel(dc_value(ci), q[ci][0]);
           skip_ac(br, *ac[ci]);

@@ -703,5 +703,38 @@ TEST_F(QueueHostile, AnInputRootThatIsNotAFolderIsASetupError) {
   EXPECT_TRUE(contains_ci(r.err, "not an existing folder")) << describe(r);
 }
 
+// Found by a hostile sweep: with -o holding an input root (-o /data, --input-root /data/photos), a
+// job named its thumbnail after another input ("photos/b.jpg" with the name "{stem}.{ext}") and
+// the worker wrote it over that photo. -o being the root itself is a setup error.
+TEST_F(QueueHostile, NoJobWritesOverTheImagesOfAnInputRoot) {
+  const fs::path holder = tmp / "w";  // -o, holding the root w/in
+  const auto inputs = snapshot(in);
+  const std::string over_input =
+      add(job((in / "ok.jpg").string(), "in/sub/ok2.png", {{"name", "{stem}.{ext}"}}));
+  add(job((in / "ok.jpg").string(), "ok.jpg"));
+  const auto run = [&](const fs::path& output) {
+    return test::run_command(
+        {kCli, "worker", "-o", output.string(), "-j", "1", "--redis", redis.url(), "--queue", "jobs",
+         "--max-deliveries", "1", "--burst", "--input-root", in.string()},
+        90);
+  };
+  const CommandResult r = run(holder);
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  const auto found = dead();
+  ASSERT_EQ(found.count(over_input), 1u) << describe(r);
+  EXPECT_EQ(found.at(over_input), "entry " + over_input +
+                                      ": refused: its thumbnail would be written in the input root " +
+                                      fs::canonical(in).string() + ", among the images workers read");
+  EXPECT_EQ(snapshot(in), inputs) << "an input was changed";
+  EXPECT_TRUE(fs::exists(holder / "ok_thumbnail.jpg")) << describe(r);
+
+  add(job((in / "ok.jpg").string(), "again.jpg"));
+  const CommandResult same = run(in);
+  EXPECT_EQ(same.exit_code, 1) << describe(same);
+  EXPECT_EQ(lines_of(same.err).size(), 1u) << describe(same);
+  EXPECT_TRUE(contains_ci(same.err, "is the output folder")) << describe(same);
+  EXPECT_EQ(snapshot(in), inputs) << "an input was changed";
+}
+
 }  // namespace
 }  // namespace thumbflow::e2e

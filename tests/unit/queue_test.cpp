@@ -294,7 +294,7 @@ TEST(JobPolicy, AnInputWithANulByteIsNamedAsSuch) {
   job.thumbnail.allow_enlarge = false;
   job.item.input = std::string("/tmp/a\0b.jpg", 12);
   try {
-    detail::confine_job(job, detail::make_job_limits({"/tmp"}, 0, 0, 8192));
+    detail::confine_job(job, detail::make_job_limits({"/tmp"}, "/tmp/out", 0, 0, 8192));
     FAIL();
   } catch (const std::invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()), "input '/tmp/a\\x00b.jpg' has a NUL byte");
@@ -304,7 +304,7 @@ TEST(JobPolicy, AnInputWithANulByteIsNamedAsSuch) {
 // Found by a hostile sweep: a job's animated_max_frame_pixels 0 ("no limit") was kept, and a 2 KB
 // GIF of 40 frames of 5000x5000 (1x1 pixel each) took the worker to 4.5 GB (400 frames: 45 GB).
 TEST(JobPolicy, AJobMayLowerItsPixelLimitsButNeverLiftThem) {
-  const detail::JobLimits limits = detail::make_job_limits({}, 1000, 5000, 8192);
+  const detail::JobLimits limits = detail::make_job_limits({}, "/tmp/out", 1000, 5000, 8192);
   const auto confined = [&](std::uint64_t max_pixels, std::uint64_t max_frame_pixels) {
     detail::QueueJob job = sample_job();
     job.item.input = "http://example.com/a.gif";  // a URL job: no input root needed

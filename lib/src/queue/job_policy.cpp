@@ -49,14 +49,24 @@ std::string confined_input(const std::string& input, const std::vector<std::stri
 
 }  // namespace
 
-JobLimits make_job_limits(const std::vector<std::string>& input_roots, std::uint64_t max_pixels,
-                          std::uint64_t max_frame_pixels, int max_box) {
-  JobLimits limits{{}, max_pixels, max_frame_pixels, max_box};
+JobLimits make_job_limits(const std::vector<std::string>& input_roots, const std::string& output_dir,
+                          std::uint64_t max_pixels, std::uint64_t max_frame_pixels, int max_box) {
+  JobLimits limits;
+  limits.max_pixels = max_pixels;
+  limits.max_frame_pixels = max_frame_pixels;
+  limits.max_box = max_box;
+  std::error_code ec;
+  const fs::path output = fs::weakly_canonical(fs::absolute(output_dir, ec), ec);
+  limits.output_root = output.string();
   for (const std::string& root : input_roots) {
-    std::error_code ec;
     const fs::path real = fs::canonical(root, ec);
     if (ec || !fs::is_directory(real, ec))
       throw std::invalid_argument("input root '" + root + "' is not an existing folder");
+    if (real == output)
+      throw std::invalid_argument("input root '" + root +
+                                  "' is the output folder: a job could write its thumbnail over any image "
+                                  "there; give -o a folder of its own (one inside the root is fine)");
+    if (is_under(real, output)) limits.roots_in_output.push_back(real.string());
     limits.input_roots.push_back(real.string());
   }
   return limits;
@@ -80,6 +90,13 @@ void confine_job(QueueJob& job, const JobLimits& limits) {
   cap(t.max_pixels, limits.max_pixels);
   cap(t.max_frame_pixels, limits.max_frame_pixels);
   if (!is_remote(job.item.input)) job.item.input = confined_input(job.item.input, limits.input_roots);
+  // Every output of the job lies in one folder, rel's (decode_job checked both as safe relative
+  // paths; a symbolic link inside -o is refused when writing).
+  const fs::path folder = (fs::path(limits.output_root) / job.item.relative_path).parent_path();
+  for (const std::string& root : limits.roots_in_output)
+    if (folder == fs::path(root) || is_under(folder, root))
+      throw std::invalid_argument("its thumbnail would be written in the input root " + root +
+                                  ", among the images workers read");
 }
 
 }  // namespace thumbflow::detail

@@ -71,10 +71,11 @@ class Worker {
         metrics_server_(serve_metrics(options, metrics_)),
         events_(on_event_),
         warnings_(options.on_notice),
-        intake_(redis, keys, options, consumer_,
-                make_job_limits(options.input_roots, options.batch.thumbnail.max_pixels,
-                                options.batch.thumbnail.max_frame_pixels, options.max_box),
-                held_, events_, metrics_, warnings_),
+        intake_(
+            redis, keys, options, consumer_,
+            make_job_limits(options.input_roots, options.batch.output_dir, options.batch.thumbnail.max_pixels,
+                            options.batch.thumbnail.max_frame_pixels, options.max_box),
+            held_, events_, metrics_, warnings_),
         settler_(redis, keys, options, consumer_, held_, events_, warnings_),
         heartbeat_(std::make_unique<Heartbeat>(
             redis, keys, consumer_, std::chrono::milliseconds(std::max(200, options.claim_after_ms / 3)),

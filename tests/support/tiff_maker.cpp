@@ -53,6 +53,7 @@ void write_page(TIFF* tif, const cv::Mat& samples, const TiffSpec& spec) {
   if (!spec.extra.empty())
     TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, std::uint16_t(spec.extra.size()), spec.extra.data());
   if (spec.orientation != 0) TIFFSetField(tif, TIFFTAG_ORIENTATION, std::uint16_t(spec.orientation));
+  if (spec.white_point.size() == 2) TIFFSetField(tif, TIFFTAG_WHITEPOINT, spec.white_point.data());
   if (spec.dng_version) {
     static const std::uint8_t version[4] = {1, 4, 0, 0};
     TIFFSetField(tif, TIFFTAG_DNGVERSION, version);

@@ -22,6 +22,7 @@ struct TiffSpec {
   std::vector<std::uint16_t> colormap;  // 3 * 2^bits entries (all red, then green, then blue)
   int pages = 1;                        // further pages: half the size, all samples 0
   bool big_tiff = false;                // BigTIFF (version 43, 8-byte offsets: libtiff's mode "w8")
+  std::vector<float> white_point;       // WhitePoint (x, y) when not empty
   bool dng_version = false;             // a DNGVersion tag (1.4): sniffed as a raw, which LibRaw refuses
 };
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "colour/icc_extract.hpp"
+#include "colour/lab.hpp"
 #include "image/alpha.hpp"
 #include "image/decode_error.hpp"
 #include "image/pixel_limit.hpp"
@@ -37,7 +38,7 @@ struct Layout {
   std::uint32_t width = 0, height = 0;
   SampleKind kind;
   int samples = 1, photometric = PHOTOMETRIC_MINISBLACK, colour = 1;
-  bool separate = false, alpha = false, cmyk = false, palette = false;
+  bool separate = false, alpha = false, cmyk = false, palette = false, lab = false;
   int alpha_kind = EXTRASAMPLE_UNSPECIFIED;
 };
 
@@ -81,6 +82,15 @@ bool direct(TIFF* tif, Layout& l) {
       l.colour = 4;
       l.cmyk = true;
       return true;
+    case PHOTOMETRIC_CIELAB:
+    case PHOTOMETRIC_ICCLAB:
+      // Converted with lcms2 after reading. libtiff's RGBA reader (still used for other sample
+      // kinds) takes a D50 white through the D65 sRGB matrix with a plain 2.4 power curve: grey
+      // 128 came out 132 and 8-bit whites tinted.
+      if (l.kind.format != SAMPLEFORMAT_UINT || (l.kind.bits != 8 && l.kind.bits != 16)) return false;
+      l.colour = 3;
+      l.lab = true;
+      return true;
     case PHOTOMETRIC_YCBCR:  // libjpeg converts JPEG-compressed YCbCr (and its subsampling) to RGB
       if (compression != COMPRESSION_JPEG || l.separate) return false;
       TIFFSetField(tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
@@ -110,6 +120,18 @@ Layout read_layout(const TiffFile& file) {
   return l;
 }
 
+LabEncoding lab_encoding(TIFF* tif, const Layout& l) {
+  LabEncoding e;
+  e.signed_ab = l.photometric == PHOTOMETRIC_CIELAB;
+  float* white = nullptr;
+  if (TIFFGetField(tif, TIFFTAG_WHITEPOINT, &white) && white != nullptr && white[0] > 0 && white[1] > 0 &&
+      white[0] + white[1] < 1) {
+    e.white_x = white[0];
+    e.white_y = white[1];
+  }
+  return e;
+}
+
 // Checks the samples the direct path will read and settles alpha.
 void settle_samples(const TiffFile& file, Layout& l) {
   const int f = l.kind.format, b = l.kind.bits;
@@ -130,7 +152,9 @@ void settle_samples(const TiffFile& file, Layout& l) {
 // Where each output channel (BGR order, alpha last) comes from: sample indexes within a pixel.
 std::vector<ChannelSource> channel_sources(const Layout& l) {
   std::vector<int> samples;
-  if (l.colour == 3)
+  if (l.lab)
+    samples = {0, 1, 2};  // L, a, b: to BGR after reading
+  else if (l.colour == 3)
     samples = {2, 1, 0};
   else if (l.cmyk)
     samples = {0, 1, 2, 3};
@@ -338,8 +362,9 @@ cv::Mat read_floats(const TiffFile& file, const Layout& l, int k) {
                             });
 }
 
-// YCbCr (not JPEG-compressed), CIE L*a*b*, LogLuv, old-style JPEG: libtiff's RGBA reader, a band
-// of strips or tiles at a time, with the file's orientation asked for so that nothing is turned.
+// YCbCr (not JPEG-compressed), CIE L*a*b* of other sample kinds, LogLuv, old-style JPEG: libtiff's RGBA
+// reader, a band of strips or tiles at a time, with the file's orientation asked for so that nothing is
+// turned.
 cv::Mat read_rgba(const TiffFile& file, const Layout& l, bool& premultiplied) {
   TIFF* tif = file.get();
   char reason[1024] = "";
@@ -407,7 +432,7 @@ DecodedPixels decode_tiff(Bytes data, const DecodeRequest& request) {
     premultiplied = l.alpha && l.alpha_kind == EXTRASAMPLE_ASSOCALPHA;
     // Shrink-on-load: strips without alpha (tiles come out of row order; averaging colour with
     // alpha needs premultiplying) are averaged in k x k blocks while they are read.
-    const int k = TIFFIsTiled(file.get()) || l.alpha
+    const int k = TIFFIsTiled(file.get()) || l.alpha || l.lab  // signed a and b do not average as read
                       ? 1
                       : png_block_factor({int(l.width), int(l.height)}, request.min_size);
     if (l.kind.bits > 16 || l.kind.format == SAMPLEFORMAT_IEEEFP)
@@ -417,6 +442,7 @@ DecodedPixels decode_tiff(Bytes data, const DecodeRequest& request) {
     else
       out.pixels = read_integers<std::uint16_t>(file, l, k);
     out.scale = k;
+    if (l.lab) out.pixels = lab_to_srgb(out.pixels, lab_encoding(file.get(), l));
   } else {
     out.pixels = read_rgba(file, l, premultiplied);
   }
@@ -424,10 +450,13 @@ DecodedPixels decode_tiff(Bytes data, const DecodeRequest& request) {
   if (premultiplied && out.pixels.channels() == 4) unpremultiply(out.pixels);
   out.warnings = file.take_warnings();
   // Read here, not by the shared step: a camera raw that LibRaw does not take comes here as a TIFF.
-  ExtractedProfile profile = embedded_profile(data, ImageFormat::Tiff);
-  out.icc = std::move(profile.icc);
-  out.warnings.insert(out.warnings.end(), profile.warnings.begin(), profile.warnings.end());
+  // Lab pixels are sRGB by now: a profile of the file is not theirs.
   out.profile_read = true;
+  if (!l.lab) {
+    ExtractedProfile profile = embedded_profile(data, ImageFormat::Tiff);
+    out.icc = std::move(profile.icc);
+    out.warnings.insert(out.warnings.end(), profile.warnings.begin(), profile.warnings.end());
+  }
   warn_outside_unit_range(out);
   return out;
 }

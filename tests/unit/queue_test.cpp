@@ -169,6 +169,26 @@ TEST(JobFields, NumbersAreDigitsOnlyEachFieldOnceAndEveryFieldBounded) {
   for (const char* bad : {" 70", "+70", "70abc", "70 ", "0x46", "7e1", ""})
     EXPECT_THROW(detail::decode_job(set("quality", bad)), std::invalid_argument) << "'" << bad << "'";
   EXPECT_THROW(detail::decode_job(set("background", "1, 2,3")), std::invalid_argument);
+  // Found by a hostile sweep: values of 19 digits were refused although in range, with a reason
+  // naming the range they were in ("'4611686018427387904', not a number in 0..4611686018427387904").
+  EXPECT_EQ(detail::decode_job(set("max_pixels", "4611686018427387904")).thumbnail.max_pixels, 1ULL << 62);
+  EXPECT_EQ(detail::decode_job(set("max_pixels", "1000000000000000000")).thumbnail.max_pixels,
+            1'000'000'000'000'000'000ULL);
+  EXPECT_EQ(detail::decode_job(set("max_pixels", "000000000000000000000012")).thumbnail.max_pixels, 12u);
+  for (const char* over : {"4611686018427387905", "18446744073709551616", "99999999999999999999999"})
+    EXPECT_THROW(detail::decode_job(set("max_pixels", over)), std::invalid_argument) << over;
+  // Found by a hostile sweep: the size list's parser quoted a 600-byte list whole.
+  std::string sizes = "64";
+  for (int i = 0; i < 200; ++i) sizes += ",64";
+  std::vector<std::string> listed = fields;
+  listed.insert(listed.end(), {"sizes", sizes});
+  try {
+    detail::decode_job(listed);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_LT(std::string(e.what()).size(), 300u) << e.what();
+    EXPECT_NE(std::string(e.what()).find("64 is given twice"), std::string::npos) << e.what();
+  }
   std::vector<std::string> twice = fields;
   twice.insert(twice.end(), {"quality", "70"});  // the same value: still refused
   try {

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/safe_path.hpp"
+
 namespace thumbflow {
 namespace {
 
@@ -41,8 +43,9 @@ Dimensions parse_box(std::string_view text) {
 }
 
 std::vector<Dimensions> parse_size_list(std::string_view text) {
+  // The list quoted at most 200 bytes long (a queue entry's may be 1 KiB), escaped.
   const auto bad = [text](const std::string& why) {
-    return std::invalid_argument("invalid size list '" + std::string(text) + "': " + why);
+    return std::invalid_argument("invalid size list '" + detail::printable_path(text) + "': " + why);
   };
   std::vector<Dimensions> boxes;
   std::size_t start = 0;

@@ -1,6 +1,7 @@
 #include "queue/job_fields.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -88,18 +89,23 @@ OutputFormat parse_format(const std::string& s) {
 }
 
 // Strict decimal: digits only (no sign, space or trailing text), as encode_job writes them.
-bool all_digits(std::string_view s, std::size_t most = 18) {
-  return !s.empty() && s.size() <= most &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// `low` and `high` are at least 0. Any number of digits: from_chars says when the value does not fit.
 long long parse_int(const std::map<std::string, std::string>& f, const std::string& name, long long low,
                     long long high) {
   const auto it = f.find(name);
   if (it == f.end()) throw std::invalid_argument("field '" + name + "' missing");
-  if (all_digits(it->second))
-    if (const long long v = std::stoll(it->second); v >= low && v <= high) return v;
-  throw std::invalid_argument("field '" + name + "' is " + quote_field(it->second) + ", not a number in " +
+  const std::string& s = it->second;
+  if (unsigned long long v = 0; all_digits(s)) {
+    const auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (error == std::errc{} && v >= static_cast<unsigned long long>(low) &&
+        v <= static_cast<unsigned long long>(high))
+      return static_cast<long long>(v);
+  }
+  throw std::invalid_argument("field '" + name + "' is " + quote_field(s) + ", not a number in " +
                               std::to_string(low) + ".." + std::to_string(high) + " (digits only)");
 }
 

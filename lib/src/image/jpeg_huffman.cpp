@@ -67,6 +67,16 @@ void fill_value(HuffmanTable& t) {
   }
 }
 
+void fill_dc_value(HuffmanTable& t) {
+  for (std::uint32_t prefix = 0; prefix < (1u << kValueBits); ++prefix) {
+    const std::uint32_t e = t.fast[prefix >> (kValueBits - kLookahead)];
+    const int len = int(e & 0xFF), s = int(e >> 8 & 0xFF);
+    if (len == 0 || len + s > kValueBits) continue;
+    const int v = s == 0 ? 0 : extend(int(prefix >> (kValueBits - len - s)) & ((1 << s) - 1), s);
+    t.value[prefix] = (len + s) | int(std::uint32_t(v) << 16);
+  }
+}
+
 }  // namespace
 
 BitReader EntropyWindow::start(const std::uint8_t* data, std::size_t from, std::size_t size) {
@@ -135,6 +145,7 @@ HuffmanTable build_table(const HuffmanSpec& spec, TableUse use) {
     code <<= 1;
   }
   t.maxcode[17] = 0x7FFFFFFF;
+  if (dc) fill_dc_value(t);
   if (use == TableUse::AcSkip || use == TableUse::AcBoth) fill_skip(t);
   if (use == TableUse::AcValues || use == TableUse::AcBoth) fill_value(t);
   return t;

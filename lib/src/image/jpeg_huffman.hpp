@@ -37,8 +37,9 @@ struct HuffmanTable {
   // end-of-block); 13: they end with an end-of-block. 0: not even the first coefficient fits.
   // 16 bits a prefix: the table (16 KiB) stays in the L1 cache beside the others.
   std::array<std::uint16_t, 1 << kSkipBits> skip{};
-  // AC tables only, per kValueBits-bit prefix: its first coefficient when whole. Bits 0-4: length,
-  // 5-8: zero run before it, 9: end of block, 16-31: value (signed). 0: it does not fit.
+  // Per kValueBits-bit prefix, its first coefficient when whole (code + extra bits). AC tables:
+  // bits 0-4 length, 5-8 zero run before it, 9 end of block, 16-31 value (signed). DC tables: bits
+  // 0-4 length, 16-31 the DC difference. 0: it does not fit.
   std::array<std::int32_t, 1 << kValueBits> value{};
   std::array<std::int32_t, 18> maxcode{};  // largest code of each length, -1 if none; [17] sentinel
   std::array<std::int32_t, 17> valoffset{};
@@ -148,9 +149,13 @@ inline int decode_symbol(BitReader& br, const HuffmanTable& t) {
 // stalls that cost more than the copy saved) and top it up before every symbol, which costs less
 // than a hard-to-predict "is it low?" branch.
 
-// The DC difference of one block.
+// The DC difference of one block: one lookup when code and extra bits fit kValueBits.
 inline int decode_dc(BitReader& br, const HuffmanTable& t) {
   br.refill();
+  if (const std::int32_t e = t.value[br.peek(kValueBits)]; e != 0) {
+    br.skip(e & 31);
+    return e >> 16;
+  }
   const int s = decode_symbol(br, t);
   const int diff = s == 0 ? 0 : extend(br.get(s), s);
   return diff;

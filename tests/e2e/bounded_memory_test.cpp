@@ -48,5 +48,21 @@ TEST(BoundedMemory, TenTimesMoreImagesUseAboutTheSamePeakMemory) {
   }
 }
 
+// Found by a hostile sweep: a file that is no image was read whole before its first bytes were
+// looked at; four queue jobs naming a 900 MB file under an input root took a worker to 1.87 GB.
+// Now its first 64 KiB decide, and the rest is not read.
+TEST(BoundedMemory, ABigFileThatIsNoImageIsNotReadWhole) {
+  TempDir dir;
+  write_bytes(dir / "in" / "video.jpg", std::vector<std::uint8_t>(16, 'x'));
+  std::filesystem::resize_file(dir / "in" / "video.jpg", 512u << 20);  // sparse: costs no disk
+  const CommandResult r = run_command({THUMBFLOW_CLI, "run", (dir / "in").string(), "-o",
+                                       (dir / "out").string(), "-q", "--no-html", "-j", "1"},
+                                      120);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("video.jpg: not an image (unrecognised content)"), std::string::npos) << r.err;
+  RecordProperty("peak_rss_kb", std::to_string(r.max_rss_kb));
+  EXPECT_LT(r.max_rss_kb, 200 * 1024) << "the 512 MB file was read";
+}
+
 }  // namespace
 }  // namespace thumbflow::test

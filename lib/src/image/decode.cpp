@@ -86,6 +86,10 @@ cv::Mat apply_orientation(const cv::Mat& stored, int orientation) {
   return out;
 }
 
+void check_image_head(Bytes head) {
+  if (sniff_format(head) == ImageFormat::Unknown) throw DecodeError(describe_unknown(head));
+}
+
 DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options) {
   if (data.empty()) throw DecodeError("empty file");
   DecodedImage result;

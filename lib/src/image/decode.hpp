@@ -35,6 +35,11 @@ struct DecodedImage {
 // Throws DecodeError with a one-line reason. Thread-safe.
 DecodedImage decode_for_thumbnail(Bytes data, const ThumbnailOptions& options);
 
+// Throws DecodeError("not an image (unrecognised content)", "... (the content is text)") when the
+// first bytes of a file (at least Storage::kHeadBytes of a longer one) are no format thumbflow
+// knows: the same words decode_for_thumbnail would say of the whole file.
+void check_image_head(Bytes head);
+
 // Turns pixels stored with EXIF orientation 1..8 into the upright picture.
 cv::Mat apply_orientation(const cv::Mat& stored, int orientation);
 

@@ -101,6 +101,11 @@ class DiskStorage final : public Storage {
   explicit DiskStorage(bool sync) : sync_(sync) {}
 
   std::vector<std::uint8_t> read(const std::string& path, std::uint64_t max_bytes) override {
+    return read_image(path, max_bytes, {});
+  }
+
+  std::vector<std::uint8_t> read_image(const std::string& path, std::uint64_t max_bytes,
+                                       const HeadCheck& check_head) override {
     // O_NONBLOCK: opening a FIFO named like an image must not wait for a writer; it is then
     // refused by the S_ISREG check. Regular files ignore the flag.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -117,14 +122,24 @@ class DiskStorage final : public Storage {
       throw ReadError(
           "file is " + std::to_string(st.st_size) + " bytes, over the limit of " + std::to_string(max_bytes),
           FailureKind::Permanent);
-    std::vector<std::uint8_t> data(std::size_t(st.st_size));
+    const std::size_t size = std::size_t(st.st_size);
+    // Up to `end`, or to the end of a file that shrank while we read it.
     std::size_t done = 0;
-    while (done < data.size()) {
-      const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw_read_error("read failed", errno);
-      if (n == 0) break;  // the file shrank while we read it
-      done += std::size_t(n);
+    const auto fill = [&](std::vector<std::uint8_t>& data) {
+      while (done < data.size()) {
+        const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_read_error("read failed", errno);
+        if (n == 0) break;
+        done += std::size_t(n);
+      }
+    };
+    std::vector<std::uint8_t> data(check_head ? std::min(size, kHeadBytes) : size);
+    fill(data);
+    if (done < size && done == data.size()) {  // the head of a longer file
+      check_head(std::span<const std::uint8_t>(data));
+      data.resize(size);
+      fill(data);
     }
     data.resize(done);
     return data;

@@ -20,6 +20,10 @@ class RecordingStorage final : public Storage {
   std::vector<std::uint8_t> read(const std::string& path, std::uint64_t max_bytes) override {
     return inner_.read(path, max_bytes);
   }
+  std::vector<std::uint8_t> read_image(const std::string& path, std::uint64_t max_bytes,
+                                       const HeadCheck& check_head) override {
+    return inner_.read_image(path, max_bytes, check_head);
+  }
   // Every later write first calls `wait`, which may throw (then that write does not happen). Set
   // before writes can come from other threads.
   void hold_writes_on(std::function<void()> wait) { hold_ = std::move(wait); }

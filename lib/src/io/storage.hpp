@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,6 +18,17 @@ class Storage {
   // Whole file; throws ReadError("<reason>", its kind: see read_failure_kind) without the path in
   // the message.
   virtual std::vector<std::uint8_t> read(const std::string& path, std::uint64_t max_bytes) = 0;
+  // read() of a file that should be an image: `check_head` sees its first kHeadBytes (only when
+  // the file is longer) and may throw, which ends the read before the rest is read. A big file that
+  // is no image (a video, an archive under an input root) then costs 64 KiB, not its size.
+  static constexpr std::size_t kHeadBytes = 64 * 1024;
+  using HeadCheck = std::function<void(std::span<const std::uint8_t>)>;
+  virtual std::vector<std::uint8_t> read_image(const std::string& path, std::uint64_t max_bytes,
+                                               const HeadCheck& check_head) {
+    std::vector<std::uint8_t> bytes = read(path, max_bytes);
+    if (bytes.size() > kHeadBytes) check_head(std::span(bytes).first(kHeadBytes));
+    return bytes;
+  }
   // Creates missing parent folders, writes to a temporary file beside `path` and renames it over
   // `path`, so readers see the old file or the complete new one, never a part. On failure the
   // temporary file is removed and std::runtime_error("<reason>") is thrown.

@@ -113,9 +113,12 @@ void Job::fail(std::string reason, FailureKind kind) {
 void stage_read(Job& job, const StageContext& ctx) {
   run_stage(job, job.result->times.read_ms, [&] {
     try {
-      job.bytes = ctx.storage.read(job.item->input, ctx.max_input_bytes);
+      job.bytes = ctx.storage.read_image(job.item->input, ctx.max_input_bytes, check_image_head);
     } catch (const ReadError& e) {
       job.fail(e.what(), e.kind);
+      return;
+    } catch (const DecodeError& e) {  // its first bytes are no image: the rest was not read
+      job.fail(e.what(), FailureKind::Permanent);
       return;
     }
     job.result->bytes_in = job.bytes.size();

@@ -116,6 +116,16 @@ TEST_F(Colour, DisplayP3JpegLooksLikeTheSrgbOriginal) {
   EXPECT_GT(d.unmanaged, 5.0);
 }
 
+// A PNG may state its colours with a cICP chunk (PNG's third edition: Display P3 = primaries 12,
+// transfer 13 (sRGB's curve)) instead of a profile. It was ignored: the picture was taken as sRGB.
+TEST_F(Colour, DisplayP3PngStatedByCicpLooksLikeTheSrgbOriginal) {
+  const cv::Mat stored = test::from_srgb(picture, test::display_p3_profile());
+  const Distances d =
+      compare(tmp, "p3_cicp.png", test::with_cicp(test::png_with_icc(stored, {}), 12, 13), "original.png");
+  EXPECT_LE(d.managed, kTolerance);
+  EXPECT_GT(d.unmanaged, 5.0);
+}
+
 TEST_F(Colour, SixteenBitAdobeRgbPng) {
   cv::Mat wide;
   picture.convertTo(wide, CV_16UC3, 257);

@@ -5,6 +5,7 @@
 #include <webp/demux.h>
 #include <webp/encode.h>
 #include <webp/mux.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -198,6 +199,15 @@ std::vector<std::uint8_t> webp_with_icc(const cv::Mat& bgr, const Icc& icc) {
   std::vector<std::uint8_t> out(assembled.bytes, assembled.bytes + assembled.size);
   WebPDataClear(&assembled);
   return out;
+}
+
+std::vector<std::uint8_t> with_cicp(std::vector<std::uint8_t> png, int primaries, int transfer) {
+  std::vector<std::uint8_t> chunk = {
+      0, 0, 0, 4, 'c', 'I', 'C', 'P', std::uint8_t(primaries), std::uint8_t(transfer), 0, 1};
+  const auto crc = std::uint32_t(crc32(0L, chunk.data() + 4, 8));
+  for (int i = 0; i < 4; ++i) chunk.push_back(std::uint8_t(crc >> (24 - 8 * i)));
+  png.insert(png.begin() + 33, chunk.begin(), chunk.end());  // after the signature (8) and IHDR (25)
+  return png;
 }
 
 std::vector<std::uint8_t> tiff_with_icc(const cv::Mat& bgr, const Icc& icc) {

@@ -36,6 +36,9 @@ cv::Mat naive_cmyk(const cv::Mat& bgr);
 std::vector<std::uint8_t> png_with_icc(const cv::Mat& pixels, const Icc& icc);
 std::vector<std::uint8_t> webp_with_icc(const cv::Mat& bgr, const Icc& icc);
 std::vector<std::uint8_t> tiff_with_icc(const cv::Mat& bgr, const Icc& icc);
+// `png` with a cICP chunk (H.273 primaries and transfer, matrix 0, full range) after its IHDR,
+// as PNG's third edition places it (HDR and wide-gamut screenshots and exports).
+std::vector<std::uint8_t> with_cicp(std::vector<std::uint8_t> png, int primaries, int transfer);
 
 // The profile a file embeds, read back with libjpeg / libspng / libwebpdemux; empty if none.
 Icc icc_of_jpeg(const std::vector<std::uint8_t>& jpeg);

@@ -100,6 +100,24 @@ TEST(IccExtract, AMalformedProfileIsOneWarningOfTheItem) {
   }
 }
 
+// cICP overrides iCCP (and the other colour chunks) wherever it stands; a grey PNG's is not used.
+TEST(IccExtract, PngCicpComesBeforeItsOtherColourChunks) {
+  const Icc adobe = test::adobe_rgb_profile();
+  std::vector<std::string> warnings;
+  const Icc p3 = profile_from_cicp(Cicp{12, 13, 0, true}, warnings);
+  ASSERT_FALSE(p3.empty());
+  const auto with_both = test::with_cicp(test::png_with_icc(kPicture, adobe), 12, 13);
+  const ExtractedProfile p = embedded_profile(with_both, ImageFormat::Png);
+  EXPECT_EQ(p.icc, p3);
+  EXPECT_TRUE(p.warnings.empty());
+  EXPECT_TRUE(embedded_profile(test::with_cicp(test::png_with_icc(kPicture, {}), 1, 13), ImageFormat::Png)
+                  .icc.empty());
+  cv::Mat grey;
+  cv::cvtColor(kPicture, grey, cv::COLOR_BGR2GRAY);
+  EXPECT_TRUE(
+      embedded_profile(test::with_cicp(test::png_with_icc(grey, {}), 12, 13), ImageFormat::Png).icc.empty());
+}
+
 TEST(IccExtract, PngWebpTiff) {
   const Icc adobe = test::adobe_rgb_profile();
   EXPECT_EQ(embedded_profile(test::png_with_icc(kPicture, adobe), ImageFormat::Png).icc, adobe);

@@ -106,9 +106,24 @@ std::optional<std::vector<std::uint8_t>> inflate_bounded(Bytes in) {
   return out;
 }
 
+// The profile inside an iCCP chunk's body (name, compression method, zlib data).
+ExtractedProfile from_iccp(Bytes body) {
+  const auto name_end = std::find(body.begin(), body.end(), std::uint8_t{0});
+  const auto pos = std::size_t(name_end - body.begin());
+  if (pos == 0 || pos > 79 || pos + 2 > body.size() || body[pos + 1] != 0)
+    return warn("malformed PNG iCCP chunk");
+  const auto icc = inflate_bounded(body.subspan(pos + 2));
+  if (!icc) return warn("PNG iCCP chunk does not inflate (corrupt, or over 8 MB)");
+  ExtractedProfile p;
+  p.icc = std::move(*icc);
+  return p;
+}
+
 ExtractedProfile from_png(Bytes d) {
   std::optional<std::uint32_t> gamma;
   std::optional<PngChromaticities> chrm;
+  std::optional<Bytes> iccp;
+  std::optional<Cicp> cicp;
   bool srgb = false;
   for (std::size_t at = 8; at + 12 <= d.size();) {
     const std::size_t length = be32(d, at);
@@ -119,17 +134,8 @@ ExtractedProfile from_png(Bytes d) {
       at += 12 + length;
       continue;
     }
-    if (starts_with(d, at + 4, "iCCP")) {
-      const auto name_end = std::find(body.begin(), body.end(), std::uint8_t{0});
-      const auto pos = std::size_t(name_end - body.begin());
-      if (pos == 0 || pos > 79 || pos + 2 > body.size() || body[pos + 1] != 0)
-        return warn("malformed PNG iCCP chunk");
-      const auto icc = inflate_bounded(body.subspan(pos + 2));
-      if (!icc) return warn("PNG iCCP chunk does not inflate (corrupt, or over 8 MB)");
-      ExtractedProfile p;
-      p.icc = std::move(*icc);
-      return p;
-    }
+    if (starts_with(d, at + 4, "iCCP") && !iccp) iccp = body;
+    if (starts_with(d, at + 4, "cICP") && length == 4) cicp = Cicp{body[0], body[1], body[2], body[3] != 0};
     if (starts_with(d, at + 4, "sRGB")) srgb = true;
     if (starts_with(d, at + 4, "gAMA") && length == 4) gamma = be32(body, 0);
     if (starts_with(d, at + 4, "cHRM") && length == 32) {
@@ -139,9 +145,17 @@ ExtractedProfile from_png(Bytes d) {
     }
     at += 12 + length;
   }
-  if (srgb || (!gamma && !chrm)) return {};
   // IHDR comes first; colour types 0 and 4 (gray, gray with alpha) need a gray profile.
   const bool grey = d.size() > 25 && starts_with(d, 12, "IHDR") && (d[25] & 3) == 0;
+  // cICP (PNG's third edition: HDR and wide-gamut screenshots and exports) overrides every other
+  // colour chunk. A grey picture's is not used: the profile it makes is an RGB one.
+  if (cicp && !grey) {
+    ExtractedProfile p;
+    p.icc = profile_from_cicp(*cicp, p.warnings);
+    return p;
+  }
+  if (iccp) return from_iccp(*iccp);
+  if (srgb || (!gamma && !chrm)) return {};
   ExtractedProfile p;
   p.icc = profile_from_png_chunks(gamma, chrm, grey, p.warnings);
   return p;

@@ -22,8 +22,10 @@ struct ExtractedProfile {
 // The profile stated by `data` in `format`:
 // - JPEG: APP2 "ICC_PROFILE" segments before the first scan, put together by sequence number;
 //   without them, Adobe RGB (1998) when the EXIF block states it the DCF way (a camera's setting);
-// - PNG: iCCP (inflated); without it, gAMA/cHRM as a profile made with lcms2, gray for a gray PNG
-//   (an sRGB chunk, or a gamma of about 1/2.2 alone, means sRGB: nothing);
+// - PNG: cICP (H.273 code points, a colour PNG's) as a profile made with lcms2 (before any other
+//   chunk, as the PNG specification says); else iCCP (inflated); without it, gAMA/cHRM as a
+//   profile made with lcms2, gray for a gray PNG (an sRGB chunk, or a gamma of about 1/2.2 alone,
+//   means sRGB: nothing);
 // - WebP: the ICCP chunk; TIFF (classic or BigTIFF): tag 34675 of the first directory.
 // A malformed or oversized set is dropped with a warning (the picture is then treated as sRGB).
 // Other formats give nothing. Never throws on bad input; reads only inside `data`. Thread-safe.

@@ -25,6 +25,7 @@
 #include "image/decode.hpp"
 #include "image/decode_error.hpp"
 #include "image/format.hpp"
+#include "image/tiff_ifd.hpp"
 #include "test_support.hpp"
 #include "tiff_maker.hpp"
 
@@ -508,6 +509,32 @@ TEST(TiffDecoder, TagsSharingTheirDataAreRefusedBeforeLibtiffReadsThem) {
           std::to_string(crafted.size()) + " bytes)");
   EXPECT_THROW(read_tiff_header(crafted), DecodeError);
   EXPECT_EQ(test_decode::error_of(test::tiff_with_shared_tag_data(3, 100000)), "");
+}
+
+// A BigTIFF whose first directory declares `entries` entries (ImageWidth, LONG8, each), all there.
+std::vector<std::uint8_t> bigtiff_with_entries(std::uint64_t entries) {
+  std::vector<std::uint8_t> file = {'I', 'I', 43, 0, 8, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0};
+  const auto put = [&](std::uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) file.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  };
+  put(entries, 8);
+  for (std::uint64_t i = 0; i < entries; ++i) put(256, 2), put(16, 2), put(1, 8), put(64, 8);
+  put(0, 8);  // no next directory
+  return file;
+}
+
+// libtiff reads at most 4096 entries of a BigTIFF directory; the reader of the first directory
+// (tag-data check, profile, raw sniff) stops there too instead of listing millions first.
+TEST(TiffDecoder, ABigTiffDirectoryOfMoreEntriesThanLibtiffReadsIsNotListed) {
+  const std::vector<std::uint8_t> most = bigtiff_with_entries(kMaxBigTiffEntries);
+  const std::optional<TiffDirectory> listed = read_first_tiff_directory(most);
+  ASSERT_TRUE(listed.has_value());
+  EXPECT_EQ(listed->entries.size(), kMaxBigTiffEntries);
+  const std::vector<std::uint8_t> more = bigtiff_with_entries(kMaxBigTiffEntries + 1);
+  EXPECT_FALSE(read_first_tiff_directory(more).has_value());
+  EXPECT_EQ(
+      test_decode::error_of(more),
+      "cannot decode TIFF: sanity check on directory count failed, this is probably not a valid IFD offset");
 }
 
 }  // namespace

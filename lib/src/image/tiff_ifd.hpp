@@ -34,8 +34,12 @@ struct TiffDirectory {
   const TiffEntry* find(std::uint32_t tag) const;
 };
 
+// The most entries libtiff 4.5 reads in a BigTIFF directory (TIFFFetchDirectory).
+inline constexpr std::uint64_t kMaxBigTiffEntries = 4096;
+
 // The first directory of the classic or BigTIFF file in `data`; nothing when the header is not a
-// TIFF's or the directory starts outside the file (libtiff says what is wrong when it reads the
+// TIFF's or the directory starts outside the file or, in a BigTIFF, has more than
+// kMaxBigTiffEntries entries (libtiff says what is wrong when it reads the
 // file). A directory cut short by the end of the file gives the entries that fit. Reads only
 // inside `data`; never throws on bad input.
 std::optional<TiffDirectory> read_first_tiff_directory(Bytes data);

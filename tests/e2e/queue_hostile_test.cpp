@@ -734,6 +734,23 @@ TEST_F(QueueHostile, NoJobWritesOverTheImagesOfAnInputRoot) {
   EXPECT_EQ(lines_of(same.err).size(), 1u) << describe(same);
   EXPECT_TRUE(contains_ci(same.err, "is the output folder")) << describe(same);
   EXPECT_EQ(snapshot(in), inputs) << "an input was changed";
+
+  // -o inside the root (allowed): a job naming its thumbnail after its own input, which lies in
+  // -o, is refused by the planner, and not tried again (it was a transient failure, retried up to
+  // --max-deliveries times).
+  const fs::path inner = in / "thumbs";
+  test::write_bytes(inner / "x.jpg", test::encode(test::make_picture(64, 48, CV_8UC3, 5), ".jpg"));
+  const auto thumbs = snapshot(inner);
+  const std::string own = add(job((inner / "x.jpg").string(), "x.jpg", {{"name", "{stem}.{ext}"}}));
+  const CommandResult inside = run(inner);
+  EXPECT_EQ(inside.exit_code, 0) << describe(inside);
+  const auto after = dead();
+  ASSERT_EQ(after.count(own), 1u) << describe(inside);
+  EXPECT_TRUE(
+      after.at(own).ends_with("would overwrite an input; choose another --output or --name (permanent: "
+                              "not retried)"))
+      << after.at(own);
+  EXPECT_EQ(snapshot(inner).at("x.jpg"), thumbs.at("x.jpg")) << "the input was changed";
 }
 
 }  // namespace

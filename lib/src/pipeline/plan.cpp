@@ -96,6 +96,7 @@ bool Planner::plan(const Item& item, ItemResult& r) {
     if (!remote && (inputs_.count(keys[i]) != 0 || storage_.same_file(outputs[i], item.input))) {
       r.error =
           "its thumbnail " + outputs[i] + " would overwrite an input; choose another --output or --name";
+      r.failure = FailureKind::Permanent;  // the same item and settings: the same clash every time
       return false;
     }
   std::vector<bool> fresh;

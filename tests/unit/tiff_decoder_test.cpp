@@ -403,6 +403,16 @@ TEST(TiffDecoder, LabPicturesMatchTheirSrgbOriginal) {
   d.pixels.convertTo(eight, CV_8U, 1.0 / 257);
   EXPECT_LE(mean_difference(eight, kPicture), 0.2);
   EXPECT_LE(max_difference(eight, kPicture), 1);
+  // Shrunk on load like RGB strips (a and b averaged as offset values): 8-bit CIELab at 1/2.
+  TiffSpec small;
+  small.photometric = PHOTOMETRIC_CIELAB;
+  DecodeRequest request;
+  request.min_size = {16, 12};
+  const DecodedPixels half = decode_tiff(test::make_tiff(lab_samples(8, false), small), request);
+  ASSERT_EQ(half.scale, 2);
+  cv::Mat expected;
+  cv::resize(kPicture, expected, half.pixels.size(), 0, 0, cv::INTER_AREA);
+  EXPECT_LE(mean_difference(half.pixels, expected), 1.5);
 }
 
 // Strips without alpha are averaged in k x k blocks while they are read, by the PNG reader's rule

@@ -72,10 +72,7 @@ void convert_rows(const cv::Mat& in, cv::Mat& bgr, const LabEncoding& e, cmsHTRA
   for (int y = 0; y < in.rows; ++y) {
     const T* p = in.ptr<T>(y);
     for (int x = 0; x < in.cols; ++x, p += n) {
-      const auto ab = [&](T v) {
-        if (!e.signed_ab) return (double(v) - 128.0 * unit) / unit;
-        return double(sizeof(T) == 1 ? double(std::int8_t(v)) : double(std::int16_t(v))) / unit;
-      };
+      const auto ab = [&](T v) { return (double(v) - 128.0 * unit) / unit; };
       cmsCIELab& lab = row[std::size_t(x)];
       lab = {double(p[0]) * 100.0 / top, ab(p[1]), ab(p[2])};
       adaptation.apply(lab);

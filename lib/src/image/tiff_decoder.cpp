@@ -120,9 +120,8 @@ Layout read_layout(const TiffFile& file) {
   return l;
 }
 
-LabEncoding lab_encoding(TIFF* tif, const Layout& l) {
+LabEncoding lab_encoding(TIFF* tif) {
   LabEncoding e;
-  e.signed_ab = l.photometric == PHOTOMETRIC_CIELAB;
   float* white = nullptr;
   if (TIFFGetField(tif, TIFFTAG_WHITEPOINT, &white) && white != nullptr && white[0] > 0 && white[1] > 0 &&
       white[0] + white[1] < 1) {
@@ -340,10 +339,16 @@ cv::Mat read_integers(const TiffFile& file, const Layout& l, int k) {
   std::vector<std::vector<T>> palette;
   if constexpr (sizeof(T) == 1)
     if (l.palette) palette = palette_luts(file, bits);
+  // CIELab's signed a and b become offset values (0 at half the range), which average.
+  const bool signed_ab = l.lab && l.photometric == PHOTOMETRIC_CIELAB;
+  const std::vector<T> offset = signed_ab ? scale_lut<T>(bits, true, false) : std::vector<T>();
   std::vector<LutChannel<T>> channels;
   for (std::size_t c = 0; c < sources.size(); ++c) {
-    const bool alpha = l.alpha && c + 1 == sources.size();
-    channels.push_back({sources[c], alpha ? &plain : !palette.empty() ? &palette[c] : &colour});
+    const bool alpha = l.alpha && c + 1 == sources.size(), ab = signed_ab && (c == 1 || c == 2);
+    channels.push_back({sources[c], alpha              ? &plain
+                                    : ab               ? &offset
+                                    : !palette.empty() ? &palette[c]
+                                                       : &colour});
   }
   return read_pixels<T>(file, l, int(channels.size()), k,
                         [&](const std::uint8_t* const* planes, int cols, T* out) {
@@ -432,7 +437,7 @@ DecodedPixels decode_tiff(Bytes data, const DecodeRequest& request) {
     premultiplied = l.alpha && l.alpha_kind == EXTRASAMPLE_ASSOCALPHA;
     // Shrink-on-load: strips without alpha (tiles come out of row order; averaging colour with
     // alpha needs premultiplying) are averaged in k x k blocks while they are read.
-    const int k = TIFFIsTiled(file.get()) || l.alpha || l.lab  // signed a and b do not average as read
+    const int k = TIFFIsTiled(file.get()) || l.alpha
                       ? 1
                       : png_block_factor({int(l.width), int(l.height)}, request.min_size);
     if (l.kind.bits > 16 || l.kind.format == SAMPLEFORMAT_IEEEFP)
@@ -442,7 +447,7 @@ DecodedPixels decode_tiff(Bytes data, const DecodeRequest& request) {
     else
       out.pixels = read_integers<std::uint16_t>(file, l, k);
     out.scale = k;
-    if (l.lab) out.pixels = lab_to_srgb(out.pixels, lab_encoding(file.get(), l));
+    if (l.lab) out.pixels = lab_to_srgb(out.pixels, lab_encoding(file.get()));
   } else {
     out.pixels = read_rgba(file, l, premultiplied);
   }

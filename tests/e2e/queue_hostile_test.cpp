@@ -404,6 +404,30 @@ TEST_F(QueueHostile, ThousandsOfJobsOfADeadConsumerAreTakenOver) {
   EXPECT_EQ(lines_with(r.err, "layout '9' is not 1").size(), 2000u);
 }
 
+// Found by a hostile sweep: a job taken over from a worker that died (its second delivery) took a
+// thumbnail already at its output path for the work of its first attempt, whoever wrote it: here
+// another job's file of the same name, older than this job. The job was acknowledged as "skipped"
+// and its own thumbnail was never made.
+TEST_F(QueueHostile, ATakenOverJobDoesNotTakeAnOlderFileForItsThumbnail) {
+  test::write_bytes(out / "ok_thumbnail.jpg", test::encode(test::make_picture(10, 10, CV_8UC3, 7), ".jpg"));
+  // Newer than the input (so up to date by the dates alone), older than the job.
+  fs::last_write_time(in / "ok.jpg", fs::file_time_type::clock::now() - std::chrono::hours(2));
+  fs::last_write_time(out / "ok_thumbnail.jpg", fs::file_time_type::clock::now() - std::chrono::hours(1));
+  const std::string id = add(job((in / "ok.jpg").string(), "ok.jpg"));
+  ASSERT_FALSE(id.empty());
+  // Delivered once, to a worker that died without a word.
+  redis.cli({"XGROUP", "CREATE", "jobs", "thumbflow", "0"});
+  redis.cli({"XREADGROUP", "GROUP", "thumbflow", "ghost", "COUNT", "1", "STREAMS", "jobs", ">"});
+  std::vector<std::string> argv = worker_argv({"--input-root", in.string(), "--claim-after", "1", "--burst"});
+  argv[std::size_t(std::find(argv.begin(), argv.end(), "--max-deliveries") - argv.begin()) + 1] = "3";
+  const CommandResult r = test::run_command(argv, 90);
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(contains_ci(r.err, "1 thumbnails written")) << describe(r);
+  const cv::Mat thumbnail = read_image(out / "ok_thumbnail.jpg");
+  EXPECT_EQ(thumbnail.cols, 64) << "the older file was kept";
+  EXPECT_EQ(redis.cli({"XLEN", "jobs"}), "0\n");
+}
+
 // Without --input-root a worker reads no local file: each such job is dead at once with a reason
 // that says how to allow it, and the worker goes on.
 TEST_F(QueueHostile, LocalFileJobsAreRefusedWithoutAnInputRoot) {

@@ -2,6 +2,7 @@
 // here is pure or only reads the file system, and is safe to call from several threads at once.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,10 @@ struct Item {
                               // decides the output's folder and name
   std::string error;          // non-empty: the item failed while listing (e.g. unreadable folder)
   std::string tag;            // opaque to thumbflow, copied to ItemResult::tag (e.g. a queue entry id)
+  // > 0: with skip_existing, a thumbnail already there counts as this item's only if written after
+  // this time (Unix ms): a queue job's enqueueing, so that another job's older file with the same
+  // name is not taken for the work of this job's earlier attempt.
+  std::int64_t newer_than_ms = 0;
 };
 
 // How collect_local_items lists folders.

@@ -1,6 +1,7 @@
 #include "pipeline/plan.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 
@@ -40,10 +41,15 @@ std::vector<std::string> Planner::outputs_of(const Item& item) const {
 }
 
 // A remote input has no date to compare with: its thumbnail, once there, is up to date.
-bool Planner::up_to_date(const std::string& output, const std::string& input, bool remote) {
+bool Planner::up_to_date(const std::string& output, const Item& item, bool remote) {
+  const std::string& input = item.input;
   const auto written = storage_.modified(output);
   if (!written) return false;
   if (unsynced_since_ && *written >= *unsynced_since_) return false;  // may never have reached the disk
+  if (item.newer_than_ms > 0 &&
+      *written < std::chrono::file_clock::from_sys(std::chrono::sys_time<std::chrono::milliseconds>(
+                     std::chrono::milliseconds(item.newer_than_ms))))
+    return false;  // there before the item was made: someone else's
   if (remote) return true;
   const auto changed = storage_.modified(input);
   return changed && *written >= *changed;
@@ -101,7 +107,7 @@ bool Planner::plan(const Item& item, ItemResult& r) {
     }
   std::vector<bool> fresh;
   for (const std::string& output : outputs)
-    fresh.push_back(options_.skip_existing && up_to_date(output, item.input, remote));
+    fresh.push_back(options_.skip_existing && up_to_date(output, item, remote));
   if (boxes.size() > 1)
     for (std::size_t i = 0; i < boxes.size(); ++i)
       r.outputs.push_back({outputs[i], boxes[i], fresh[i] ? ItemStatus::Skipped : ItemStatus::Cancelled});

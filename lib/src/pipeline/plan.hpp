@@ -40,7 +40,7 @@ class Planner {
   bool plan(const Item& item, ItemResult& result);
 
  private:
-  bool up_to_date(const std::string& output, const std::string& input, bool remote);
+  bool up_to_date(const std::string& output, const Item& item, bool remote);
   // The item's output paths, one per box; throws std::invalid_argument when one is refused.
   std::vector<std::string> outputs_of(const Item& item) const;
 

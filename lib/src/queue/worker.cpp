@@ -14,6 +14,7 @@
 #include "queue/heartbeat.hpp"
 #include "queue/job_intake.hpp"
 #include "queue/job_settler.hpp"
+#include "queue/worker_metrics.hpp"
 #include "thumbflow/naming.hpp"
 #include "thumbflow/pipeline.hpp"
 #include "thumbflow/queue.hpp"
@@ -138,6 +139,7 @@ class Worker {
         outputs.insert(p->output);
         Item item = p->job.item;
         item.tag = p->delivery.id;
+        item.newer_than_ms = std::max<std::int64_t>(0, entry_id_ms(p->delivery.id));
         settler_.hold(std::move(*p));
         return item;
       } catch (...) {
